@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("matplotlib")
 pytestmark = pytest.mark.filterwarnings("error")  # no singular limits, no leaks
 
+from matplotlib.contour import ContourSet  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from nnlearn import plots  # noqa: E402
@@ -225,6 +226,10 @@ def test_decision_boundary_points_colored_by_class():
         np.testing.assert_array_equal(c.get_offsets(), X[y == int(c.get_label())])
     colors = {tuple(np.round(c.get_facecolor()[0], 6)) for c in scatters}
     assert len(colors) == 3
+    # Region k of the filled contour has the color of class k's points.
+    regions = [c for c in ax.collections if isinstance(c, ContourSet)][0]
+    np.testing.assert_allclose(regions.get_facecolor()[:, :3],
+                               [c.get_facecolor()[0][:3] for c in scatters])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0", "1", "2"]
 
 
@@ -463,7 +468,8 @@ def test_no_pyplot_no_gui():
         (lambda: plots.misclassified(np.ones((2, 4)), [0, 1], [0, 1], n=0), ValueError,
          "n must be >= 1"),
         (lambda: plots.sweep_table([]), ValueError, "at least one record"),
-        (lambda: plots.sweep_table({"alpha": 1}), TypeError, "results must be a sequence of dicts"),
+        (lambda: plots.sweep_table({"alpha": 1}), TypeError,
+         "results must be a sequence of dicts"),
         (lambda: plots.sweep_table([RESULTS[0], 3]), TypeError, r"results\[1\] must be a dict"),
         (lambda: plots.sweep_table([{"alpha": 0, "train_accuracy": 1}]), ValueError,
          r"results\[0\] has no key 'max_iter'"),

@@ -537,7 +537,9 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The figure; the axes limits are exactly the padded bounding box.
+        The figure: a filled contour with one color per class over the padded
+        bounding box (the axes limits are exactly that box), one scatter per
+        class present in ``y`` in the same color, and a legend of those classes.
 
     Raises
     ------
