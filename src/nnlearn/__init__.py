@@ -1,0 +1,26 @@
+"""nnlearn: neural networks that learn by backpropagation, from scratch in NumPy.
+
+The course's model (a 400-25-10 sigmoid network learning handwritten digits)
+for networks of any depth: regularized cross-entropy cost, backpropagation,
+gradient checking, training and a scikit-learn estimator.
+"""
+
+from .activations import sigmoid, sigmoid_gradient
+from .estimator import MLPClassifier
+from .gradcheck import GradientCheck, gradient_check, numerical_gradient
+from .network import Network
+from .optimize import TrainResult, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network",
+    "MLPClassifier",
+    "train",
+    "TrainResult",
+    "sigmoid",
+    "sigmoid_gradient",
+    "numerical_gradient",
+    "gradient_check",
+    "GradientCheck",
+]

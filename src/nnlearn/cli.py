@@ -1,0 +1,216 @@
+"""The ``nnlearn`` command: argparse only; every command calls library functions.
+
+Commands share flag names (``--data``, ``--hidden``, ``--alpha``, ``--max-iter``,
+``--solver``, ``--seed``). Bad usage or bad input exits with status 2 and one
+line on stderr starting with ``nnlearn: error:`` (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+import numpy as np
+
+__all__ = ["main", "CLIError"]
+
+PROG = "nnlearn"
+
+
+class CLIError(Exception):
+    """A user error found by the command line itself (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line: ``nnlearn: error: ...``, status 2."""
+
+    def error(self, message):
+        raise CLIError(message)
+
+
+# -- shared flags -------------------------------------------------------------
+
+
+def add_data_flag(parser, default="digits20"):
+    parser.add_argument(
+        "--data",
+        default=default,
+        metavar="NAME|PATH",
+        help="data set: digits20 (bundled 20x20 digits, 5000x400), spirals (2-arm planar spiral), "
+        "or a path to the course's ex4data1.mat / ex3data1.mat (default: %(default)s)",
+    )
+
+
+def add_model_flags(parser, hidden_default=(25,), alpha_default=1.0, max_iter_default=50, solver_default="CG"):
+    parser.add_argument("--hidden", type=int, nargs="*", default=list(hidden_default), metavar="UNITS",
+                        help="hidden layer sizes, e.g. --hidden 25 or --hidden 64 32 (default: %(default)s)")
+    parser.add_argument("--alpha", type=float, default=alpha_default,
+                        help="regularization strength, the course's lambda (default: %(default)s)")
+    parser.add_argument("--max-iter", type=int, default=max_iter_default,
+                        help="iterations of the optimizer (default: %(default)s)")
+    parser.add_argument("--solver", default=solver_default,
+                        help="CG, L-BFGS-B, TNC, fmincg, gd, sgd or adam (default: %(default)s)")
+    parser.add_argument("--activation", default=None,
+                        help="hidden activation: sigmoid, tanh or relu (default: sigmoid for digits, tanh for planar data)")
+    parser.add_argument("--output", default="sigmoid", help="output layer: sigmoid or softmax (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=None, help="step size for gd, sgd and adam")
+
+
+def add_seed_flag(parser):
+    parser.add_argument("--seed", type=int, default=0, help="random seed for initial weights and splits (default: %(default)s)")
+
+
+def load_data(name):
+    """``(X, y, kind)`` for a data name or .mat path; kind is "digits" or "planar"."""
+    from . import datasets
+
+    if name == "digits20":
+        X, y = datasets.load_digits20()
+        return X, y, "digits"
+    if name == "spirals":
+        X, y = datasets.make_spirals(random_state=0)
+        return X, y, "planar"
+    if name.lower().endswith(".mat"):
+        X, y = datasets.load_ex4(name)
+        return X, y, "digits"
+    raise CLIError(f"unknown --data {name!r}: use digits20, spirals or a path to a .mat file")
+
+
+def held_out_split(X, y, test_size, seed):
+    """Stratified split; ``test_size`` 0 returns the data as the training set and no held-out set."""
+    if not 0 <= test_size < 1:
+        raise CLIError(f"--test-size must be in [0, 1); got {test_size}")
+    if test_size == 0:
+        return X, None, y, None
+    from sklearn.model_selection import train_test_split
+
+    return train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
+
+
+def make_classifier(args, kind):
+    from .estimator import MLPClassifier
+
+    activation = args.activation or ("tanh" if kind == "planar" else "sigmoid")
+    return MLPClassifier(
+        hidden_layer_sizes=tuple(args.hidden),
+        activation=activation,
+        output=args.output,
+        alpha=args.alpha,
+        solver=args.solver,
+        max_iter=args.max_iter,
+        learning_rate=args.learning_rate,
+        random_state=args.seed,
+        verbose=getattr(args, "progress", False),
+    )
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def cmd_train(args):
+    """Train a network, print accuracies and timing; optionally save the model."""
+    X, y, kind = load_data(args.data)
+    X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed)
+    clf = make_classifier(args, kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=__import__("sklearn").exceptions.ConvergenceWarning)
+        clf.fit(X_train, y_train)
+    result = clf.train_result_
+    layers = "-".join(str(s) for s in clf.network_.layer_sizes)
+    print(f"network      {layers} ({clf.network_.n_params} parameters), {clf.network_.activation} hidden, "
+          f"{clf.network_.output} output")
+    print(f"solver       {args.solver}, alpha {args.alpha:g}, {clf.n_iter_} iterations, "
+          f"{result.n_evaluations} evaluations, {result.elapsed:.2f} s")
+    print(f"cost         {clf.loss_curve_[0]:.6f} -> {clf.loss_curve_[-1]:.6f}")
+    print(f"train acc    {100 * clf.score(X_train, y_train):.2f}% on {len(y_train)} samples")
+    if X_test is not None:
+        print(f"held-out acc {100 * clf.score(X_test, y_test):.2f}% on {len(y_test)} samples")
+    if args.save:
+        from .model_io import save_model
+
+        save_model(args.save, clf)
+        print(f"saved        {args.save}")
+    return 0
+
+
+def cmd_gradcheck(args):
+    """Gradient check on the course's debug network (or a network of given sizes)."""
+    from .gradcheck import debug_problem, gradient_check
+
+    sizes = args.layers
+    if len(sizes) != 3:
+        raise CLIError(f"--layers takes 3 sizes (input hidden labels); got {len(sizes)}")
+    net, theta, X, y = debug_problem(*sizes, m=args.m, activation=args.activation, output=args.output)
+    check = gradient_check(net, theta, X, y, alpha=args.alpha, eps=args.eps)
+    print(f"network {'-'.join(map(str, net.layer_sizes))}, {args.activation} hidden, {args.output} output, "
+          f"m = {args.m}, alpha = {args.alpha:g}, eps = {args.eps:g}")
+    print(check)
+    ok = check.relative_difference < args.threshold
+    print(f"{'PASS' if ok else 'FAIL'}: relative difference {'<' if ok else '>='} {args.threshold:g}")
+    return 0 if ok else 1
+
+
+# -- parser -------------------------------------------------------------------
+
+
+def build_parser():
+    parser = _Parser(prog=PROG, description="Neural networks that learn by backpropagation (the course's model).")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a network and report accuracy",
+                                description="Train a network on a data set and print its accuracy.")
+    add_data_flag(train)
+    add_model_flags(train)
+    add_seed_flag(train)
+    train.add_argument("--test-size", type=float, default=0.2,
+                       help="fraction held out for the held-out accuracy, 0 for none (default: %(default)s)")
+    train.add_argument("--save", metavar="MODEL.npz", help="write the trained model to this file")
+    train.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    train.set_defaults(run=cmd_train)
+
+    gradcheck = commands.add_parser("gradcheck", help="compare backpropagation with numerical gradients",
+                                    description="Gradient check on the course's debug network (3-5-3, m = 5).")
+    gradcheck.add_argument("--layers", type=int, nargs="+", default=[3, 5, 3], metavar="S",
+                           help="input, hidden and output sizes (default: %(default)s)")
+    gradcheck.add_argument("--m", type=int, default=5, help="number of debug samples (default: %(default)s)")
+    gradcheck.add_argument("--alpha", type=float, default=0.0, help="regularization, the course's lambda (default: %(default)s)")
+    gradcheck.add_argument("--activation", default="sigmoid", help="hidden activation (default: %(default)s)")
+    gradcheck.add_argument("--output", default="sigmoid", help="output layer (default: %(default)s)")
+    gradcheck.add_argument("--eps", type=float, default=1e-4, help="finite-difference step (default: %(default)s)")
+    gradcheck.add_argument("--threshold", type=float, default=1e-9,
+                           help="largest acceptable relative difference (default: %(default)s)")
+    gradcheck.set_defaults(run=cmd_gradcheck)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status (0 ok, 1 check failed, 2 usage or input error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except (CLIError, ValueError, TypeError, OSError, KeyError) as err:
+        if debug:
+            raise
+        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        if isinstance(err, FileNotFoundError) and err.filename and str(err.filename) not in message:
+            message = f"{message}: {err.filename}"
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

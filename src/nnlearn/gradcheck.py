@@ -1,0 +1,144 @@
+r"""Gradient checking: central differences against backpropagation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import params
+from ._validation import check_positive_float
+
+__all__ = ["numerical_gradient", "relative_difference", "gradient_check", "debug_problem", "GradientCheck"]
+
+
+def numerical_gradient(f, theta, eps=1e-4):
+    r"""Central-difference gradient of ``f`` at ``theta`` (the course's computeNumericalGradient).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(theta)`` returns J, or a tuple whose first item is J (e.g. ``(J, grad)``).
+    theta : ndarray of shape (n,)
+    eps : float > 0
+
+    Returns
+    -------
+    grad : ndarray of shape (n,)
+
+    Notes
+    -----
+    .. math::
+        \frac{\partial J}{\partial \theta_i} \approx
+        \frac{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}{2 \epsilon}
+
+    with an error of order :math:`\epsilon^2`.
+    """
+    eps = check_positive_float(eps, "eps")
+    theta = np.array(theta, dtype=np.float64)
+    if theta.ndim != 1:
+        raise ValueError(f"theta must be a 1-D vector; got shape {theta.shape}.")
+
+    def J(t):
+        value = f(t)
+        return float(value[0] if isinstance(value, tuple) else value)
+
+    grad = np.empty_like(theta)
+    for i in range(theta.size):
+        saved = theta[i]
+        theta[i] = saved + eps
+        J_plus = J(theta)
+        theta[i] = saved - eps
+        J_minus = J(theta)
+        theta[i] = saved
+        grad[i] = (J_plus - J_minus) / (2 * eps)
+    return grad
+
+
+def relative_difference(numerical, analytical):
+    r""":math:`\|n - a\| / \|n + a\|` (0 when both are zero)."""
+    denominator = np.linalg.norm(numerical + analytical)
+    if denominator == 0:
+        return 0.0
+    return float(np.linalg.norm(numerical - analytical) / denominator)
+
+
+@dataclass
+class GradientCheck:
+    """Result of :func:`gradient_check`.
+
+    Attributes
+    ----------
+    relative_difference : float
+        ``norm(num - ana) / norm(num + ana)``; below 1e-9 for a correct backprop.
+    max_abs_error : list of float
+        Per weight matrix ``Thetas[l]``: the largest ``|num - ana|``, so a wrong layer is named.
+    numerical, analytical : ndarray of shape (n_params,)
+    """
+
+    relative_difference: float
+    max_abs_error: list
+    numerical: np.ndarray
+    analytical: np.ndarray
+    layer_sizes: tuple
+
+    @property
+    def worst_layer(self):
+        """Index l of the ``Thetas[l]`` with the largest error."""
+        return int(np.argmax(self.max_abs_error))
+
+    def table(self):
+        """The per-layer breakdown as rows ``(l, shape, max_abs_error)``."""
+        shapes = params.layer_shapes(self.layer_sizes)
+        return [(l, shapes[l], err) for l, err in enumerate(self.max_abs_error)]
+
+    def __str__(self):
+        lines = [f"relative difference: {self.relative_difference:.3e}"]
+        lines += [f"  Theta[{l}] {shape[0]}x{shape[1]}: max |num - ana| = {err:.3e}" for l, shape, err in self.table()]
+        return "\n".join(lines)
+
+
+def gradient_check(net, theta, X, y, alpha=0.0, eps=1e-4):
+    """Compare backpropagation with central differences at ``theta``.
+
+    Parameters
+    ----------
+    net : nnlearn.Network
+    theta : ndarray of shape (n_params,)
+    X : ndarray of shape (m, s_1)
+    y : ndarray of shape (m,) or (m, K)
+    alpha : float >= 0
+    eps : float > 0
+
+    Returns
+    -------
+    GradientCheck
+    """
+    theta, X, Y, alpha = net._check(theta, X, y, alpha)
+    X = X.astype(np.float64)
+    J_of = lambda t: net._cost_and_gradient(t, X, Y, alpha, need_gradient=False)[0]  # noqa: E731
+    analytical = net._cost_and_gradient(theta, X, Y, alpha)[1]
+    numerical = numerical_gradient(J_of, theta, eps=eps)
+    errors = np.abs(numerical - analytical)
+    per_layer = [float(np.max(err_l)) for err_l in params.unpack(errors, net.layer_sizes)]
+    return GradientCheck(relative_difference(numerical, analytical), per_layer, numerical, analytical, net.layer_sizes)
+
+
+def debug_problem(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5, activation="sigmoid", output="sigmoid"):
+    """The course's checkNNGradients problem: a small network, deterministic weights and data.
+
+    Returns
+    -------
+    net : Network of layer sizes (input_layer_size, hidden_layer_size, num_labels)
+    theta : ndarray of shape (n_params,), the course's debug weights
+    X : ndarray of shape (m, input_layer_size), debug values
+    y : ndarray of shape (m,), class indices ``t mod num_labels`` for t = 1..m
+        (the course's ``1 + mod(1:m, num_labels)`` in 0-based classes)
+    """
+    from .network import Network
+
+    net = Network([input_layer_size, hidden_layer_size, num_labels], activation=activation, output=output)
+    theta = net.init_weights(method="debug")
+    X = params.debug_weights(m, input_layer_size - 1)
+    y = np.arange(1, m + 1) % num_labels
+    return net, theta, X, y

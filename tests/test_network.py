@@ -1,0 +1,192 @@
+import warnings
+
+import numpy as np
+import pytest
+
+import nnlearn
+from nnlearn import network as network_module
+from nnlearn.gradcheck import debug_problem
+
+
+def test_attributes_of_the_course_network():
+    net = nnlearn.Network(layer_sizes=[400, 25, 10], activation="sigmoid", output="sigmoid")
+    assert net.layer_sizes == (400, 25, 10)
+    assert isinstance(net.layer_sizes, tuple)
+    assert net.n_params == 10285
+
+
+def test_hand_worked_example():
+    # 1-1-1 network, Theta1 = [0 1], Theta2 = [0 2], x = 0, y = 1, alpha = 1, m = 1.
+    # a2 = g(0) = 0.5;  z3 = 2 * 0.5 = 1;  h = g(1) = 0.7310585786300049
+    # J = -log(h) + alpha/2 * (1^2 + 2^2) = 0.31326168751822286 + 2.5
+    # delta3 = h - 1 = -0.2689414213699951
+    # dTheta2 = delta3 * [1, a2] + alpha * [0, 2] = [-0.26894142, -0.13447071 + 2]
+    # delta2 = 2 * delta3 * g'(0) = 2 * -0.26894142 * 0.25 = -0.13447071
+    # dTheta1 = delta2 * [1, x] + alpha * [0, 1] = [-0.13447071, 0 + 1]
+    net = nnlearn.Network([1, 1, 1])
+    theta = net.pack([np.array([[0.0, 1.0]]), np.array([[0.0, 2.0]])])
+    J, grad = net.cost_and_gradient(theta, np.array([[0.0]]), np.array([1]), alpha=1.0)
+    assert J == pytest.approx(0.31326168751822286 + 2.5, rel=1e-15)
+    d3 = 0.7310585786300049 - 1
+    np.testing.assert_allclose(grad, [d3 * 2 * 0.25, 1.0, d3, d3 * 0.5 + 2.0], rtol=1e-14)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_index_and_one_hot_targets_give_identical_results(rng, output):
+    net = nnlearn.Network([4, 6, 3], output=output)
+    theta = net.init_weights(epsilon=1.0, random_state=0)
+    X = rng.normal(size=(11, 4))
+    y = rng.integers(0, 3, 11)
+    J1, g1 = net.cost_and_gradient(theta, X, y, alpha=2.0)
+    J2, g2 = net.cost_and_gradient(theta, X, np.eye(3)[y], alpha=2.0)
+    assert J1 == J2
+    np.testing.assert_array_equal(g1, g2)
+    assert net.cost(theta, X, y, alpha=2.0) == J1
+
+
+def test_binary_network_with_one_output_unit(rng):
+    net = nnlearn.Network([2, 4, 1])
+    theta = net.init_weights(epsilon=1.0, random_state=0)
+    X = rng.normal(size=(9, 2))
+    y = rng.integers(0, 2, 9)
+    h = net.predict_proba(theta, X)
+    assert h.shape == (9, 1)
+    expected = -np.mean(y * np.log(h[:, 0]) + (1 - y) * np.log(1 - h[:, 0]))
+    assert net.cost(theta, X, y) == pytest.approx(expected, rel=1e-13)
+    np.testing.assert_array_equal(net.predict(theta, X), (h[:, 0] >= 0.5).astype(int))
+
+
+def test_cost_is_the_course_formula(rng):
+    net = nnlearn.Network([5, 4, 3, 3])
+    theta = net.init_weights(epsilon=0.8, random_state=1)
+    X = rng.normal(size=(7, 5))
+    y = rng.integers(0, 3, 7)
+    Y = np.eye(3)[y]
+    H = net.predict_proba(theta, X)
+    reg = sum(np.sum(T[:, 1:] ** 2) for T in net.unpack(theta))
+    expected = np.sum(-Y * np.log(H) - (1 - Y) * np.log(1 - H)) / 7 + 1.5 / (2 * 7) * reg
+    assert net.cost(theta, X, y, alpha=1.5) == pytest.approx(expected, rel=1e-13)
+
+
+def test_softmax_probabilities_sum_to_one(rng):
+    net = nnlearn.Network([3, 5, 4], output="softmax")
+    P = net.predict_proba(net.init_weights(epsilon=2.0, random_state=0), rng.normal(size=(6, 3)))
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-14)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_saturated_units_stay_finite_without_warnings(rng, activation, output):
+    net = nnlearn.Network([4, 5, 3], activation=activation, output=output)
+    theta = 1000 * net.init_weights(epsilon=1.0, random_state=0)
+    X = rng.normal(size=(8, 4))
+    y = rng.integers(0, 3, 8)
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        J, grad = net.cost_and_gradient(theta, X, y, alpha=1.0)
+    assert np.isfinite(J) and np.all(np.isfinite(grad))
+    assert J > 100  # confidently wrong units cost a lot, not log(0) = inf
+
+
+def test_blocked_evaluation_equals_one_block(rng, monkeypatch):
+    net = nnlearn.Network([6, 7, 3])
+    theta = net.init_weights(epsilon=1.0, random_state=0)
+    X = rng.normal(size=(50, 6))
+    y = rng.integers(0, 3, 50)
+    J_one, g_one = net.cost_and_gradient(theta, X, y, alpha=0.5)
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", 7)
+    J_blocks, g_blocks = net.cost_and_gradient(theta, X, y, alpha=0.5)
+    assert J_blocks == pytest.approx(J_one, rel=1e-12)
+    np.testing.assert_allclose(g_blocks, g_one, rtol=1e-12, atol=1e-15)
+
+
+def test_float32_input_computes_in_float32_and_returns_float64(rng):
+    net = nnlearn.Network([20, 10, 4])
+    theta = net.init_weights(random_state=0)
+    X = rng.random((200, 20))
+    y = rng.integers(0, 4, 200)
+    J64, g64 = net.cost_and_gradient(theta, X, y, alpha=1.0)
+    J32, g32 = net.cost_and_gradient(theta, X.astype(np.float32), y, alpha=1.0)
+    assert isinstance(J32, float) and g32.dtype == np.float64
+    assert J32 == pytest.approx(J64, rel=1e-5)
+    np.testing.assert_allclose(g32, g64, rtol=1e-5, atol=1e-5 * np.abs(g64).max())
+
+
+def test_predict_is_argmax_of_outputs(rng):
+    net = nnlearn.Network([3, 4, 5])
+    theta = net.init_weights(epsilon=2.0, random_state=0)
+    X = rng.normal(size=(10, 3))
+    np.testing.assert_array_equal(net.predict(theta, X), np.argmax(net.predict_proba(theta, X), axis=1))
+
+
+def test_course_weights_with_debug_problem_are_deterministic():
+    net, theta, X, y = debug_problem()
+    np.testing.assert_array_equal(y, [1, 2, 0, 1, 2])
+    assert X.shape == (5, 3) and theta.shape == (38,)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"layer_sizes": [3]}, ValueError, "at least 2 layers"),
+        ({"layer_sizes": [3, 0, 2]}, ValueError, r"layer_sizes\[1\] must be >= 1"),
+        ({"layer_sizes": [3, 2.5, 2]}, TypeError, r"layer_sizes\[1\] must be an integer"),
+        ({"layer_sizes": "400"}, TypeError, "sequence of integers"),
+        ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"Unknown activation 'swish'.*valid names"),
+        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"Unknown output 'linear'.*\['sigmoid', 'softmax'\]"),
+        ({"layer_sizes": [3, 1], "output": "softmax"}, ValueError, "softmax' needs at least 2 output units"),
+    ],
+)
+def test_bad_networks(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        nnlearn.Network(**kwargs)
+
+
+def _net_theta_X_y():
+    net = nnlearn.Network([3, 4, 2])
+    return net, net.init_weights(random_state=0), np.ones((5, 3)), np.array([0, 1, 0, 1, 1])
+
+
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (lambda a: {**a, "theta": np.zeros(7)}, ValueError, r"theta has 7 entries.*26 parameters"),
+        (lambda a: {**a, "X": np.ones((5, 4))}, ValueError, r"X has 4 features, but the network expects 3"),
+        (lambda a: {**a, "X": np.ones(3)}, ValueError, r"X must be a 2-D array.*got 1-D"),
+        (lambda a: {**a, "X": np.ones((5, 3, 1))}, ValueError, r"X must be a 2-D array.*got 3-D"),
+        (lambda a: {**a, "X": np.ones((0, 3)), "y": np.array([], int)}, ValueError, "X is empty"),
+        (lambda a: {**a, "X": np.full((5, 3), np.nan)}, ValueError, "X contains NaN"),
+        (lambda a: {**a, "X": np.full((5, 3), np.inf)}, ValueError, "X contains infinity"),
+        (lambda a: {**a, "X": np.full((5, 3), "a")}, TypeError, "X must hold numbers"),
+        (lambda a: {**a, "y": np.array([0, 1])}, ValueError, r"y has 2 entries, but X has 5 rows"),
+        (lambda a: {**a, "y": np.array([0, 1, 2, 1, 0])}, ValueError, r"class index 2, outside 0..1"),
+        (lambda a: {**a, "y": np.array([0, 1, -1, 1, 0])}, ValueError, r"class index -1, outside 0..1"),
+        (lambda a: {**a, "y": np.array([0, 1, 0.5, 1, 0])}, ValueError, "integer class indices"),
+        (lambda a: {**a, "y": np.ones((5, 3))}, ValueError, r"3 columns, but the network has 2 output units"),
+        (lambda a: {**a, "y": np.full((5, 2), 0.5)}, ValueError, "only 0 and 1"),
+        (lambda a: {**a, "alpha": -1.0}, ValueError, r"alpha must be a finite number >= 0; got -1.0"),
+        (lambda a: {**a, "alpha": np.nan}, ValueError, "alpha must be a finite number"),
+        (lambda a: {**a, "alpha": "1"}, TypeError, "alpha must be a real number"),
+    ],
+)
+def test_bad_arrays(change, error, match):
+    net, theta, X, y = _net_theta_X_y()
+    args = change({"theta": theta, "X": X, "y": y, "alpha": 0.0})
+    with pytest.raises(error, match=match):
+        net.cost_and_gradient(**args)
+
+
+def test_unpack_and_pack_errors():
+    net = nnlearn.Network([3, 4, 2])
+    with pytest.raises(ValueError, match=r"theta has 3 entries.*26 parameters"):
+        net.unpack(np.zeros(3))
+    with pytest.raises(ValueError, match=r"Thetas\[1\] has shape \(3, 5\), but layer 1 needs shape \(2, 5\)"):
+        net.pack([np.zeros((4, 4)), np.zeros((3, 5))])
+    with pytest.raises(ValueError, match="Thetas has 1 matrices"):
+        net.pack([np.zeros((4, 4))])
+
+
+def test_softmax_needs_one_hot_rows():
+    net = nnlearn.Network([2, 3], output="softmax")
+    with pytest.raises(ValueError, match="one-hot"):
+        net.cost(net.init_weights(random_state=0), np.ones((2, 2)), np.array([[1, 1, 0], [0, 1, 0]]))
