@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+
+import nnlearn
+from nnlearn.gradcheck import debug_problem, relative_difference
+
+
+@pytest.mark.parametrize("alpha", [0.0, 3.0])
+def test_course_debug_network_agrees_below_1e_9(alpha):
+    net, theta, X, y = debug_problem()
+    check = nnlearn.gradient_check(net, theta, X, y, alpha=alpha)
+    assert check.relative_difference < 1e-9
+    assert len(check.max_abs_error) == 2 and max(check.max_abs_error) < 1e-9
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "logistic", "tanh", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("hidden", [(), (5,), (5, 4), (4, 5, 3)])
+@pytest.mark.parametrize("alpha", [0.0, 1.5])
+def test_every_activation_depth_and_output(activation, output, hidden, alpha):
+    rng = np.random.default_rng(len(hidden))
+    net = nnlearn.Network([3, *hidden, 3], activation=activation, output=output)
+    theta = net.init_weights(method="uniform", epsilon=1.0, random_state=1)
+    X = rng.normal(size=(6, 3))
+    y = np.arange(6) % 3
+    if activation == "relu":
+        # Keep every pre-activation away from the kink at 0 so differences are smooth.
+        Thetas = net.unpack(theta)
+        A = X
+        for T in Thetas[:-1]:
+            Z = A @ T[:, 1:].T + T[:, 0]
+            T[:, 0] += np.where(np.abs(Z).min(axis=0) < 0.05, 0.2, 0.0)
+            A = np.maximum(A @ T[:, 1:].T + T[:, 0], 0)
+    check = nnlearn.gradient_check(net, theta, X, y, alpha=alpha)
+    assert check.relative_difference < 1e-8
+
+
+def test_a_wrong_layer_is_named():
+    net, theta, X, y = debug_problem()
+
+    class Broken(nnlearn.Network):
+        def _cost_and_gradient(self, theta, X, Y, alpha, need_gradient=True):
+            J, grad = super()._cost_and_gradient(theta, X, Y, alpha, need_gradient)
+            grad = grad.copy()
+            grad[-1] += 1e-3  # corrupt one entry of Thetas[1]
+            return J, grad
+
+    broken = Broken(net.layer_sizes)
+    check = nnlearn.gradient_check(broken, theta, X, y)
+    assert check.relative_difference > 1e-5
+    assert check.worst_layer == 1
+    assert check.max_abs_error[0] < 1e-9
+    assert "Theta[1] 3x6" in str(check)
+
+
+def test_numerical_gradient_of_a_quadratic_and_of_a_pair():
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    f = lambda t: 0.5 * t @ A @ t  # noqa: E731
+    t = np.array([1.0, -2.0])
+    np.testing.assert_allclose(nnlearn.numerical_gradient(f, t), A @ t, rtol=1e-9)
+    np.testing.assert_allclose(nnlearn.numerical_gradient(lambda t: (f(t), None), t), A @ t, rtol=1e-9)
+    np.testing.assert_array_equal(t, [1.0, -2.0])  # not modified
+
+
+def test_relative_difference_of_zeros():
+    assert relative_difference(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_numerical_gradient_errors():
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
+        nnlearn.numerical_gradient(lambda t: 0.0, np.zeros(2), eps=0)
+    with pytest.raises(ValueError, match=r"theta must be a 1-D vector; got shape \(2, 2\)"):
+        nnlearn.numerical_gradient(lambda t: 0.0, np.zeros((2, 2)))
