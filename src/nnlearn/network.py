@@ -22,8 +22,8 @@ import numpy as np
 
 from . import params
 from ._validation import check_alpha, check_layer_sizes, check_targets, check_theta, check_X
-from .activations import resolve_activation
-from .losses import resolve_output
+from .activations import ACTIVATIONS, resolve_activation
+from .losses import OUTPUTS, resolve_output
 
 __all__ = ["Network", "BLOCK_ROWS"]
 
@@ -55,10 +55,9 @@ class Network:
 
     def __init__(self, layer_sizes, activation="sigmoid", output="sigmoid"):
         self.layer_sizes = check_layer_sizes(layer_sizes)
-        self._activation = resolve_activation(activation)
-        self._output = resolve_output(output)
-        self.activation = self._activation.name
-        self.output = self._output.name
+        # Only the canonical names are stored (the network pickles; the registries hold the functions).
+        self.activation = resolve_activation(activation).name
+        self.output = resolve_output(output).name
         if self.layer_sizes[-1] < self._output.min_units:
             raise ValueError(
                 f"output={output!r} needs at least {self._output.min_units} output units; "
@@ -71,6 +70,14 @@ class Network:
             f"Network(layer_sizes={list(self.layer_sizes)}, activation={self.activation!r}, "
             f"output={self.output!r})"
         )
+
+    @property
+    def _activation(self):
+        return ACTIVATIONS[self.activation]
+
+    @property
+    def _output(self):
+        return OUTPUTS[self.output]
 
     @property
     def n_features(self):

@@ -1,0 +1,142 @@
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import nnlearn
+from nnlearn import MLPClassifier
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@parametrize_with_checks([MLPClassifier(), MLPClassifier(output="softmax", solver="L-BFGS-B", hidden_layer_sizes=(8,))])
+def test_scikit_learn_conformance(estimator, check):
+    check(estimator)
+
+
+def test_digits_reach_94_percent_after_40_cg_iterations():
+    from nnlearn.datasets import load_digits20
+
+    X, y = load_digits20()
+    clf = MLPClassifier(hidden_layer_sizes=(25,), alpha=1.0, solver="CG", max_iter=40, random_state=0).fit(X, y)
+    assert clf.score(X, y) >= 0.94
+    assert clf.n_iter_ == 40 and len(clf.loss_curve_) == 41
+    assert [T.shape for T in clf.thetas_] == [(25, 401), (10, 26)]
+    assert clf.n_features_in_ == 400
+
+
+def test_binary_problem_uses_one_output_unit_and_any_labels():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    y = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
+    clf = MLPClassifier(hidden_layer_sizes=(3,), random_state=0).fit(X, y)
+    assert clf.network_.layer_sizes == (2, 3, 1)
+    np.testing.assert_array_equal(clf.classes_, ["no", "yes"])
+    P = clf.predict_proba(X)
+    h = clf.network_.predict_proba(nnlearn.Network.pack(clf.network_, clf.thetas_), X)[:, 0]
+    np.testing.assert_allclose(P, np.column_stack([1 - h, h]))
+    np.testing.assert_array_equal(clf.predict(X), np.where(h >= 0.5, "yes", "no"))
+    assert clf.score(X, y) > 0.9
+
+
+def test_predict_proba_normalizes_sigmoid_outputs_per_row():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = np.arange(60) % 3
+    clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y)
+    h = clf.network_.predict_proba(clf.network_.pack(clf.thetas_), X)
+    np.testing.assert_allclose(clf.predict_proba(X), h / h.sum(axis=1, keepdims=True), rtol=1e-14)
+    np.testing.assert_array_equal(clf.predict(X), np.argmax(h, axis=1))
+
+
+def test_same_random_state_bitwise_identical():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(50, 4))
+    y = np.arange(50) % 3
+    a = MLPClassifier(solver="adam", batch_size=10, max_iter=5, random_state=3).fit(X, y)
+    b = MLPClassifier(solver="adam", batch_size=10, max_iter=5, random_state=3).fit(X, y)
+    for Ta, Tb in zip(a.thetas_, b.thetas_):
+        np.testing.assert_array_equal(Ta, Tb)
+    assert a.loss_curve_ == b.loss_curve_
+
+
+def test_sklearn_views_of_the_weights():
+    X = np.random.default_rng(3).normal(size=(30, 4))
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=2, random_state=0).fit(X, np.arange(30) % 3)
+    assert [c.shape for c in clf.coefs_] == [(4, 5), (5, 3)]
+    np.testing.assert_array_equal(clf.intercepts_[0], clf.thetas_[0][:, 0])
+
+
+def test_pipeline_and_grid_search():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:400], y[:400]
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=20, random_state=0))
+    search = GridSearchCV(pipe, {"mlpclassifier__alpha": [0.1, 1.0]}, cv=2).fit(X, y)
+    assert search.best_score_ > 0.8
+    assert set(search.cv_results_["param_mlpclassifier__alpha"]) == {0.1, 1.0}
+
+
+def test_warns_when_max_iter_is_reached():
+    X = np.random.default_rng(4).normal(size=(30, 2))
+    with pytest.warns(ConvergenceWarning, match="stopped after max_iter=3 iterations"):
+        MLPClassifier(max_iter=3).fit(X, np.arange(30) % 2)
+
+
+def test_verbose_shows_a_progress_bar(capsys):
+    X = np.random.default_rng(5).normal(size=(30, 2))
+    MLPClassifier(max_iter=4, verbose=True).fit(X, np.arange(30) % 2)
+    err = capsys.readouterr().err
+    assert "MLPClassifier (CG)" in err and "4/4" in err and "cost=" in err
+
+
+def test_one_class_is_refused_like_scikit_learn():
+    with pytest.raises(ValueError, match="at least 2 classes.*only 1 class"):
+        MLPClassifier().fit(np.ones((4, 2)), [1, 1, 1, 1])
+
+
+def test_predict_before_fit_and_with_other_feature_count():
+    with pytest.raises(NotFittedError):
+        MLPClassifier().predict(np.ones((2, 2)))
+    clf = MLPClassifier(max_iter=2).fit(np.random.default_rng(0).normal(size=(20, 3)), np.arange(20) % 2)
+    with pytest.raises(ValueError, match="X has 4 features, but MLPClassifier is expecting 3 features"):
+        clf.predict(np.ones((2, 4)))
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"alpha": -1}, ValueError, r"The 'alpha' parameter of MLPClassifier must be a float in the range \[0.0, inf\). Got -1 instead."),
+        ({"alpha": "a"}, TypeError, "The 'alpha' parameter"),
+        ({"max_iter": -3}, ValueError, r"The 'max_iter' parameter of MLPClassifier must be an int in the range \[0, inf\)"),
+        ({"max_iter": 1.5}, TypeError, "The 'max_iter' parameter"),
+        ({"learning_rate": 0.0}, ValueError, r"The 'learning_rate' parameter .* range \(0.0, inf\) or None"),
+        ({"batch_size": 0}, ValueError, "The 'batch_size' parameter"),
+        ({"momentum": 1.0}, ValueError, r"The 'momentum' parameter .* range \[0.0, 1.0\)"),
+        ({"activation": "gelu"}, ValueError, r"The 'activation' parameter of MLPClassifier must be a str among \["),
+        ({"output": "linear"}, ValueError, "The 'output' parameter"),
+        ({"solver": "newton"}, ValueError, "The 'solver' parameter"),
+        ({"init": "he"}, ValueError, "The 'init' parameter"),
+        ({"hidden_layer_sizes": (5, 0)}, ValueError, "The 'hidden_layer_sizes' parameter .* ints >= 1"),
+        ({"hidden_layer_sizes": "25"}, ValueError, "The 'hidden_layer_sizes' parameter"),
+    ],
+)
+def test_bad_hyperparameters(params, error, match):
+    with pytest.raises(error, match=match):
+        MLPClassifier(**params).fit(np.ones((4, 2)), [0, 1, 0, 1])
+
+
+def test_divergence_keeps_last_finite_weights():
+    X = np.random.default_rng(6).normal(size=(20, 2)) * 1e3
+    clf = MLPClassifier(solver="gd", learning_rate=1e305, max_iter=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match="diverged at iteration"):
+            clf.fit(X, np.arange(20) % 2)
+    assert all(np.all(np.isfinite(T)) for T in clf.thetas_)
