@@ -8,6 +8,7 @@ gradient checking, training and a scikit-learn estimator.
 from .activations import sigmoid, sigmoid_gradient
 from .estimator import MLPClassifier
 from .gradcheck import GradientCheck, gradient_check, numerical_gradient
+from .model_io import load_model, save_model
 from .network import Network
 from .optimize import TrainResult, train
 
@@ -23,4 +24,6 @@ __all__ = [
     "numerical_gradient",
     "gradient_check",
     "GradientCheck",
+    "save_model",
+    "load_model",
 ]

@@ -110,6 +110,8 @@ def make_classifier(args, kind):
 
 def cmd_train(args):
     """Train a network, print accuracies and timing; optionally save the model."""
+    if args.save:
+        check_output_path(args.save, "--save")  # before training, so no training is lost to a bad path
     X, y, kind = load_data(args.data)
     X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed)
     clf = make_classifier(args, kind)
@@ -151,6 +153,71 @@ def cmd_gradcheck(args):
     return 0 if ok else 1
 
 
+def check_output_path(path, flag):
+    """Fail before any work when ``path`` (given with ``flag``) cannot be written: a directory or no such directory."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.is_dir():
+        raise CLIError(f"{flag} {path} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise CLIError(f"{flag} {path}: directory {path.parent} does not exist")
+
+
+def format_confusion(labels, counts):
+    """A plain-text confusion matrix: rows the true labels, columns the predicted ones."""
+    names = [str(label) for label in labels]
+    width = max([len(name) for name in names] + [len(str(int(counts.max()))) if counts.size else 1, 4])
+    corner = "true\\pred"
+    first = max(len(corner), max(len(name) for name in names))
+    lines = [f"{corner:>{first}}  " + " ".join(f"{name:>{width}}" for name in names)]
+    for name, row in zip(names, counts):
+        lines.append(f"{name:>{first}}  " + " ".join(f"{int(c):>{width}}" for c in row))
+    return "\n".join(lines)
+
+
+def cmd_predict(args):
+    """Predict with a saved model; print accuracy and a confusion matrix, optionally write the labels."""
+    import csv
+    import io
+
+    from sklearn.metrics import confusion_matrix
+
+    from .model_io import load_model, write_atomically
+
+    if args.output:
+        check_output_path(args.output, "--output")
+    model = load_model(args.model)
+    X, y, _ = load_data(args.data)
+    if isinstance(model, tuple):  # a Network file: labels are output-unit indices
+        net, theta = model
+        predicted = net.predict(theta, X)
+        description = f"Network {'-'.join(map(str, net.layer_sizes))}, {net.activation} hidden, {net.output} output"
+        known = np.arange(max(net.n_outputs, 2))
+    else:
+        predicted = model.predict(X)
+        net = model.network_
+        description = (f"MLPClassifier {'-'.join(map(str, net.layer_sizes))}, {net.activation} hidden, "
+                       f"{net.output} output, {len(model.classes_)} classes, {model.n_iter_} iterations")
+        known = model.classes_
+    correct = int(np.sum(predicted == y))
+    print(f"model        {args.model}: {description}")
+    print(f"data         {args.data}: {X.shape[0]} samples, {X.shape[1]} features")
+    print(f"accuracy     {100 * correct / len(y):.2f}% ({correct} of {len(y)})")
+    labels = np.unique(np.concatenate([np.asarray(known), y, predicted]))
+    counts = confusion_matrix(y, predicted, labels=labels)
+    print("confusion matrix (rows: true label, columns: predicted label)")
+    print(format_confusion(labels, counts))
+    if args.output:
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(["index", "predicted", "true"])
+        writer.writerows(zip(range(len(y)), predicted.tolist(), y.tolist()))
+        write_atomically(args.output, lambda f: f.write(text.getvalue().encode("utf-8")))
+        print(f"wrote        {args.output} ({len(y)} rows: index,predicted,true)")
+    return 0
+
+
 # -- parser -------------------------------------------------------------------
 
 
@@ -185,6 +252,16 @@ def build_parser():
     gradcheck.add_argument("--threshold", type=float, default=1e-9,
                            help="largest acceptable relative difference (default: %(default)s)")
     gradcheck.set_defaults(run=cmd_gradcheck)
+
+    predict = commands.add_parser("predict", help="predict with a saved model; accuracy and confusion matrix",
+                                  description="Load a model file written by 'nnlearn train --save' (or "
+                                  "nnlearn.save_model), predict a data set, and print the accuracy and a "
+                                  "confusion matrix.")
+    predict.add_argument("--model", required=True, metavar="MODEL.npz", help="the model file to load")
+    add_data_flag(predict)
+    predict.add_argument("--output", metavar="PREDICTIONS.csv",
+                         help="write the labels as CSV with header index,predicted,true (written atomically)")
+    predict.set_defaults(run=cmd_predict)
     return parser
 
 
