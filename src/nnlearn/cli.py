@@ -218,6 +218,26 @@ def cmd_predict(args):
     return 0
 
 
+def cmd_bench(args):
+    """Time nnlearn against PyTorch, scikit-learn and the floor; print the tables (see nnlearn.bench)."""
+    import os
+
+    from . import bench
+
+    progress = None if args.no_progress else (lambda message: print(f"{PROG} bench: {message}", file=sys.stderr, flush=True))
+    prefix = "- " if args.markdown else ""
+    for line in bench.machine_info():
+        print(prefix + line, flush=True)
+    for name in args.tables or bench.TABLES:
+        for table in bench.run(tables=[name], quick=args.quick, progress=progress):
+            print()
+            print(bench.format_table(table, markdown=args.markdown), flush=True)
+    if hasattr(os, "getloadavg"):
+        print()
+        print(prefix + "load      {:.2f} {:.2f} {:.2f} (1, 5, 15 min averages at the end)".format(*os.getloadavg()))
+    return 0
+
+
 # -- parser -------------------------------------------------------------------
 
 
@@ -262,6 +282,20 @@ def build_parser():
     predict.add_argument("--output", metavar="PREDICTIONS.csv",
                          help="write the labels as CSV with header index,predicted,true (written atomically)")
     predict.set_defaults(run=cmd_predict)
+
+    bench = commands.add_parser(
+        "bench", help="time nnlearn against PyTorch, scikit-learn and the floor",
+        description="Time one cost-and-gradient evaluation of the course's 400-25-10 network (nnlearn float64 and "
+        "float32, the plain and per-example reference versions, PyTorch autograd, the two-product floor), "
+        "whole L-BFGS-B fits against scikit-learn's MLPClassifier, and the scaling in m with peak memory. "
+        "Candidates are interleaved and repeated; the tables give medians. About 2-3 minutes "
+        "(--quick: seconds, for a smoke test). PyTorch is optional: pip install torch==2.13.0.")
+    bench.add_argument("--quick", action="store_true", help="a few seconds per table: fewer repeats, smaller sizes")
+    bench.add_argument("--tables", nargs="+", choices=["eval", "fit", "scaling"], metavar="TABLE",
+                       help="which tables: eval, fit, scaling (default: all three)")
+    bench.add_argument("--markdown", action="store_true", help="print GitHub markdown tables (for the README)")
+    bench.add_argument("--no-progress", action="store_true", help="no progress messages on stderr")
+    bench.set_defaults(run=cmd_bench)
     return parser
 
 

@@ -6,6 +6,10 @@ the logits ``Z`` so that it stays finite for any ``Z`` (no ``log(0)``, no
 overflow). For both pairs the derivative of the summed loss with respect to the
 logits is ``h(Z) - Y``: that is why backpropagation may start from
 ``delta_L = A_L - Y`` (it holds only for these matching pairs).
+
+``h_inplace(Z)`` is the same ``h`` written into ``Z``'s memory (the fast
+kernel of :class:`nnlearn.Network` reuses its buffers); losses are summed in
+float64 whatever the dtype of ``Z``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
 
-__all__ = ["OUTPUTS", "resolve_output", "sigmoid_cross_entropy", "softmax_cross_entropy"]
+from .activations import sigmoid, sigmoid_inplace
+
+__all__ = ["OUTPUTS", "resolve_output", "sigmoid_cross_entropy", "softmax_cross_entropy", "softmax"]
 
 
 def sigmoid_cross_entropy(Z, Y):
@@ -39,8 +44,9 @@ def sigmoid_cross_entropy(Z, Y):
 
     and :math:`\log(1 + e^z) = \max(z, 0) + \log(1 + e^{-|z|})` never overflows.
     """
-    softplus = np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z)))  # log(1 + e^z); (m, K)
-    return float(np.sum(softplus, dtype=np.float64) - np.sum(Y * Z, dtype=np.float64))
+    log1p_exp = np.log1p(np.exp(-np.abs(Z)))  # log(1 + e^{-|z|}), never overflows; (m, K)
+    softplus_sum = np.sum(np.maximum(Z, 0), dtype=np.float64) + np.sum(log1p_exp, dtype=np.float64)
+    return float(softplus_sum - np.sum(Y * Z, dtype=np.float64))
 
 
 def softmax_cross_entropy(Z, Y):
@@ -61,21 +67,51 @@ def softmax_cross_entropy(Z, Y):
         -\sum_k y_k \log \mathrm{softmax}(z)_k
         = -\sum_k y_k \left(z_k - \log \sum_j e^{z_j}\right)
     """
-    return float(-np.sum(Y * log_softmax(Z, axis=1), dtype=np.float64))
+    Z_max = np.max(Z, axis=1, keepdims=True)  # subtracted for stability; (m, 1)
+    log_sum_exp = Z_max + np.log(np.sum(np.exp(Z - Z_max), axis=1, keepdims=True))  # (m, 1)
+    return float(-np.sum(Y * (Z - log_sum_exp), dtype=np.float64))
+
+
+def softmax(Z):
+    r"""Row-wise softmax of logits ``Z`` of shape (m, K), overflow-free; a new array.
+
+    Notes
+    -----
+    .. math:: \mathrm{softmax}(z)_k = \frac{e^{z_k - \max_j z_j}}{\sum_i e^{z_i - \max_j z_j}}
+    """
+    return softmax_inplace(np.array(Z, dtype=np.float32 if np.asarray(Z).dtype == np.float32 else np.float64))
+
+
+def softmax_inplace(Z):
+    """Overwrite the logits ``Z`` (m, K) with their row-wise softmax; return it."""
+    Z -= np.max(Z, axis=1, keepdims=True)  # the largest logit of each row becomes 0: e^z <= 1
+    np.exp(Z, out=Z)
+    Z /= np.sum(Z, axis=1, keepdims=True)
+    return Z
 
 
 class Output(NamedTuple):
-    """An output activation ``h(Z)`` and the loss it pairs with."""
+    """An output activation ``h(Z)`` and the loss it pairs with.
+
+    Attributes
+    ----------
+    name : str
+    h : callable, ``h(Z)`` -> outputs of shape (m, K)
+    loss : callable, ``loss(Z, Y)`` -> the loss summed over samples (float)
+    min_units : int, the fewest output units K this output accepts
+    h_inplace : callable, ``h_inplace(Z)`` overwrites ``Z`` with ``h(Z)`` and returns it
+    """
 
     name: str
     h: Callable[[np.ndarray], np.ndarray]
     loss: Callable[[np.ndarray, np.ndarray], float]
     min_units: int
+    h_inplace: Callable[[np.ndarray], np.ndarray]
 
 
 OUTPUTS = {
-    "sigmoid": Output("sigmoid", expit, sigmoid_cross_entropy, 1),
-    "softmax": Output("softmax", lambda Z: softmax(Z, axis=1), softmax_cross_entropy, 2),
+    "sigmoid": Output("sigmoid", sigmoid, sigmoid_cross_entropy, 1, sigmoid_inplace),
+    "softmax": Output("softmax", softmax, softmax_cross_entropy, 2, softmax_inplace),
 }
 
 

@@ -1,10 +1,13 @@
-r"""The course's backpropagation, one training example at a time (for teaching).
+r"""The course's backpropagation written plainly, for teaching and as the tests' reference.
 
-This is the textbook algorithm, steps 1-5, written with column vectors and the
-bias unit prepended, exactly as the exercise describes it. It computes the same
-numbers as :meth:`nnlearn.Network.cost_and_gradient` (a test checks that) but
-loops over examples in Python, so it is many times slower; ``nnlearn bench``
-shows how much.
+:func:`backprop_loop` is the textbook algorithm, steps 1-5, one training
+example at a time, with column vectors and the bias unit prepended, exactly as
+the exercise describes it. :func:`cost_and_gradient_plain` is the same
+algorithm vectorized over all m examples at once, the way the course's
+vectorized solution writes it (``a1 = [ones(m, 1) X]``, ...). Both compute the
+same numbers as :meth:`nnlearn.Network.cost_and_gradient`, whose kernel is the
+plain version reorganized for speed (tests check all three agree);
+``nnlearn bench`` shows how much faster that kernel is.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import numpy as np
 
 from . import params
 
-__all__ = ["backprop_loop"]
+__all__ = ["backprop_loop", "cost_and_gradient_plain"]
 
 
 def backprop_loop(net, theta, X, y, alpha=0.0):
@@ -82,4 +85,66 @@ def backprop_loop(net, theta, X, y, alpha=0.0):
         D[:, 1:] += (alpha / m) * T[:, 1:]
         J += alpha / (2 * m) * float(np.sum(T[:, 1:] ** 2))
         grads.append(D)
+    return J, params.pack(grads)
+
+
+def cost_and_gradient_plain(net, theta, X, y, alpha=0.0):
+    r"""Cost and gradient by the textbook vectorized backpropagation (all m examples at once).
+
+    Parameters
+    ----------
+    net : nnlearn.Network
+    theta : ndarray of shape (n_params,)
+    X : ndarray of shape (m, s_1); float32 is computed in float32, anything else in float64
+    y : ndarray of shape (m,) class indices, or (m, K) 0/1 targets
+    alpha : float >= 0, the course's lambda
+
+    Returns
+    -------
+    J : float
+    grad : ndarray of shape (n_params,), float64
+
+    Notes
+    -----
+    With the ones column prepended to every layer's activations, rows = examples:
+
+    .. math::
+        A^{(1)} = [\mathbf{1}, X], \quad Z^{(l+1)} = A^{(l)} \Theta^{(l)T}, \quad
+        A^{(l+1)} = [\mathbf{1}, g(Z^{(l+1)})], \quad H = h(Z^{(L)})
+
+    .. math::
+        \delta^{(L)} = H - Y, \quad
+        \delta^{(l)} = \left(\delta^{(l+1)} \Theta^{(l)}\right)_{:, 1:} \odot g'(Z^{(l)}), \quad
+        D^{(l)} = \frac{1}{m} \delta^{(l+1)T} A^{(l)} + \frac{\alpha}{m} [0, \Theta^{(l)}_{:, 1:}]
+
+    The memory grows with m (every layer's activations for all examples are
+    kept); :meth:`nnlearn.Network.cost_and_gradient` works in blocks of rows instead.
+    """
+    theta, X, Y, alpha = net._check(theta, X, y, alpha)
+    Thetas = net.unpack(theta)  # float64, for the regularization
+    Thetas_x = [T.astype(X.dtype) for T in Thetas]  # the same weights in X's precision
+    Y = Y.astype(X.dtype)
+    g = net._activation.g
+    g_prime_from_A = net._activation.g_prime_from_A
+    m = X.shape[0]
+    L = len(net.layer_sizes)
+    ones = np.ones((m, 1), dtype=X.dtype)
+
+    A = [np.hstack([ones, X])]  # a(1) = [1, x]; (m, s_1 + 1)
+    for l in range(L - 2):
+        Z = A[l] @ Thetas_x[l].T  # z(l+1) = Θ(l) a(l); (m, s_{l+1})
+        A.append(np.hstack([ones, g(Z)]))  # a(l+1) = [1, g(z(l+1))]; (m, s_{l+1} + 1)
+    Z_L = A[L - 2] @ Thetas_x[L - 2].T  # z(L); (m, K)
+    H = net._output.h(Z_L)  # h = a(L); (m, K)
+    J = net._output.loss(Z_L, Y) / m  # the loss from the logits: finite for any z
+    J += alpha / (2 * m) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)  # not the bias column
+
+    # δ(L) = h - y holds for sigmoid + binary and softmax + categorical cross-entropy.
+    delta = H - Y  # δ(L); (m, K)
+    grads = [None] * (L - 1)
+    for l in reversed(range(L - 1)):
+        grads[l] = (delta.T @ A[l]).astype(np.float64) / m  # D(l) = Δ(l) / m, Δ(l) = δ(l+1)^T a(l); (s_{l+1}, s_l + 1)
+        grads[l][:, 1:] += (alpha / m) * Thetas[l][:, 1:]  # regularize all but the bias column
+        if l > 0:
+            delta = (delta @ Thetas_x[l])[:, 1:] * g_prime_from_A(A[l][:, 1:])  # δ(l); (m, s_l)
     return J, params.pack(grads)

@@ -1,0 +1,201 @@
+"""The fast kernel (Network._cost_and_gradient, _forward) computes the plain version's numbers.
+
+The plain version is the textbook vectorized backpropagation in nnlearn.reference
+(ones column, all rows at once, allocating activations and losses). Tolerances:
+1e-12 relative in float64, 1e-5 in float32 (both sides then compute in float32).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from scipy.special import softmax as scipy_softmax
+
+import nnlearn
+from nnlearn import activations, losses
+from nnlearn import network as network_module
+from nnlearn.bench import peak_extra_bytes
+from nnlearn.reference import cost_and_gradient_plain
+
+M = 23  # rows: block sizes below cut it into 1, 2, 4 and 23 blocks, with ragged last blocks
+
+
+def _relative(a, b):
+    return np.max(np.abs(a - b)) / np.max(np.abs(b))
+
+
+def _problem(sizes, activation, output, dtype=np.float64, scale=1.0, seed=0, m=M):
+    rng = np.random.default_rng(seed)
+    net = nnlearn.Network(sizes, activation=activation, output=output)
+    theta = scale * net.init_weights(epsilon=1.0, random_state=seed)
+    X = rng.normal(size=(m, sizes[0])).astype(dtype)
+    y = rng.integers(0, max(sizes[-1], 2), m)
+    return net, theta, X, y
+
+
+def _assert_same(fast, plain, tolerance):
+    (J_fast, g_fast), (J_plain, g_plain) = fast, plain
+    assert isinstance(J_fast, float) and g_fast.dtype == np.float64 and g_fast.shape == g_plain.shape
+    assert J_fast == pytest.approx(J_plain, rel=tolerance)
+    assert _relative(g_fast, g_plain) <= tolerance
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, M - 1, M, 4096])
+@pytest.mark.parametrize("sizes", [[5, 3], [5, 7, 3], [5, 7, 6, 3]])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_fast_equals_plain_float64(monkeypatch, block_rows, sizes, activation, output):
+    net, theta, X, y = _problem(sizes, activation, output)
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    for alpha in (0.0, 1.3):
+        _assert_same(net.cost_and_gradient(theta, X, y, alpha), cost_and_gradient_plain(net, theta, X, y, alpha), 1e-12)
+
+
+@pytest.mark.parametrize("block_rows", [7, 4096])
+@pytest.mark.parametrize("sizes", [[5, 3], [5, 7, 3], [5, 7, 6, 3]])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_fast_equals_plain_float32(monkeypatch, block_rows, sizes, activation, output):
+    net, theta, X, y = _problem(sizes, activation, output, dtype=np.float32)
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    _assert_same(net.cost_and_gradient(theta, X, y, 1.3), cost_and_gradient_plain(net, theta, X, y, 1.3), 1e-5)
+
+
+def test_float32_is_really_computed_in_float32():
+    # The same data in float64 gives a result that differs at float32 precision, not at 1e-16.
+    net, theta, X, y = _problem([30, 20, 4], "sigmoid", "sigmoid", m=300)
+    J64, g64 = net.cost_and_gradient(theta, X.astype(np.float64), y, 1.0)
+    J32, g32 = net.cost_and_gradient(theta, X.astype(np.float32), y, 1.0)
+    assert 1e-9 < _relative(g32, g64) < 1e-5
+    assert J32 == pytest.approx(J64, rel=1e-6)
+
+
+def test_course_network_on_the_bundled_digits():
+    from nnlearn.datasets import load_digits20
+
+    X, y = load_digits20()
+    X, y = X[::5], y[::5]  # 1000 digits, every digit
+    net = nnlearn.Network([400, 25, 10])
+    theta = net.init_weights(random_state=0)
+    _assert_same(net.cost_and_gradient(theta, X, y, 1.0), cost_and_gradient_plain(net, theta, X, y, 1.0), 1e-12)
+    X32 = X.astype(np.float32)
+    _assert_same(net.cost_and_gradient(theta, X32, y, 1.0), cost_and_gradient_plain(net, theta, X32, y, 1.0), 1e-5)
+
+
+@pytest.mark.parametrize("block_rows", [3, 4096])
+def test_binary_output_and_multilabel_targets(monkeypatch, block_rows):
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    net, theta, X, y = _problem([4, 6, 1], "tanh", "sigmoid")
+    _assert_same(net.cost_and_gradient(theta, X, y, 0.5), cost_and_gradient_plain(net, theta, X, y, 0.5), 1e-12)
+    # Several sigmoid units may be on at once (0/1 targets that are not one-hot).
+    net, theta, X, _ = _problem([4, 6, 3], "sigmoid", "sigmoid")
+    Y = np.random.default_rng(5).integers(0, 2, (M, 3))
+    _assert_same(net.cost_and_gradient(theta, X, Y, 0.5), cost_and_gradient_plain(net, theta, X, Y, 0.5), 1e-12)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_saturated_units_agree_and_stay_finite(activation, output):
+    net, theta, X, y = _problem([4, 5, 3], activation, output, scale=300.0)
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        fast = net.cost_and_gradient(theta, X, y, 1.0)
+    assert np.isfinite(fast[0]) and np.all(np.isfinite(fast[1]))
+    _assert_same(fast, cost_and_gradient_plain(net, theta, X, y, 1.0), 1e-12)
+
+
+def test_inputs_are_not_modified():
+    net, theta, X, y = _problem([5, 7, 3], "sigmoid", "sigmoid")
+    Y = np.eye(3)[y]
+    copies = theta.copy(), X.copy(), Y.copy()
+    net._cost_and_gradient(theta, X, Y, 1.0)
+    net.predict_proba(theta, X)
+    for before, after in zip(copies, (theta, X, Y)):
+        np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, 4096])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, output):
+    net, theta, X, _ = _problem([5, 7, 6, 3], "tanh", output)
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    A = X
+    for T in net.unpack(theta):
+        Z = np.hstack([np.ones((M, 1)), A]) @ T.T  # z = Θ [1; a]
+        A = np.tanh(Z)
+    H = expit(Z) if output == "sigmoid" else scipy_softmax(Z, axis=1)
+    P = net.predict_proba(theta, X)
+    assert P.dtype == np.float64
+    np.testing.assert_allclose(P, H, rtol=1e-13, atol=1e-16)
+
+
+def test_memory_of_an_evaluation_is_bounded_by_the_block_not_by_m(monkeypatch):
+    # Deterministic: tracemalloc counts the bytes NumPy allocates, not time.
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", 64)
+    net = nnlearn.Network([50, 20, 10])
+    theta = net.init_weights(random_state=0)
+    extra = {}
+    for m in (256, 4096):
+        rng = np.random.default_rng(0)
+        X, Y = rng.random((m, 50)), np.eye(10)[rng.integers(0, 10, m)]
+        extra[m] = peak_extra_bytes(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
+        plain_extra = peak_extra_bytes(lambda: cost_and_gradient_plain(net, theta, X, Y, 1.0))
+    assert extra[4096] <= extra[256] + 1024  # 16x the rows, the same memory
+    assert extra[4096] < 64 * 8 * (50 + 20 + 10) * 4  # a few blocks' worth of numbers
+    assert plain_extra > 4096 * 8 * 50  # the plain version copies X with its ones column
+
+
+# -- the in-place forms used by the kernel ----------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(activations.ACTIVATIONS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_inplace_activations_equal_their_plain_forms(name, dtype):
+    act = activations.ACTIVATIONS[name]
+    Z = np.random.default_rng(0).normal(scale=3.0, size=(9, 4)).astype(dtype)
+    A = act.g(Z)
+    buffer = Z.copy()
+    assert act.g_inplace(buffer) is buffer and buffer.dtype == dtype
+    np.testing.assert_array_equal(buffer, A)
+    D = np.random.default_rng(1).normal(size=(9, 4)).astype(dtype)
+    expected = D * act.g_prime_from_A(A)
+    assert act.mul_g_prime_inplace(D, A) is D and D.dtype == dtype
+    np.testing.assert_allclose(D, expected, rtol=1e-6 if dtype == np.float32 else 1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_matches_scipy_expit(dtype):
+    z = np.concatenate([np.linspace(-750, 750, 3001), np.linspace(-40, 40, 8001)]).astype(dtype)
+    g = activations.sigmoid(z)
+    assert g.dtype == dtype
+    tiny = np.finfo(dtype).tiny  # below it expit gives subnormals, 1 / (1 + inf) gives 0
+    np.testing.assert_allclose(g, expit(z), rtol=4 * np.finfo(dtype).eps, atol=tiny)
+    assert isinstance(activations.sigmoid(0.0), float) and activations.sigmoid(0) == 0.5
+
+
+@pytest.mark.parametrize("name", sorted(losses.OUTPUTS))
+def test_inplace_outputs_equal_their_plain_forms(name):
+    out = losses.OUTPUTS[name]
+    Z = np.random.default_rng(0).normal(scale=5.0, size=(8, 4))
+    H = out.h(Z)
+    np.testing.assert_allclose(H, expit(Z) if name == "sigmoid" else scipy_softmax(Z, axis=1), rtol=1e-15)
+    buffer = Z.copy()
+    assert out.h_inplace(buffer) is buffer
+    np.testing.assert_array_equal(buffer, H)
+
+
+@pytest.mark.parametrize("name", sorted(losses.OUTPUTS))
+def test_losses_from_logits_match_sklearn_log_loss(name):
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(3)
+    Z = rng.normal(scale=4.0, size=(50, 3))
+    y = rng.integers(0, 3, 50)
+    Y = np.eye(3)[y]
+    out = losses.OUTPUTS[name]
+    if name == "softmax":
+        expected = 50 * log_loss(y, scipy_softmax(Z, axis=1), labels=[0, 1, 2])
+    else:  # K independent binary cross-entropies
+        expected = sum(50 * log_loss(Y[:, k], expit(Z[:, k]), labels=[0, 1]) for k in range(3))
+    assert out.loss(Z, Y) == pytest.approx(expected, rel=1e-12)
