@@ -238,6 +238,92 @@ def cmd_bench(args):
     return 0
 
 
+def _architecture(text):
+    """``--hidden`` of ``sweep``: one network per value, layers joined by commas ("25" or "64,32")."""
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"expected units per hidden layer such as 25 or 64,32; got {text!r}")
+    return sizes
+
+
+def cmd_sweep(args):
+    """Fit every combination of the given values; print a table, optionally plot a heatmap."""
+    import os
+    from pathlib import Path
+
+    from . import sweep
+
+    if (args.resume or args.save_weights) and not args.results:
+        raise CLIError(f"{'--resume' if args.resume else '--save-weights'} needs --results FILE.jsonl")
+    if args.plot:
+        from matplotlib.figure import Figure
+
+        plot = Path(args.plot)
+        formats = Figure().canvas.get_supported_filetypes()
+        if plot.suffix[1:].lower() not in formats:
+            raise CLIError(f"--plot {plot}: unknown image type {plot.suffix or '(none)'!r}; use one of "
+                           f"{', '.join('.' + f for f in sorted(formats))}")
+        if plot.is_dir() or not plot.parent.is_dir():
+            raise CLIError(f"--plot {plot}: {'is a directory' if plot.is_dir() else f'directory {plot.parent} does not exist'}")
+    if not 0 <= args.test_size < 1:
+        raise CLIError(f"--test-size must be in [0, 1); got {args.test_size}")
+    if args.metric == "test_accuracy" and not args.test_size:
+        raise CLIError("--metric test_accuracy needs a held-out set: give --test-size, e.g. 0.2")
+    _, _, kind = load_data(args.data)
+    grid = {
+        "alpha": args.alpha,
+        "max_iter": args.max_iter,
+        "hidden_layer_sizes": args.hidden,
+        "random_state": args.seed,
+        "solver": args.solver,
+        "activation": args.activation or ["tanh" if kind == "planar" else "sigmoid"],
+        "output": args.output,
+    }
+    if args.learning_rate:
+        grid["learning_rate"] = args.learning_rate
+    try:
+        records = sweep.run(grid, args.data, results_path=args.results, n_jobs=args.jobs, scheduler=args.scheduler,
+                            resume=args.resume, progress=not args.no_progress, test_size=args.test_size or None,
+                            split_seed=args.split_seed, save_weights=args.save_weights, keep_weights=False)
+    except ImportError as err:
+        raise CLIError(str(err)) from None
+    except KeyboardInterrupt:
+        where = f"; the finished runs are in {args.results} (--resume continues)" if args.results else ""
+        print(f"{PROG}: interrupted{where}", file=sys.stderr)
+        return 130
+    print(records.table())
+    best = records.best()
+    if best is not None:
+        where = records.describe(best) or "the only run"
+        label = "held-out" if records.metric == "test_accuracy" else "train"
+        print(f"best         {label} {100 * best[records.metric]:.2f}% at {where}")
+    failed = f", {records.n_failed} failed" if records.n_failed else ""
+    print(f"runs         {len(records)}: {records.n_run} run now, {records.n_resumed} from the results file{failed}; "
+          f"{records.seconds:.1f} s")
+    if args.results:
+        print(f"results      {args.results}")
+    if args.plot:
+        from .plots import sweep_heatmap
+
+        figure = sweep_heatmap(records, metric=args.metric or records.metric)
+        tmp = plot.with_name(f".{plot.name}.tmp-{os.getpid()}")
+        try:
+            with open(tmp, "wb") as f:
+                figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120, bbox_inches="tight")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, plot)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        print(f"plot         {plot}")
+    return 0
+
+
+
 # -- parser -------------------------------------------------------------------
 
 
@@ -282,6 +368,48 @@ def build_parser():
     predict.add_argument("--output", metavar="PREDICTIONS.csv",
                          help="write the labels as CSV with header index,predicted,true (written atomically)")
     predict.set_defaults(run=cmd_predict)
+
+    sweep = commands.add_parser(
+        "sweep", help="fit every combination of hyperparameters; table, heatmap, resumable results",
+        description="Fit one network per combination of the given values (--alpha, --max-iter, --hidden, --seed, --solver, "
+        "--activation, --output and --learning-rate take several), "
+        "stream each finished run to a JSON-lines file, print a table and optionally plot a heatmap of "
+        "accuracy over alpha and max_iter (averaged over the other values).")
+    add_data_flag(sweep)
+    sweep.add_argument("--alpha", type=float, nargs="+", default=[1.0], metavar="A",
+                       help="regularization strengths, the course's lambda (default: %(default)s)")
+    sweep.add_argument("--max-iter", type=int, nargs="+", default=[50], metavar="N",
+                       help="iterations of the optimizer (default: %(default)s)")
+    sweep.add_argument("--hidden", type=_architecture, nargs="+", default=[(25,)], metavar="UNITS",
+                       help="one network per value: 25 is one hidden layer of 25 units, 64,32 two layers "
+                       "(default: 25)")
+    sweep.add_argument("--seed", type=int, nargs="+", default=[0], metavar="S",
+                       help="random seeds of the initial weights (default: %(default)s)")
+    sweep.add_argument("--solver", nargs="+", default=["CG"],
+                       help="CG, L-BFGS-B, TNC, fmincg, gd, sgd or adam (default: %(default)s)")
+    sweep.add_argument("--activation", nargs="+", default=None,
+                       help="hidden activations: sigmoid, tanh, relu (default: sigmoid for digits, tanh for planar data)")
+    sweep.add_argument("--output", nargs="+", default=["sigmoid"], help="output layers: sigmoid, softmax (default: %(default)s)")
+    sweep.add_argument("--learning-rate", type=float, nargs="+", default=None, metavar="ETA",
+                       help="step sizes for gd, sgd and adam")
+    sweep.add_argument("--test-size", type=float, default=0.0,
+                       help="fraction held out (stratified) for the held-out accuracy, 0 for none (default: %(default)s)")
+    sweep.add_argument("--split-seed", type=int, default=0, help="seed of the held-out split (default: %(default)s)")
+    sweep.add_argument("--results", metavar="FILE.jsonl",
+                       help="append one JSON line per finished run to this file (flushed and fsynced)")
+    sweep.add_argument("--resume", action="store_true",
+                       help="continue --results: run only the combinations missing from it")
+    sweep.add_argument("--save-weights", action="store_true",
+                       help="save each run's model as FILE.weights/ID.npz beside --results")
+    sweep.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="local worker processes (joblib); -1 for every core (default: %(default)s)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on this Dask cluster, e.g. tcp://HOST:8786 (needs pip install 'nnlearn[dask]')")
+    sweep.add_argument("--plot", metavar="HEATMAP.png", help="write a heatmap of the metric over alpha and max_iter")
+    sweep.add_argument("--metric", choices=["train_accuracy", "test_accuracy", "final_cost"], default=None,
+                       help="metric of the heatmap (default: test_accuracy with --test-size, else train_accuracy)")
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    sweep.set_defaults(run=cmd_sweep)
 
     bench = commands.add_parser(
         "bench", help="time nnlearn against PyTorch, scikit-learn and the floor",
