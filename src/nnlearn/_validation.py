@@ -15,6 +15,7 @@ __all__ = [
     "check_int",
     "check_positive_float",
     "check_layer_sizes",
+    "check_random_state",
 ]
 
 # Features this large make sigmoid/tanh units saturate at any reasonable weight scale.
@@ -32,17 +33,20 @@ def _as_numeric_array(value, name):
     except Exception as exc:  # ragged lists and other things numpy cannot hold
         raise ValueError(f"{name} could not be converted to a numeric array: {exc}") from None
     if arr.dtype.kind not in "biuf":
+        if arr.ndim == 0 and arr.dtype.kind == "O":  # None, a dict, ...: name the type, not "dtype object"
+            raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__} {_describe(value)}.")
         raise TypeError(
             f"{name} must hold numbers (bool, int or float); got an array of dtype {arr.dtype}."
         )
     return arr
 
 
-def check_X(X, n_features=None, name="X", feature_source="the network expects"):
+def check_X(X, n_features=None, name="X", feature_source=None):
     """Return ``X`` as a finite 2-D float array of shape (m, n), m >= 1.
 
     float32 input stays float32 (the fast path computes in float32); anything
-    else numeric becomes float64.
+    else numeric becomes float64. ``feature_source`` completes the message
+    "X has 3 features, but ..." (default: "{n_features} are expected").
     """
     X = _as_numeric_array(X, name)
     if X.ndim != 2:
@@ -58,7 +62,8 @@ def check_X(X, n_features=None, name="X", feature_source="the network expects"):
         bad = "NaN" if np.isnan(X).any() else "infinity"
         raise ValueError(f"{name} contains {bad}; every entry must be finite.")
     if n_features is not None and X.shape[1] != n_features:
-        raise ValueError(f"{name} has {X.shape[1]} features, but {feature_source} {n_features}.")
+        expected = feature_source if feature_source is not None else f"{n_features} are expected"
+        raise ValueError(f"{name} has {X.shape[1]} features, but {expected}.")
     scale = np.max(np.abs(X)) if X.size else 0.0
     if scale > LARGE_FEATURE:
         warnings.warn(
@@ -116,7 +121,12 @@ def check_targets(y, m, K, output="sigmoid", name="y"):
 def check_theta(theta, n_params, name="theta"):
     """Return ``theta`` as a finite 1-D float64 array of length ``n_params``."""
     theta = _as_numeric_array(theta, name)
-    if theta.ndim != 1 or theta.size != n_params:
+    if theta.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D array of length {n_params}; got a {theta.ndim}-D array of shape {theta.shape}."
+            + (" Flatten it with theta.ravel() or Network.pack." if theta.size == n_params else "")
+        )
+    if theta.size != n_params:
         raise ValueError(
             f"{name} has {theta.size} entries (shape {theta.shape}), but the network has "
             f"{n_params} parameters; expected a 1-D array of length {n_params}."
@@ -157,6 +167,16 @@ def check_positive_float(value, name, allow_none=False, allow_zero=False):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be a finite number {bound}; got {value!r}.")
     return float(value)
+
+
+def check_random_state(random_state, name="random_state"):
+    """Return ``np.random.default_rng(random_state)``, with a message naming ``name`` for bad seeds."""
+    try:
+        return np.random.default_rng(random_state)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"{name} must be None, an int >= 0 or a numpy.random.Generator; got {_describe(random_state)} ({exc})."
+        ) from None
 
 
 def check_layer_sizes(layer_sizes):

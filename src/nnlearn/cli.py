@@ -115,8 +115,11 @@ def cmd_train(args):
     X, y, kind = load_data(args.data)
     X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed)
     clf = make_classifier(args, kind)
+    from .optimize import TrainingInterrupted
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=__import__("sklearn").exceptions.ConvergenceWarning)
+        warnings.simplefilter("ignore", category=TrainingInterrupted)  # reported after the results, below
         clf.fit(X_train, y_train)
     result = clf.train_result_
     layers = "-".join(str(s) for s in clf.network_.layer_sizes)
@@ -133,6 +136,11 @@ def cmd_train(args):
 
         save_model(args.save, clf)
         print(f"saved        {args.save}")
+    if result.interrupted:  # Ctrl-C during training: the results above are those of the last finished iteration
+        print(f"{PROG}: interrupted: training stopped by Ctrl-C after {clf.n_iter_} iterations; the results "
+              f"above{' and the saved model' if args.save else ''} use the weights of iteration {clf.n_iter_}",
+              file=sys.stderr)
+        return 130
     return 0
 
 
@@ -427,8 +435,29 @@ def build_parser():
     return parser
 
 
+def _one_line_warnings():
+    """A ``warnings.showwarning`` printing each distinct warning once as ``nnlearn: warning: ...``."""
+    shown = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = str(message).strip()
+        text = text.splitlines()[0] if text else category.__name__
+        if text not in shown:
+            shown.add(text)
+            print(f"{PROG}: warning: {text}", file=sys.stderr)
+
+    return show
+
+
 def main(argv=None):
-    """Run the command line; returns the exit status (0 ok, 1 check failed, 2 usage or input error)."""
+    """Run the command line; returns the exit status (0 ok, 1 check failed, 2 usage or input error,
+    130 interrupted by Ctrl-C)."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warnings()
+        return _run(argv)
+
+
+def _run(argv):
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     parser = build_parser()
@@ -441,7 +470,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except (CLIError, ValueError, TypeError, OSError, KeyError) as err:
+    except (CLIError, ValueError, TypeError, OSError, KeyError, FloatingPointError) as err:
         if debug:
             raise
         message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

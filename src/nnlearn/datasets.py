@@ -305,7 +305,7 @@ def _read_mat(path):
             f"save it with save -v7 or -v6 in Octave/MATLAB ({exc})."
         ) from exc
     except (MatReadError, ValueError, TypeError, EOFError, OSError,
-            struct.error, zlib.error) as exc:
+            struct.error, zlib.error, IndexError) as exc:  # IndexError: scipy on files of 4..127 bytes
         if isinstance(exc, (FileNotFoundError, PermissionError)):
             raise
         raise ValueError(

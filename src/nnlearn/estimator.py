@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import warnings
 
@@ -18,6 +19,18 @@ from .network import Network
 from .optimize import METHODS, TrainingDiverged, train
 
 __all__ = ["MLPClassifier"]
+
+
+@contextlib.contextmanager
+def _naming_X():
+    """scikit-learn's "could not convert string to float: 'a'" does not say which argument: name X."""
+    try:
+        yield
+    except ValueError as err:
+        if not str(err).startswith("could not convert"):
+            raise
+        raise ValueError(f"X must hold numbers; {err}") from err
+
 
 _INF = float("inf")
 
@@ -161,14 +174,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Train on X (m, n) and labels y (m,) of any values; returns self."""
         hidden = self._validate_hyperparameters()
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False, multi_output=False)
+        with _naming_X():
+            X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False, multi_output=False)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, but the data "
-                f"contain only 1 class: {classes[0]!r}."
+                f"contain only 1 class: {classes.tolist()[0]!r}."
             )
         K = 1 if classes.size == 2 and self.output in ("sigmoid", "logistic") else classes.size
         net = Network([X.shape[1], *hidden, K], activation=self.activation, output=self.output)
@@ -237,7 +251,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _output_activations(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        with _naming_X():
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         return self.network_.predict_proba(params.pack(self.thetas_), X)
 
     def predict_proba(self, X):

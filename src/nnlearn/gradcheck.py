@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import params
-from ._validation import check_positive_float
+from ._validation import _as_numeric_array, check_positive_float
 
 __all__ = ["numerical_gradient", "relative_difference", "gradient_check", "debug_problem", "GradientCheck"]
 
@@ -34,14 +34,22 @@ def numerical_gradient(f, theta, eps=1e-4):
 
     with an error of order :math:`\epsilon^2`.
     """
+    if not callable(f):
+        raise TypeError(f"f must be a callable f(theta) returning J or (J, grad); got {type(f).__name__} {f!r}.")
     eps = check_positive_float(eps, "eps")
-    theta = np.array(theta, dtype=np.float64)
+    theta = np.array(_as_numeric_array(theta, "theta"), dtype=np.float64)
     if theta.ndim != 1:
         raise ValueError(f"theta must be a 1-D vector; got shape {theta.shape}.")
 
     def J(t):
         value = f(t)
-        return float(value[0] if isinstance(value, tuple) else value)
+        value = value[0] if isinstance(value, tuple) else value
+        if isinstance(value, (str, bytes)) or np.ndim(value) != 0:
+            raise TypeError(f"f must return a scalar J (or a tuple (J, ...)); got {type(value).__name__} {value!r:.60}.")
+        J_value = float(value)
+        if not np.isfinite(J_value):
+            raise ValueError(f"f returned a non-finite cost {J_value} near theta[{i}]; the gradient would be NaN.")
+        return J_value
 
     grad = np.empty_like(theta)
     for i in range(theta.size):
@@ -114,7 +122,12 @@ def gradient_check(net, theta, X, y, alpha=0.0, eps=1e-4):
     -------
     GradientCheck
     """
+    from .network import Network
+
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be an nnlearn.Network; got {type(net).__name__} {net!r:.60}.")
     theta, X, Y, alpha = net._check(theta, X, y, alpha)
+    eps = check_positive_float(eps, "eps")
     X = X.astype(np.float64)
     J_of = lambda t: net._cost_and_gradient(t, X, Y, alpha, need_gradient=False)[0]  # noqa: E731
     analytical = net._cost_and_gradient(theta, X, Y, alpha)[1]

@@ -21,7 +21,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import params
-from ._validation import check_alpha, check_layer_sizes, check_targets, check_theta, check_X
+from ._validation import (
+    check_alpha,
+    check_layer_sizes,
+    check_positive_float,
+    check_random_state,
+    check_targets,
+    check_theta,
+    check_X,
+)
 from .activations import ACTIVATIONS, resolve_activation
 from .losses import OUTPUTS, resolve_output
 
@@ -113,13 +121,16 @@ class Network:
 
     def init_weights(self, method="uniform", epsilon=0.12, random_state=None):
         """Initial ``theta`` (n_params,); see :func:`nnlearn.params.init_weights`."""
+        if method == "uniform":
+            check_positive_float(epsilon, "epsilon", allow_zero=True)
+        check_random_state(random_state)
         return params.init_weights(self.layer_sizes, method=method, epsilon=epsilon, random_state=random_state)
 
     # -- public, validated --------------------------------------------------
 
     def _check(self, theta, X, y=None, alpha=0.0):
         theta = check_theta(theta, self.n_params)
-        X = check_X(X, self.n_features, feature_source=f"the network expects {self.n_features} (layer_sizes[0]):")
+        X = check_X(X, self.n_features, feature_source=f"the network expects {self.n_features} (layer_sizes[0])")
         Y = None if y is None else check_targets(y, X.shape[0], self.n_outputs, self.output)
         return theta, X, Y, check_alpha(alpha)
 

@@ -9,6 +9,7 @@ pass over the data (sgd, adam with mini-batches).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -18,7 +19,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 
-from ._validation import check_alpha, check_int, check_positive_float, check_targets, check_theta, check_X
+from ._validation import (
+    check_alpha,
+    check_int,
+    check_positive_float,
+    check_random_state,
+    check_targets,
+    check_theta,
+    check_X,
+)
 from .fmincg import fmincg
 
 __all__ = ["train", "TrainResult", "TrainingInterrupted", "TrainingDiverged", "METHODS", "DEFAULT_LEARNING_RATES"]
@@ -124,13 +133,26 @@ class _Tracker:
                 theta=self.theta.copy(),
                 cost_history=list(self.cost_history),
             )
-        self.n_iter += 1
-        self.theta = np.array(theta, dtype=np.float64, copy=True)
+        theta = np.array(theta, dtype=np.float64, copy=True)
         self.cost_history.append(float(J))
+        # Stored together after the append: a Ctrl-C between two statements finds either
+        # iteration k or k + 1 finished (train() trims a history entry appended ahead).
+        self.theta, self.n_iter = theta, self.n_iter + 1
         if self.callback is not None and self.callback(self.n_iter, self.theta.copy(), float(J)):
             raise _StopTraining("stopped by callback")
         if self.n_iter >= self.max_iter:
             raise _StopTraining(f"reached max_iter={self.max_iter}")
+
+
+# Overflow and invalid operations inside the optimizer loops (a diverging run) are not
+# warned about: _Tracker.iteration_done checks every iterate and raises TrainingDiverged.
+def _nonfinite_is_checked(run):
+    @functools.wraps(run)
+    def quiet(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):  # a fresh errstate per call: thread-safe
+            return run(*args, **kwargs)
+
+    return quiet
 
 
 def _resolve_method(method, n_params):
@@ -214,7 +236,7 @@ def train(
     with a :class:`TrainingInterrupted` warning instead of losing the run.
     """
     theta0 = check_theta(theta0, net.n_params, name="theta0")
-    X = check_X(X, net.n_features, feature_source=f"the network expects {net.n_features} (layer_sizes[0]):")
+    X = check_X(X, net.n_features, feature_source=f"the network expects {net.n_features} (layer_sizes[0])")
     Y = check_targets(y, X.shape[0], net.n_outputs, net.output)
     alpha = check_alpha(alpha)
     method = _resolve_method(method, net.n_params)
@@ -226,10 +248,10 @@ def train(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None; got {type(callback).__name__}.")
     m = X.shape[0]
-    if method in ("gd", "sgd", "adam"):
-        learning_rate = check_positive_float(
-            DEFAULT_LEARNING_RATES[method] if learning_rate is None else learning_rate, "learning_rate"
-        )
+    learning_rate = check_positive_float(learning_rate, "learning_rate", allow_none=True)  # checked for every method
+    if method in ("gd", "sgd", "adam") and learning_rate is None:
+        learning_rate = DEFAULT_LEARNING_RATES[method]
+    check_random_state(random_state)
     batch_size = check_int(batch_size, "batch_size", minimum=1, allow_none=True)
     if batch_size is not None and batch_size > m:
         warnings.warn(f"batch_size={batch_size} is larger than the {m} samples; using batch_size={m}.", UserWarning, stacklevel=2)
@@ -237,7 +259,14 @@ def train(
 
     objective = lambda theta: net._cost_and_gradient(theta, X, Y, alpha)  # noqa: E731
     start = time.perf_counter()
-    tracker = _Tracker(objective, theta0, max_iter, callback)
+    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite J is reported as a ValueError below
+        tracker = _Tracker(objective, theta0, max_iter, callback)
+    if not np.isfinite(tracker.cost_history[0]):
+        raise ValueError(
+            f"the cost at theta0 is {tracker.cost_history[0]}: theta0 or X is too large for float64 "
+            f"(largest |theta0| {np.max(np.abs(theta0)):.3g}, largest |X| {np.max(np.abs(X)):.3g}); "
+            "scale the features or start from smaller weights."
+        )
     message, converged, interrupted = f"reached max_iter={max_iter}", False, False
     try:
         if max_iter == 0:
@@ -257,6 +286,7 @@ def train(
         message = stop.message
     except KeyboardInterrupt:
         interrupted = True
+        del tracker.cost_history[tracker.n_iter + 1 :]  # an entry appended just before the interrupt
         message = f"interrupted by the user after {tracker.n_iter} iterations"
         warnings.warn(
             f"Training interrupted (Ctrl-C) after {tracker.n_iter} iterations; "
@@ -329,6 +359,7 @@ def _scipy_blas_threads(n_threads):
                 _scipy_blas_state["limiter"] = None
 
 
+@_nonfinite_is_checked
 def _run_scipy(tracker, theta0, method, max_iter, tol):
     options = {"maxiter": max_iter} if method != "TNC" else {"maxfun": max(100, 20 * max_iter)}
     if tol is not None:
@@ -349,6 +380,7 @@ def _run_scipy(tracker, theta0, method, max_iter, tol):
     return message, bool(result.success)
 
 
+@_nonfinite_is_checked
 def _run_fmincg(tracker, theta0, max_iter):
     result = fmincg(
         tracker.fun, theta0, max_iter=max_iter, callback=lambda i, x, J: tracker.iteration_done(x, J)
@@ -356,6 +388,7 @@ def _run_fmincg(tracker, theta0, max_iter):
     return result.message
 
 
+@_nonfinite_is_checked
 def _run_gd(tracker, theta, learning_rate, max_iter):
     _, grad = tracker.fun(theta)  # J(theta0) was just evaluated by the tracker: reuse the point
     while True:
@@ -364,6 +397,7 @@ def _run_gd(tracker, theta, learning_rate, max_iter):
         tracker.iteration_done(theta, J)
 
 
+@_nonfinite_is_checked
 def _run_minibatch(tracker, net, theta, X, Y, alpha, method, learning_rate, batch_size, momentum, random_state):
     r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over shuffled data.
 
