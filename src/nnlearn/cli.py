@@ -332,6 +332,18 @@ def cmd_sweep(args):
 
 
 
+def cmd_report(args):
+    """Train, check and explain a network; write the report's index.html (see nnlearn.report)."""
+    from .report import build_report
+
+    path = build_report(out_dir=args.out, data=args.data, weights=args.weights, hidden=args.hidden, alpha=args.alpha,
+                        max_iter=args.max_iter, solver=args.solver, quick=args.quick, seed=args.seed,
+                        progress=not args.no_progress)
+    print(f"report       {path}")
+    print(f"open         {path.resolve().as_uri()}")
+    return 0
+
+
 # -- parser -------------------------------------------------------------------
 
 
@@ -418,6 +430,29 @@ def build_parser():
                        help="metric of the heatmap (default: test_accuracy with --test-size, else train_accuracy)")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     sweep.set_defaults(run=cmd_sweep)
+
+    report = commands.add_parser(
+        "report", help="train, check and explain a network; write a report to read in a browser",
+        description="Walk through the exercise on the digits (data, model, cost, sigmoid gradient, gradient check, "
+        "training, hidden units, a lambda x max_iter experiment, planar data, mistakes) and write DIR/index.html, "
+        "one self-contained page that opens from disk in any browser.")
+    report.add_argument("--out", default="report", metavar="DIR", help="directory of index.html (default: %(default)s)")
+    report.add_argument("--data", default="digits20", metavar="NAME|PATH",
+                        help="digits20 (bundled 20x20 digits, 5000x400) or a path to the course's ex4data1.mat "
+                        "(default: %(default)s)")
+    report.add_argument("--weights", metavar="ex4weights.mat",
+                        help="the course's pretrained weights: the cost section evaluates them (default: the initial weights)")
+    report.add_argument("--hidden", type=int, nargs="+", default=[25], metavar="UNITS",
+                        help="hidden layer sizes of the trained network (default: %(default)s)")
+    report.add_argument("--alpha", type=float, default=1.0,
+                        help="regularization strength of the training section, the course's lambda (default: %(default)s)")
+    report.add_argument("--max-iter", type=int, default=50, help="iterations of the optimizer (default: %(default)s)")
+    report.add_argument("--solver", default="CG", help="CG, L-BFGS-B, TNC, fmincg, gd, sgd or adam (default: %(default)s)")
+    add_seed_flag(report)
+    report.add_argument("--quick", action="store_true",
+                        help="a smaller lambda x max_iter grid in the experiments section (3 x 2 runs instead of 5 x 3)")
+    report.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    report.set_defaults(run=cmd_report)
 
     bench = commands.add_parser(
         "bench", help="time nnlearn against PyTorch, scikit-learn and the floor",
