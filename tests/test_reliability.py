@@ -614,9 +614,9 @@ def test_estimator_ctrl_c_keeps_the_weights_of_the_last_finished_iteration(monke
     params = dict(hidden_layer_sizes=(5,), solver="gd", learning_rate=0.5, random_state=0)
     with pytest.warns(Warning):
         expected = MLPClassifier(max_iter=4, **params).fit(X_, y_)
-    # gd evaluates J(theta0) twice (the tracker, then the first step) and once per iteration after:
-    # evaluation 7 is the one of iteration 5, so iterations 1..4 are finished.
-    _interrupt_at_evaluation(monkeypatch, 7)
+    # gd evaluates J once per iteration: the evaluation after the reference run's last one is
+    # iteration 5's, so the Ctrl-C lands inside iteration 5 with iterations 1..4 finished.
+    _interrupt_at_evaluation(monkeypatch, expected.train_result_.n_evaluations + 1)
     clf = MLPClassifier(max_iter=1000, **params)
     with pytest.warns(TrainingInterrupted, match="after 4 iterations; keeping the weights of the last finished iteration"):
         assert clf.fit(X_, y_) is clf
