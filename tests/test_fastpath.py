@@ -62,6 +62,53 @@ def test_fast_equals_plain_float32(monkeypatch, block_rows, sizes, activation, o
     _assert_same(net.cost_and_gradient(theta, X, y, 1.3), cost_and_gradient_plain(net, theta, X, y, 1.3), 1e-5)
 
 
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_threads_do_not_change_a_bit(monkeypatch, activation):
+    # Blocks are summed in block order whatever thread computed them.
+    net, theta, X, y = _problem([5, 7, 6, 3], activation, "softmax", m=200)
+    monkeypatch.setattr(network_module, "BLOCK_ROWS", 9)
+    results = []
+    for n_threads in (1, 2, 3):
+        monkeypatch.setattr(network_module, "N_THREADS", n_threads)
+        results.append(net.cost_and_gradient(theta, X, y, 0.4))
+    for J, grad in results[1:]:
+        assert J == results[0][0]
+        np.testing.assert_array_equal(grad, results[0][1])
+    _assert_same(results[1], cost_and_gradient_plain(net, theta, X, y, 0.4), 1e-12)
+
+
+def test_results_do_not_depend_on_the_blas_threads_outside():
+    # NumPy's BLAS runs at 1 thread inside the kernel: a caller's BLAS setting changes no bit.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    net, theta, X, y = _problem([40, 30, 10], "sigmoid", "sigmoid", m=600)  # one block
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    J, grad = net.cost_and_gradient(theta, X, y, 1.0)
+    P = net.predict_proba(theta, X)
+    with threadpool_limits(limits=1, user_api="blas"):
+        J1, grad1 = net.cost_and_gradient(theta, X, y, 1.0)
+        P1 = net.predict_proba(theta, X)
+    assert J == J1
+    np.testing.assert_array_equal(grad, grad1)
+    np.testing.assert_array_equal(P, P1)
+    assert [pool["num_threads"] for pool in threadpool_info()] == before
+
+
+def test_unaligned_input_gives_the_same_bits():
+    # Arrays unpickled by Dask can sit at any byte offset; NumPy would multiply them without BLAS.
+    net, theta, X, y = _problem([40, 9, 10], "sigmoid", "sigmoid", m=50)
+    buffer = np.zeros(X.nbytes + 16, dtype=np.uint8)
+    start = 3 + (-buffer.ctypes.data) % 8  # 3 bytes past an 8-byte boundary
+    X_unaligned = np.frombuffer(buffer[start : start + X.nbytes], dtype=np.float64).reshape(X.shape)
+    X_unaligned[...] = X
+    assert not X_unaligned.flags.aligned
+    J, grad = net.cost_and_gradient(theta, X, y, 1.0)
+    J_u, grad_u = net.cost_and_gradient(theta, X_unaligned, y, 1.0)
+    assert J_u == J
+    np.testing.assert_array_equal(grad_u, grad)
+    np.testing.assert_array_equal(net.predict_proba(theta, X_unaligned), net.predict_proba(theta, X))
+
+
 def test_float32_is_really_computed_in_float32():
     # The same data in float64 gives a result that differs at float32 precision, not at 1e-16.
     net, theta, X, y = _problem([30, 20, 4], "sigmoid", "sigmoid", m=300)
@@ -130,20 +177,27 @@ def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, ou
     np.testing.assert_allclose(P, H, rtol=1e-13, atol=1e-16)
 
 
-def test_memory_of_an_evaluation_is_bounded_by_the_block_not_by_m(monkeypatch):
-    # Deterministic: tracemalloc counts the bytes NumPy allocates, not time.
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_memory_of_an_evaluation_is_bounded_by_the_block_not_by_m(monkeypatch, n_threads):
+    # tracemalloc counts the bytes NumPy allocates: no timing involved.
     monkeypatch.setattr(network_module, "BLOCK_ROWS", 64)
+    monkeypatch.setattr(network_module, "N_THREADS", n_threads)
     net = nnlearn.Network([50, 20, 10])
     theta = net.init_weights(random_state=0)
-    extra = {}
-    for m in (256, 4096):
+    extra, plain_extra = {}, {}
+    for m in (1024, 16384):
         rng = np.random.default_rng(0)
         X, Y = rng.random((m, 50)), np.eye(10)[rng.integers(0, 10, m)]
         extra[m] = peak_extra_bytes(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
-        plain_extra = peak_extra_bytes(lambda: cost_and_gradient_plain(net, theta, X, Y, 1.0))
-    assert extra[4096] <= extra[256] + 1024  # 16x the rows, the same memory
-    assert extra[4096] < 64 * 8 * (50 + 20 + 10) * 4  # a few blocks' worth of numbers
-    assert plain_extra > 4096 * 8 * 50  # the plain version copies X with its ones column
+        plain_extra[m] = peak_extra_bytes(lambda: cost_and_gradient_plain(net, theta, X, Y, 1.0))
+    # Per block in flight: its activations and errors, and its partial sums (n_params numbers);
+    # at most 2 * n_threads blocks are submitted ahead of the one being added.
+    per_block = 8 * (64 * 3 * (20 + 10 + 10) + 2 * net.n_params)
+    bound = (2 * n_threads + 2) * per_block + 8 * 3 * net.n_params
+    assert extra[1024] < bound and extra[16384] < bound  # 64 KiB of rows... or 6.5 MB: the same bound
+    if n_threads == 1:
+        assert extra[16384] == pytest.approx(extra[1024], abs=256)
+    assert plain_extra[16384] > 16384 * 8 * 50  # the plain version copies X with its ones column
 
 
 # -- the in-place forms used by the kernel ----------------------------------------

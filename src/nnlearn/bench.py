@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _threads
+from . import network as _network
 from . import optimize as _optimize
 from . import params
 from .network import Network
@@ -263,6 +265,11 @@ def machine_info():
     torch = _import_torch()
     versions.append(f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "PyTorch not installed")
     lines.append("versions  " + ", ".join(versions))
+    lines.append(
+        f"nnlearn   kernel on {_network.N_THREADS or _threads.available_cores()} threads over blocks of "
+        f"{_network.BLOCK_ROWS} rows (NumPy's BLAS at 1 thread inside); SciPy's BLAS at "
+        f"{_optimize.SCIPY_BLAS_THREADS} thread in scipy.optimize.minimize"
+    )
     for pool in threadpool_info():
         if pool.get("user_api") == "blas":
             owner = os.path.basename(os.path.dirname(pool["filepath"]))
@@ -401,7 +408,7 @@ def fit_table(X, y, max_iter=50, alpha=1.0, repeats=3, progress=None):
             def fit():
                 clf = sklearn_mlp(hidden_layer_sizes=(25,), solver="lbfgs", activation="logistic", alpha=alpha,
                                   max_iter=max_iter, random_state=0)
-                scipy_blas = _optimize._scipy_own_blas() if limit_scipy else None
+                scipy_blas = _threads.scipy_own_blas() if limit_scipy else None
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # ConvergenceWarning: max_iter is the point
                     with scipy_blas.limit(limits=1) if limit_scipy else contextlib.nullcontext():
@@ -459,8 +466,6 @@ def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784,
     the extra MB one evaluation allocates (nnlearn, plain), the process's RSS before an nnlearn
     evaluation and its peak during it; a note gives the fitted exponent of time against m.
     """
-    from . import network as network_module
-
     progress = progress or (lambda message: None)
     K = 10
     net = Network([n_features, *hidden, K])
@@ -497,7 +502,7 @@ def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784,
         table.notes.append(f"nnlearn's time grows as m^{exponent:.2f} over m = {sizes[0]}..{sizes[-1]} (1.00 is linear).")
     table.notes.append(
         f"extra MB: the peak of the memory one evaluation allocates (tracemalloc), data excluded; nnlearn works in "
-        f"blocks of {network_module.BLOCK_ROWS} rows, the plain version on all m at once. RSS / peak RSS: the "
+        f"blocks of {_network.BLOCK_ROWS} rows, the plain version on all m at once. RSS / peak RSS: the "
         "process's resident memory (data included) before one nnlearn evaluation and at its peak during it"
         + ("." if _can_reset_peak_rss() else " (peak so far: this system cannot reset the peak).")
     )

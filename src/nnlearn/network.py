@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import params
+from . import _threads, params
 from ._validation import (
     check_alpha,
     check_layer_sizes,
@@ -33,11 +33,14 @@ from ._validation import (
 from .activations import ACTIVATIONS, resolve_activation
 from .losses import OUTPUTS, resolve_output
 
-__all__ = ["Network", "BLOCK_ROWS"]
+__all__ = ["Network", "BLOCK_ROWS", "N_THREADS"]
 
-# Rows per block in cost_and_gradient: bounds the memory of the activations by
-# BLOCK_ROWS * max(s_l) instead of m * max(s_l).
-BLOCK_ROWS = 4096
+# Rows per block in cost_and_gradient. A block is one task of the kernel's threads; the
+# activations of the blocks in progress (about 2 * BLOCK_ROWS * sum(s_l) numbers per
+# thread) are all the extra memory an evaluation needs, whatever the number of rows.
+BLOCK_ROWS = 1024
+# Threads that evaluate blocks at the same time; None: one per core this process may use.
+N_THREADS = None
 
 
 class Network:
@@ -181,65 +184,54 @@ class Network:
         g_inplace, h_inplace = self._activation.g_inplace, self._output.h_inplace
         m, L = X.shape[0], len(self.layer_sizes)
         H = np.empty((m, self.n_outputs))
-        for start in range(0, m, BLOCK_ROWS):
-            A = X[start : start + BLOCK_ROWS]  # a(1) = x; (mb, s_1)
-            for l in range(L - 1):
-                Z = A @ W[l].T + b[l]  # z(l+1) = Θ(l) [1; a(l)]; (mb, s_{l+1})
-                A = g_inplace(Z) if l < L - 2 else h_inplace(Z)  # a(l+1) = g(z(l+1)); h = a(L)
-            H[start : start + BLOCK_ROWS] = A
+        with _threads.numpy_blas_limited(1):  # the same products as in _cost_and_gradient, to the last bit
+            for start in range(0, m, BLOCK_ROWS):
+                A = _aligned(X[start : start + BLOCK_ROWS]).T  # a(1) = x, one example per column; (s_1, mb)
+                for l in range(L - 1):
+                    Z = W[l] @ A + b[l]  # z(l+1) = Θ(l) [1; a(l)]; (s_{l+1}, mb)
+                    A = g_inplace(Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
+                H[start : start + BLOCK_ROWS] = A.T
         return H
 
     def _cost_and_gradient(self, theta, X, Y, alpha, need_gradient=True):
         r"""J and dJ/dtheta on validated inputs: X (m, s_1) float64 or float32, Y (m, K) 0/1.
 
-        The vectorized backpropagation of :func:`nnlearn.reference.cost_and_gradient_plain`
-        (a test checks they agree to 1e-12), organized for speed:
+        The same numbers as the textbook vectorized backpropagation,
+        :func:`nnlearn.reference.cost_and_gradient_plain` (tests check 1e-12),
+        organized for speed and bounded memory:
 
-        - the ones column is never built: :math:`\Theta^{(l)} [1; a] = W^{(l)} a + b^{(l)}`,
-          and the bias gradient is the column sum of :math:`\delta`;
-        - rows are processed in blocks of ``BLOCK_ROWS``, and each block reuses
-          the same buffers for its activations and errors (written in place by
-          ``g_inplace``, ``h_inplace`` and ``mul_g_prime_inplace``), so the extra
-          memory is about ``BLOCK_ROWS * sum(s_l)`` numbers whatever m is, and a
-          block of X is still in cache when the gradient product reads it again;
+        - J and the gradient are sums over examples: the rows are cut into
+          blocks of at most ``BLOCK_ROWS`` (:meth:`_block_sums` does one) whose
+          sums are added in block order. Blocks run on ``N_THREADS`` threads
+          with NumPy's BLAS at 1 thread (see :mod:`nnlearn._threads`), so the
+          result does not depend on any thread count, to the last bit; the
+          extra memory is a few blocks' activations whatever m is.
+        - Inside a block, one example per column, as in the course's equations
+          (:math:`z = \Theta a`): the product with X is ``W @ X_block.T``, which
+          BLAS computes faster than ``X_block @ W.T``, and the bias and row
+          sums run along contiguous rows.
+        - The ones column is never built: :math:`\Theta^{(l)} [1; a] = W^{(l)} a + b^{(l)}`,
+          and the bias gradient is the sum of :math:`\delta` over the examples.
         - float32 X is computed in float32 (weights cast once per call); the
           cost and the gradient are accumulated over blocks in float64.
         """
-        m, L = X.shape[0], len(self.layer_sizes)
+        m = X.shape[0]
         Thetas = params.unpack(theta, self.layer_sizes)
-        W, b = _weights_and_biases(Thetas, X.dtype)  # W[l] (s_{l+1}, s_l), b[l] (s_{l+1},)
-        g_inplace, mul_g_prime_inplace = self._activation.g_inplace, self._activation.mul_g_prime_inplace
-        loss, h_inplace = self._output.loss, self._output.h_inplace
-        rows = min(m, BLOCK_ROWS)
-        # One block's buffers, reused by every block: Z_buf[l] holds z(l) and then a(l)
-        # (for l = L-1: the logits, then h, then δ(L)); D_buf[l] holds δ(l).
-        Z_buf = [None] + [np.empty((rows, s), X.dtype) for s in self.layer_sizes[1:]]
-        D_buf = ([None] + [np.empty((rows, s), X.dtype) for s in self.layer_sizes[1:-1]]) if need_gradient else None
-        Delta_W = [np.zeros(W_l.shape) for W_l in W]  # Σ over blocks of δ(l+1) a(l)^T; float64
-        Delta_b = [np.zeros(b_l.shape) for b_l in b]  # Σ over blocks of δ(l+1)
+        W, b = _weights_and_biases(Thetas, X.dtype)  # W[l] (s_{l+1}, s_l), b[l] (s_{l+1}, 1)
+        n_blocks = -(-m // BLOCK_ROWS)
+
+        def block_sums(i):  # block i: rows m i / n_blocks up to m (i + 1) / n_blocks; sizes differ by <= 1
+            return self._block_sums(W, b, X, Y, need_gradient, (m * i // n_blocks, m * (i + 1) // n_blocks))
+
         J_sum = 0.0
-        for start in range(0, m, rows):
-            stop = min(start + rows, m)
-            A = [X[start:stop]] + [buf[: stop - start] for buf in Z_buf[1:]]  # a(1) = x; (mb, s_1)
-            Y_b = Y[start:stop].astype(X.dtype, copy=False)  # (mb, K)
-            for l in range(L - 1):
-                np.matmul(A[l], W[l].T, out=A[l + 1])  # z(l+1) = Θ(l) [1; a(l)] = W a(l) + b ...
-                A[l + 1] += b[l]  # ... (mb, s_{l+1})
-                if l < L - 2:
-                    g_inplace(A[l + 1])  # a(l+1) = g(z(l+1)); (mb, s_{l+1})
-            J_sum += loss(A[L - 1], Y_b)  # from the logits z(L): finite for any z
-            if not need_gradient:
-                continue
-            # δ(L) = h - y: exact for the matching pairs sigmoid + binary
-            # cross-entropy and softmax + categorical cross-entropy.
-            delta = h_inplace(A[L - 1])  # h = a(L); (mb, K)
-            delta -= Y_b  # δ(L) = h - y; (mb, K)
-            for l in reversed(range(L - 1)):
-                Delta_W[l] += delta.T @ A[l]  # Δ(l) += δ(l+1) a(l)^T; (s_{l+1}, s_l)
-                Delta_b[l] += delta.sum(axis=0, dtype=np.float64)  # bias column: a_0 = 1
-                if l > 0:
-                    delta = np.matmul(delta, W[l], out=D_buf[l][: stop - start])  # Θ(l)^T δ(l+1); (mb, s_l)
-                    mul_g_prime_inplace(delta, A[l])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l))
+        Deltas = [np.zeros(T.shape) for T in Thetas]  # Δ(l) = Σ δ(l+1) [1; a(l)]^T over all examples
+        n_threads = N_THREADS or _threads.available_cores()
+        with _threads.numpy_blas_limited(1):  # the cores go to the blocks' threads, not to BLAS's
+            for J_block, dW, db in _threads.map_in_order(block_sums, range(n_blocks), n_threads):
+                J_sum += J_block
+                for l in range(len(Deltas)) if need_gradient else ():
+                    Deltas[l][:, 1:] += dW[l]
+                    Deltas[l][:, 0] += db[l]
 
         J = J_sum / m
         grad = np.empty_like(theta)
@@ -247,12 +239,63 @@ class Network:
         for l, T in enumerate(Thetas):
             J += alpha / (2 * m) * float(np.sum(T[:, 1:] ** 2))  # regularization skips the bias column
             if need_gradient:
-                grads[l][:, 0] = Delta_b[l] / m  # D(l) = Δ(l) / m for the bias column,
-                grads[l][:, 1:] = Delta_W[l] / m + (alpha / m) * T[:, 1:]  # + (α/m) Θ(l) elsewhere
+                grads[l][...] = Deltas[l] / m  # D(l) = Δ(l) / m ...
+                grads[l][:, 1:] += (alpha / m) * T[:, 1:]  # ... + (α/m) Θ(l), but not on the bias column
         return J, grad
+
+    def _block_sums(self, W, b, X, Y, need_gradient, rows):
+        r"""Backpropagation on the rows ``start:stop`` of X, one example per column.
+
+        Parameters
+        ----------
+        W, b : lists of ndarray, ``W[l]`` (s_{l+1}, s_l) and ``b[l]`` (s_{l+1}, 1) in X's dtype
+        X : ndarray of shape (m, s_1); Y : ndarray of shape (m, K)
+        need_gradient : bool
+        rows : (start, stop)
+
+        Returns
+        -------
+        J_block : float, the loss summed over the block's examples
+        dW : list of ndarray (s_{l+1}, s_l), :math:`\sum \delta^{(l+1)} a^{(l)T}` over the block (None without gradient)
+        db : list of ndarray (s_{l+1},), float64, :math:`\sum \delta^{(l+1)}` over the block (None without gradient)
+        """
+        start, stop = rows
+        g_inplace, mul_g_prime_inplace = self._activation.g_inplace, self._activation.mul_g_prime_inplace
+        L = len(self.layer_sizes)
+        A = [_aligned(X[start:stop]).T]  # a(1) = x; (s_1, mb)
+        Y_b = np.ascontiguousarray(Y[start:stop].T, dtype=X.dtype)  # y; (K, mb)
+        for l in range(L - 2):
+            Z = W[l] @ A[l]  # z(l+1) = Θ(l) [1; a(l)] = W(l) a(l) + b(l) ...
+            Z += b[l]  # ... ; (s_{l+1}, mb)
+            A.append(g_inplace(Z))  # a(l+1) = g(z(l+1)), in place of z(l+1); (s_{l+1}, mb)
+        Z_L = W[L - 2] @ A[L - 2]  # z(L), the logits ...
+        Z_L += b[L - 2]  # ... ; (K, mb)
+        J_block = self._output.loss(Z_L.T, Y_b.T)  # from the logits: finite for any z
+        if not need_gradient:
+            return J_block, None, None
+        # δ(L) = h - y: exact for the matching pairs sigmoid + binary
+        # cross-entropy and softmax + categorical cross-entropy.
+        delta = self._output.h_inplace(Z_L.T).T  # h = a(L), in place of z(L); (K, mb)
+        delta -= Y_b  # δ(L) = h - y; (K, mb)
+        dW, db = [None] * (L - 1), [None] * (L - 1)
+        for l in reversed(range(L - 1)):
+            dW[l] = delta @ A[l].T  # Σ δ(l+1) a(l)^T over the block; (s_{l+1}, s_l)
+            db[l] = delta.sum(axis=1, dtype=np.float64)  # the bias column: a_0 = 1; (s_{l+1},)
+            if l > 0:
+                delta = mul_g_prime_inplace(W[l].T @ delta, A[l])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l)); (s_l, mb)
+        return J_block, dW, db
 
 
 def _weights_and_biases(Thetas, dtype):
-    """Contiguous copies ``W[l]`` (s_{l+1}, s_l) and ``b[l]`` (s_{l+1},) of ``Thetas`` in ``dtype``."""
+    """Contiguous copies ``W[l]`` (s_{l+1}, s_l) and column vectors ``b[l]`` (s_{l+1}, 1) in ``dtype``."""
     W, b = params.split_bias(Thetas)
-    return [np.ascontiguousarray(W_l, dtype=dtype) for W_l in W], [b_l.astype(dtype) for b_l in b]
+    return [np.ascontiguousarray(W_l, dtype=dtype) for W_l in W], [b_l.astype(dtype)[:, None] for b_l in b]
+
+
+def _aligned(X_block):
+    """``X_block``, copied if its memory is not aligned to its dtype.
+
+    NumPy multiplies unaligned arrays (data unpickled by Dask can be) without
+    BLAS: several times slower, and with other last bits. The copy is one block.
+    """
+    return X_block if X_block.flags.aligned else X_block.copy()

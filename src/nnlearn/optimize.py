@@ -8,10 +8,7 @@ pass over the data (sgd, adam with mini-batches).
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -19,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 
+from . import _threads
 from ._validation import (
     check_alpha,
     check_int,
@@ -308,55 +306,9 @@ def train(
 
 
 # Threads of SciPy's own BLAS library while scipy.optimize.minimize runs (None: leave it alone).
-# NumPy and SciPy wheels each bundle an OpenBLAS with one thread per core. The optimizer's
-# vector operations wake SciPy's threads, which then spin while NumPy's threads compute the
-# cost and gradient: on 2 cores, 50 L-BFGS-B iterations on the course's digits ran about 4x
-# slower than with SciPy's pool at 1 thread. Where SciPy uses NumPy's BLAS, nothing is changed.
+# Its pool would fight NumPy's for the cores: see nnlearn._threads. On 2 cores, 50 L-BFGS-B
+# iterations on the course's digits ran about 4x slower without this limit.
 SCIPY_BLAS_THREADS = 1
-
-_scipy_blas_lock = threading.Lock()
-_scipy_blas_state = {"users": 0, "limiter": None}
-
-
-def _scipy_own_blas():
-    """A threadpoolctl controller of the BLAS libraries that SciPy loaded from its own directories.
-
-    Libraries are told apart by path (``threadpool_info()`` lists both wheels' OpenBLAS with
-    the same prefix): those under ``scipy/`` or ``scipy.libs/`` belong to SciPy alone. A BLAS
-    shared with NumPy (a system OpenBLAS or MKL) lives elsewhere and is not selected.
-    """
-    from threadpoolctl import ThreadpoolController
-
-    scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
-    own = (scipy_dir + os.sep, scipy_dir + ".libs" + os.sep)
-    controller = ThreadpoolController()
-    paths = [lib.filepath for lib in controller.lib_controllers
-             if lib.user_api == "blas" and os.path.realpath(lib.filepath).startswith(own)]
-    return controller.select(filepath=paths)
-
-
-@contextlib.contextmanager
-def _scipy_blas_threads(n_threads):
-    """Limit SciPy's own BLAS to ``n_threads`` inside the block (no-op for None).
-
-    Concurrent trainings share one limit: the first to enter sets it, the last to leave
-    restores the original number of threads.
-    """
-    if n_threads is None:
-        yield
-        return
-    with _scipy_blas_lock:
-        if _scipy_blas_state["users"] == 0:
-            _scipy_blas_state["limiter"] = _scipy_own_blas().limit(limits=n_threads)
-        _scipy_blas_state["users"] += 1
-    try:
-        yield
-    finally:
-        with _scipy_blas_lock:
-            _scipy_blas_state["users"] -= 1
-            if _scipy_blas_state["users"] == 0:
-                _scipy_blas_state["limiter"].restore_original_limits()
-                _scipy_blas_state["limiter"] = None
 
 
 @_nonfinite_is_checked
@@ -368,7 +320,7 @@ def _run_scipy(tracker, theta0, method, max_iter, tol):
     def on_iteration(xk):
         tracker.iteration_done(xk, tracker.cost_at(xk))
 
-    with _scipy_blas_threads(SCIPY_BLAS_THREADS):  # SciPy's BLAS must not fight NumPy's for the cores
+    with _threads.scipy_blas_limited(SCIPY_BLAS_THREADS):  # SciPy's BLAS must not fight NumPy's for the cores
         result = scipy.optimize.minimize(
             tracker.fun, theta0.copy(), jac=True, method=method, callback=on_iteration, options=options
         )
