@@ -505,8 +505,10 @@ def test_cli_sweep_errors_are_one_line_with_status_2(argv, message, capsys, tmp_
     monkeypatch.chdir(tmp_path)
     assert main(["sweep", "--data", "spirals", "--max-iter", "1", "--no-progress", *argv]) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith(message) and captured.err.count("\n") == 1
-    assert captured.out == "" and list(tmp_path.iterdir()) == []  # nothing written
+    assert captured.err.startswith(message), captured.err
+    assert captured.err.count("\n") == 1, captured.err
+    assert captured.out == "", captured.out
+    assert list(tmp_path.iterdir()) == []  # nothing written
 
 
 def test_cli_sweep_refuses_to_overwrite_results(tmp_path, capsys):

@@ -65,6 +65,7 @@ import numpy as np
 
 from ._validation import check_X
 from .estimator import MLPClassifier
+from .optimize import TrainingInterrupted
 
 try:  # POSIX: one writer per results file
     import fcntl
@@ -324,6 +325,7 @@ def _fit_one(index, params, data, blas_threads):
     start = time.perf_counter()
     with limit, warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # a sweep stops at max_iter on purpose
+        warnings.simplefilter("ignore", TrainingInterrupted)  # an interrupted run is dropped, see run()
         try:
             model.fit(X_train, y_train)
         except Exception as err:  # noqa: BLE001 - recorded as the run's outcome, as GridSearchCV does
@@ -392,7 +394,7 @@ def load_results(path):
     """
     data = Path(path).read_bytes()
     records, torn = _parse_content(data, Path(path))
-    if torn:
+    if torn.strip():
         warnings.warn(f"{path} ends with a torn line of {len(torn)} bytes (no newline); it was left out.", UserWarning, stacklevel=2)
     return [_from_json(r) for r in records]
 
