@@ -46,6 +46,7 @@ def test_gd_runs_exactly_max_iter_steps_of_the_update_rule(problem):
         theta = theta - 0.3 * net.cost_and_gradient(theta, X, y, alpha=1.0)[1]
         history.append(net.cost(theta, X, y, alpha=1.0))
     assert len(result.cost_history) == 6
+    assert result.n_evaluations == 6  # J(theta0) once, then one evaluation per step
     np.testing.assert_array_equal(result.theta, theta)
     np.testing.assert_array_equal(result.cost_history, history)
 

@@ -160,7 +160,7 @@ def test_learning_curve_one_run():
     fig = plots.learning_curve([3.0, 2.0, 1.5, 1.2])
     ax = fig.axes[0]
     assert len(ax.lines) == 1
-    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 1, 2, 3])  # entry k is the cost after k iterations
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [3.0, 2.0, 1.5, 1.2])
     assert ax.get_yscale() == "linear"
     assert ax.get_legend() is None

@@ -103,16 +103,18 @@ class _Tracker:
         self.max_iter = max_iter
         self.callback = callback
         self.n_evaluations = 0
-        self._last_x = None
-        self._last_J = None
+        self._last_x = self._last_J = self._last_grad = None
         self.theta = theta0.copy()
         self.cost_history = [self.fun(theta0)[0]]
         self.n_iter = 0
 
     def fun(self, theta):
+        """(J, grad) at theta; a repeat of the last point (scipy starts at theta0 again) is not recomputed."""
+        if self._last_x is not None and np.array_equal(theta, self._last_x):
+            return self._last_J, self._last_grad.copy()
         J, grad = self.objective(theta)
         self.n_evaluations += 1
-        self._last_x, self._last_J = theta.copy(), J
+        self._last_x, self._last_J, self._last_grad = theta.copy(), J, grad
         return J, grad
 
     def cost_at(self, theta):

@@ -450,7 +450,8 @@ def learning_curve(cost_history, labels=None, log=False, ax=None):
     cost_history : sequence of float, or list of such sequences
         One run (e.g. ``MLPClassifier.loss_curve_``) or several runs, which
         may have different lengths; a 2-D array is read as one run per row.
-        Entry ``k`` of a run is drawn at iteration ``k + 1``.
+        Entry ``k`` of a run is drawn at iteration ``k``: nnlearn's histories
+        start with the cost at the initial weights (iteration 0).
     labels : sequence of str, default=None
         One legend label per run; a legend is drawn only when given.
     log : bool, default=False
@@ -492,7 +493,7 @@ def learning_curve(cost_history, labels=None, log=False, ax=None):
     fig, ax = _figure_and_axes(ax, (6, 4))
     for i, run in enumerate(runs):
         label = None if labels is None else str(labels[i])
-        ax.plot(np.arange(1, run.size + 1), run, label=label)
+        ax.plot(np.arange(run.size), run, label=label)  # entry k: cost after k iterations
     if log:
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

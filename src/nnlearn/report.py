@@ -724,10 +724,6 @@ def _section_training(ctx, stages):
     ctx.summary.update(train_accuracy=train_acc, test_accuracy=test_acc, train_time=result.elapsed)
     fig = plots.learning_curve(result.cost_history)
     ax = fig.axes[0]
-    for line in ax.lines:  # plots.learning_curve draws entry k at k + 1; entry 0 here is the initial weights
-        line.set_xdata(np.asarray(line.get_xdata()) - 1)
-    ax.relim()
-    ax.autoscale_view()
     ax.set_xlabel("iterations done")
     ax.set_title(f"{ctx.solver}, λ = {ctx.alpha:g}")
     return [
