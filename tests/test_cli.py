@@ -65,3 +65,10 @@ def test_help_for_every_command(capsys):
             main(argv)
         assert exit_info.value.code == 0
     assert "--max-iter" in capsys.readouterr().out
+
+
+def test_submodules_are_reachable_from_the_package():
+    code = ("import sys, nnlearn; assert 'nnlearn.sweep' not in sys.modules; "
+            "assert callable(nnlearn.sweep.run) and callable(nnlearn.datasets.load_digits20); "
+            "assert callable(nnlearn.plots.digits_grid) and 'sweep' in dir(nnlearn)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

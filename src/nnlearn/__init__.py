@@ -27,3 +27,19 @@ __all__ = [
     "save_model",
     "load_model",
 ]
+
+# Submodules with heavier imports (matplotlib, joblib, Dask) load on first use:
+# ``import nnlearn; nnlearn.sweep.run(...)`` works without slowing down ``import nnlearn``.
+_SUBMODULES = ("datasets", "plots", "sweep", "report", "bench", "params", "reference")
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_SUBMODULES])
