@@ -109,6 +109,18 @@ def test_unaligned_input_gives_the_same_bits():
     np.testing.assert_array_equal(net.predict_proba(theta, X_unaligned), net.predict_proba(theta, X))
 
 
+@pytest.mark.parametrize("m", [1, 100, 255, 256, 1000, 1024, 1025, 5000, 60000, 123457])
+def test_blocks_are_at_most_block_rows_and_shared_evenly(m):
+    n_blocks = network_module._number_of_blocks(m)
+    sizes = np.diff([m * i // n_blocks for i in range(n_blocks + 1)])
+    assert sizes.sum() == m and sizes.max() <= network_module.BLOCK_ROWS
+    assert sizes.max() - sizes.min() <= 1
+    if n_blocks > 1:
+        assert sizes.min() >= network_module.MIN_BLOCK_ROWS
+    if 4 * network_module.MIN_BLOCK_ROWS <= m:
+        assert n_blocks % 4 == 0  # equal shares for 2 or 4 threads
+
+
 def test_float32_is_really_computed_in_float32():
     # The same data in float64 gives a result that differs at float32 precision, not at 1e-16.
     net, theta, X, y = _problem([30, 20, 4], "sigmoid", "sigmoid", m=300)

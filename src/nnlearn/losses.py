@@ -45,8 +45,8 @@ def sigmoid_cross_entropy(Z, Y):
     and :math:`\log(1 + e^z) = \max(z, 0) + \log(1 + e^{-|z|})` never overflows.
     """
     log1p_exp = np.log1p(np.exp(-np.abs(Z)))  # log(1 + e^{-|z|}), never overflows; (m, K)
-    softplus_sum = np.sum(np.maximum(Z, 0), dtype=np.float64) + np.sum(log1p_exp, dtype=np.float64)
-    return float(softplus_sum - np.sum(Y * Z, dtype=np.float64))
+    softplus_sum = np.maximum(Z, 0).sum(dtype=np.float64) + log1p_exp.sum(dtype=np.float64)
+    return float(softplus_sum - (Y * Z).sum(dtype=np.float64))
 
 
 def softmax_cross_entropy(Z, Y):

@@ -35,10 +35,13 @@ from .losses import OUTPUTS, resolve_output
 
 __all__ = ["Network", "BLOCK_ROWS", "N_THREADS"]
 
-# Rows per block in cost_and_gradient. A block is one task of the kernel's threads; the
-# activations of the blocks in progress (about 2 * BLOCK_ROWS * sum(s_l) numbers per
-# thread) are all the extra memory an evaluation needs, whatever the number of rows.
+# Rows per block in cost_and_gradient (at most BLOCK_ROWS, and no fewer than MIN_BLOCK_ROWS
+# when rows are split only to share them among threads: see _number_of_blocks). A block is
+# one task of the kernel's threads; the activations of the blocks in progress (a few times
+# BLOCK_ROWS * sum(s_l) numbers per thread) are all the extra memory an evaluation needs,
+# whatever the number of rows.
 BLOCK_ROWS = 1024
+MIN_BLOCK_ROWS = 128
 # Threads that evaluate blocks at the same time; None: one per core this process may use.
 N_THREADS = None
 
@@ -218,20 +221,21 @@ class Network:
         m = X.shape[0]
         Thetas = params.unpack(theta, self.layer_sizes)
         W, b = _weights_and_biases(Thetas, X.dtype)  # W[l] (s_{l+1}, s_l), b[l] (s_{l+1}, 1)
-        n_blocks = -(-m // BLOCK_ROWS)
+        n_blocks = _number_of_blocks(m)
 
         def block_sums(i):  # block i: rows m i / n_blocks up to m (i + 1) / n_blocks; sizes differ by <= 1
             return self._block_sums(W, b, X, Y, need_gradient, (m * i // n_blocks, m * (i + 1) // n_blocks))
 
         J_sum = 0.0
-        Deltas = [np.zeros(T.shape) for T in Thetas]  # Δ(l) = Σ δ(l+1) [1; a(l)]^T over all examples
+        Delta_W = [np.zeros(W_l.shape) for W_l in W]  # Δ(l) = Σ δ(l+1) a(l)^T over all examples, float64
+        Delta_b = [np.zeros(W_l.shape[0]) for W_l in W]  # and Σ δ(l+1): Δ(l)'s bias column
         n_threads = N_THREADS or _threads.available_cores()
         with _threads.numpy_blas_limited(1):  # the cores go to the blocks' threads, not to BLAS's
             for J_block, dW, db in _threads.map_in_order(block_sums, range(n_blocks), n_threads):
                 J_sum += J_block
-                for l in range(len(Deltas)) if need_gradient else ():
-                    Deltas[l][:, 1:] += dW[l]
-                    Deltas[l][:, 0] += db[l]
+                for l in range(len(W)) if need_gradient else ():
+                    Delta_W[l] += dW[l]
+                    Delta_b[l] += db[l]
 
         J = J_sum / m
         grad = np.empty_like(theta)
@@ -239,8 +243,8 @@ class Network:
         for l, T in enumerate(Thetas):
             J += alpha / (2 * m) * float(np.sum(T[:, 1:] ** 2))  # regularization skips the bias column
             if need_gradient:
-                grads[l][...] = Deltas[l] / m  # D(l) = Δ(l) / m ...
-                grads[l][:, 1:] += (alpha / m) * T[:, 1:]  # ... + (α/m) Θ(l), but not on the bias column
+                grads[l][:, 0] = Delta_b[l] / m  # D(l) = Δ(l) / m on the bias column,
+                grads[l][:, 1:] = Delta_W[l] / m + (alpha / m) * T[:, 1:]  # + (α/m) Θ(l) elsewhere
         return J, grad
 
     def _block_sums(self, W, b, X, Y, need_gradient, rows):
@@ -290,6 +294,18 @@ def _weights_and_biases(Thetas, dtype):
     """Contiguous copies ``W[l]`` (s_{l+1}, s_l) and column vectors ``b[l]`` (s_{l+1}, 1) in ``dtype``."""
     W, b = params.split_bias(Thetas)
     return [np.ascontiguousarray(W_l, dtype=dtype) for W_l in W], [b_l.astype(dtype)[:, None] for b_l in b]
+
+
+def _number_of_blocks(m):
+    """How many blocks the m rows are cut into; it depends on m only, never on the threads.
+
+    ``ceil(m / BLOCK_ROWS)`` rounded up to a multiple of 4, so that 2 or 4 threads get
+    equal shares, as long as the blocks keep ``min(MIN_BLOCK_ROWS, BLOCK_ROWS)`` rows
+    (below that, Python's overhead per block outweighs its work); blocks never exceed
+    ``BLOCK_ROWS`` rows.
+    """
+    at_least = -(-m // BLOCK_ROWS)
+    return max(at_least, min(4 * -(-at_least // 4), m // min(MIN_BLOCK_ROWS, BLOCK_ROWS)))
 
 
 def _aligned(X_block):
