@@ -92,6 +92,10 @@ def test_peak_extra_bytes_counts_what_a_call_allocates():
     assert bench.peak_extra_bytes(lambda: None) < 10_000
 
 
+def test_parallel_speedup_is_a_positive_ratio():
+    assert 0 < bench.parallel_speedup(seconds=0.05) < 1000
+
+
 def test_rss_during_reports_growth():
     before, peak = bench.rss_during(lambda: np.ones(20_000_000).sum())
     assert peak >= before > 0
@@ -105,13 +109,14 @@ def test_eval_table_structure(small_digits):
     table = bench.eval_table(X, y, budget=0.0, min_repeats=2, loop_repeats=1)
     assert table.columns == ["candidate", "median ms", "x PyTorch", "x floor", "grad diff"]
     rows = {row[0].rsplit(" (", 1)[0]: row for row in table.rows}
-    expected = {"nnlearn float64", "nnlearn float32", "plain vectorized float64 (reference)",
+    expected = {"nnlearn float64", "nnlearn float32", "nnlearn float64, 1 thread",
+                "nnlearn float64, 1 thread, NumPy's BLAS with its threads", "plain vectorized float64 (reference)",
                 "per-example loop float64 (reference)", "floor float64: X @ W1.T, delta2.T @ X", "floor float32"}
     assert expected <= set(rows)
     assert rows["floor float64: X @ W1.T, delta2.T @ X"][3] == 1.0 and rows["floor float32"][3] == 1.0
     assert all(row[1] > 0 for row in table.rows)
     assert rows["per-example loop float64 (reference)"][0].endswith("(1x)")
-    for name in ("nnlearn float64", "per-example loop float64 (reference)"):
+    for name in ("nnlearn float64", "nnlearn float64, 1 thread", "per-example loop float64 (reference)"):
         assert rows[name][4] < 1e-12  # the same gradient as the plain version
     assert rows["nnlearn float32"][4] < 1e-5
     has_torch = any(name.startswith("PyTorch") for name in rows)
@@ -178,7 +183,7 @@ def test_bench_quick_prints_all_three_tables(small_digits, tiny_settings, capsys
     assert cli.main(["bench", "--quick", "--no-progress"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert out.startswith("machine ")
+    assert out.startswith("machine ") and "\nparallel  " in out
     for title in ("Cost and gradient, 400-25-10", "Whole fit: 2 iterations of L-BFGS-B", "Scaling in m: 784-25-10"):
         assert title in out
     assert "nnlearn float64 (" in out and "per-example loop" in out and "scikit-learn MLPClassifier" in out

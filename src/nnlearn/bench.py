@@ -47,6 +47,7 @@ __all__ = [
     "time_interleaved",
     "peak_extra_bytes",
     "rss_during",
+    "parallel_speedup",
     "torch_cost_and_gradient",
     "machine_info",
     "eval_table",
@@ -265,10 +266,13 @@ def machine_info():
     torch = _import_torch()
     versions.append(f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "PyTorch not installed")
     lines.append("versions  " + ", ".join(versions))
+    lines.append(f"parallel  {parallel_speedup():.2f}x: what {_threads.available_cores()} threads compute in the time of 1 "
+                 "(a compute-bound NumPy probe; about the core count on a quiet machine)")
     lines.append(
-        f"nnlearn   kernel on {_network.N_THREADS or _threads.available_cores()} threads over blocks of "
-        f"{_network.BLOCK_ROWS} rows (NumPy's BLAS at 1 thread inside); SciPy's BLAS at "
-        f"{_optimize.SCIPY_BLAS_THREADS} thread in scipy.optimize.minimize"
+        f"nnlearn   kernel on {_network.N_THREADS or _threads.available_cores()} threads over blocks of at most "
+        f"{_network.BLOCK_ROWS} rows, NumPy's BLAS at "
+        f"{'its default threads' if _network.BLAS_THREADS is None else f'{_network.BLAS_THREADS} thread'} inside; "
+        f"SciPy's BLAS at {_optimize.SCIPY_BLAS_THREADS} thread in scipy.optimize.minimize"
     )
     for pool in threadpool_info():
         if pool.get("user_api") == "blas":
@@ -277,6 +281,54 @@ def machine_info():
                 f"BLAS      {pool['internal_api']} {pool.get('version') or ''} in {owner}/: {pool['num_threads']} threads"
             )
     return lines
+
+
+def _kernel_settings(f, n_threads, blas_threads=1):
+    """``f()`` with nnlearn's kernel on ``n_threads`` threads and NumPy's BLAS at ``blas_threads``."""
+    saved = _network.N_THREADS, _network.BLAS_THREADS
+    _network.N_THREADS, _network.BLAS_THREADS = n_threads, blas_threads
+    try:
+        return f()
+    finally:
+        _network.N_THREADS, _network.BLAS_THREADS = saved
+
+
+def _one_blas_thread(f):
+    with _threads.numpy_blas_limited(1):
+        return f()
+
+
+def parallel_speedup(seconds=0.3):
+    """How many times more work ``available_cores()`` threads do than 1 in the same time.
+
+    Each thread repeats ``exp``/``log1p`` on its own small array (in cache, so the
+    memory bandwidth is not measured); NumPy releases the GIL in those loops. On a
+    quiet machine this is close to the number of cores; when other processes (or
+    the host of a virtual machine) take the cores, it is lower.
+    """
+    import threading
+
+    n = _threads.available_cores()
+    arrays = [np.random.default_rng(i).random(20000) for i in range(n)]
+
+    def work(a, repeats):
+        for _ in range(repeats):
+            np.log1p(np.exp(a, out=a), out=a)
+
+    t0 = time.perf_counter()
+    work(arrays[0], 20)
+    repeats = max(20, int(20 * (seconds / 2) / max(time.perf_counter() - t0, 1e-6)))
+    t0 = time.perf_counter()
+    for a in arrays:
+        work(a, repeats)
+    serial = time.perf_counter() - t0
+    threads = [threading.Thread(target=work, args=(a, repeats)) for a in arrays]
+    t0 = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return serial / (time.perf_counter() - t0)
 
 
 def _relative_difference(a, b):
@@ -322,11 +374,16 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
     candidates = {
         "nnlearn float64": lambda: net._cost_and_gradient(theta, X, Y, alpha),
         "nnlearn float32": lambda: net._cost_and_gradient(theta, X32, Y, alpha),
+        "nnlearn float64, 1 thread": lambda: _kernel_settings(
+            lambda: net._cost_and_gradient(theta, X, Y, alpha), n_threads=1),
+        "nnlearn float64, 1 thread, NumPy's BLAS with its threads": lambda: _kernel_settings(
+            lambda: net._cost_and_gradient(theta, X, Y, alpha), n_threads=1, blas_threads=None),
         "nnlearn float64, validated (cost_and_gradient)": lambda: net.cost_and_gradient(theta, X, y, alpha),
         "plain vectorized float64 (reference)": lambda: cost_and_gradient_plain(net, theta, X, y, alpha),
         "per-example loop float64 (reference)": lambda: backprop_loop(net, theta, X, y, alpha),
         "floor float64: X @ W1.T, delta2.T @ X": lambda: (X @ W1.T, delta2.T @ X),
         "floor float32": lambda: (X32 @ W1_32.T, delta2_32.T @ X32),
+        "floor float64, NumPy's BLAS at 1 thread": lambda: _one_blas_thread(lambda: (X @ W1.T, delta2.T @ X)),
     }
     torch = _import_torch()
     if torch is not None:
@@ -356,8 +413,9 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
             differences.get(name),
         ])
     table.notes.append(
-        "x PyTorch / x floor: median time over the median of PyTorch autograd / of the floor in the same "
-        "precision (below 1 is faster). grad diff: max |grad - grad_plain| / max |grad_plain|."
+        "x PyTorch / x floor: median time over the median of PyTorch autograd / of the floor (NumPy's BLAS "
+        "with its default threads) in the same precision; below 1 is faster. grad diff: "
+        "max |grad - grad_plain| / max |grad_plain|."
     )
     return table
 

@@ -33,7 +33,7 @@ from ._validation import (
 from .activations import ACTIVATIONS, resolve_activation
 from .losses import OUTPUTS, resolve_output
 
-__all__ = ["Network", "BLOCK_ROWS", "N_THREADS"]
+__all__ = ["Network", "BLOCK_ROWS", "N_THREADS", "BLAS_THREADS"]
 
 # Rows per block in cost_and_gradient (at most BLOCK_ROWS, and no fewer than MIN_BLOCK_ROWS
 # when rows are split only to share them among threads: see _number_of_blocks). A block is
@@ -44,6 +44,9 @@ BLOCK_ROWS = 1024
 MIN_BLOCK_ROWS = 128
 # Threads that evaluate blocks at the same time; None: one per core this process may use.
 N_THREADS = None
+# Threads of NumPy's BLAS inside the kernel; None leaves NumPy's setting as it is. At 1, the
+# cores go to the blocks' threads, and results do not depend on any thread count to the bit.
+BLAS_THREADS = 1
 
 
 class Network:
@@ -187,7 +190,7 @@ class Network:
         g_inplace, h_inplace = self._activation.g_inplace, self._output.h_inplace
         m, L = X.shape[0], len(self.layer_sizes)
         H = np.empty((m, self.n_outputs))
-        with _threads.numpy_blas_limited(1):  # the same products as in _cost_and_gradient, to the last bit
+        with _threads.numpy_blas_limited(BLAS_THREADS):  # the same products as in _cost_and_gradient
             for start in range(0, m, BLOCK_ROWS):
                 A = _aligned(X[start : start + BLOCK_ROWS]).T  # a(1) = x, one example per column; (s_1, mb)
                 for l in range(L - 1):
@@ -206,9 +209,10 @@ class Network:
         - J and the gradient are sums over examples: the rows are cut into
           blocks of at most ``BLOCK_ROWS`` (:meth:`_block_sums` does one) whose
           sums are added in block order. Blocks run on ``N_THREADS`` threads
-          with NumPy's BLAS at 1 thread (see :mod:`nnlearn._threads`), so the
-          result does not depend on any thread count, to the last bit; the
-          extra memory is a few blocks' activations whatever m is.
+          with NumPy's BLAS at ``BLAS_THREADS`` = 1 thread (see
+          :mod:`nnlearn._threads`), so the result does not depend on any thread
+          count, to the last bit; the extra memory is a few blocks' activations
+          whatever m is.
         - Inside a block, one example per column, as in the course's equations
           (:math:`z = \Theta a`): the product with X is ``W @ X_block.T``, which
           BLAS computes faster than ``X_block @ W.T``, and the bias and row
@@ -230,7 +234,7 @@ class Network:
         Delta_W = [np.zeros(W_l.shape) for W_l in W]  # Δ(l) = Σ δ(l+1) a(l)^T over all examples, float64
         Delta_b = [np.zeros(W_l.shape[0]) for W_l in W]  # and Σ δ(l+1): Δ(l)'s bias column
         n_threads = N_THREADS or _threads.available_cores()
-        with _threads.numpy_blas_limited(1):  # the cores go to the blocks' threads, not to BLAS's
+        with _threads.numpy_blas_limited(BLAS_THREADS):  # the cores go to the blocks' threads
             for J_block, dW, db in _threads.map_in_order(block_sums, range(n_blocks), n_threads):
                 J_sum += J_block
                 for l in range(len(W)) if need_gradient else ():
