@@ -2,6 +2,7 @@
 
 import multiprocessing
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -45,15 +46,24 @@ def test_map_in_order_submits_at_most_twice_the_threads_ahead():
             assert len(started) <= k + 1 + 2 * 2
 
 
-def test_an_exception_in_a_task_propagates():
+def test_an_exception_in_a_task_propagates_after_the_running_calls_end():
+    running, lock = [], threading.Lock()
 
     def f(i):
-        if i == 5:
-            raise ValueError("block 5 failed")
-        return i
+        with lock:
+            running.append(i)
+        try:
+            if i == 5:
+                raise ValueError("block 5 failed")
+            time.sleep(0.01)
+            return i
+        finally:
+            with lock:
+                running.remove(i)
 
     with pytest.raises(ValueError, match="block 5 failed"):
         list(_threads.map_in_order(f, range(30), 2))
+    assert running == []  # nothing still computing once the error is raised
     assert list(_threads.map_in_order(lambda i: i, range(4), 2)) == [0, 1, 2, 3]  # the pool still works
 
 

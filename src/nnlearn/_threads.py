@@ -25,6 +25,7 @@ enter sets it and the last to leave restores the original number of threads.
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -174,6 +175,7 @@ def map_in_order(f, items, n_threads):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    finally:  # an exception or Ctrl-C: do not start what is still queued
+    finally:  # an exception or Ctrl-C: start nothing more, and let the running calls end here, not later
         for future in pending:
             future.cancel()
+        concurrent.futures.wait(pending)
