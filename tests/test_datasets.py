@@ -2,8 +2,14 @@
 
 import hashlib
 import importlib.util
+import json
 import os
+import re
 import stat
+import struct
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -438,6 +444,416 @@ def test_save_ex4_weights_errors(rng, tmp_path):
     with pytest.raises(IsADirectoryError, match="got a directory"):
         save_ex4_weights(tmp_path, Thetas)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------
+# Corrupted .mat files: the structure check before scipy's loadmat
+# ---------------------------------------------------------------------------
+
+# scipy's compiled MAT 5 reader trusts data type codes and byte counts; before
+# the check, each of these corruptions of an uncompressed X (5, 400) / y (5, 1)
+# file killed the process with SIGSEGV inside loadmat.
+@pytest.mark.parametrize(
+    "pos, value, match",
+    [
+        (176, 204, r"variable 'X' \(element at byte 128\): real part of data type 204, not a numeric type"),
+        (145, 0x08, r"variable 'X' \(element at byte 128\): imaginary part: missing"),
+    ],
+    ids=["X-data-type-204", "X-complex-flag"],
+)
+def test_load_ex4_refuses_corruptions_that_crashed_scipy(tmp_path, pos, value, match):
+    path = tmp_path / "bad.mat"
+    scipy.io.savemat(path, {"X": np.zeros((5, 400)), "y": np.ones((5, 1))}, do_compression=False)
+    contents = bytearray(path.read_bytes())
+    assert contents[pos] != value
+    contents[pos] = value
+    path.write_bytes(bytes(contents))
+    with pytest.raises(ValueError, match=r"bad\.mat is not a MATLAB \.mat file that scipy can read \(" + match):
+        load_ex4(path)
+
+
+def _rich_mat_contents():
+    """Every kind of variable savemat writes that the check walks, then X and y."""
+    from scipy.io.matlab import MatlabObject
+
+    cell = np.empty((2, 2), dtype=object)
+    cell[:] = [[np.arange(3.0), "txt"], [np.zeros((0, 0)), np.array([[1 + 2j]])]]
+    obj = np.empty((1, 1), dtype=[("f", object)])
+    obj[0, 0] = (np.float32([[1.5]]),)
+    return {
+        "cell": cell,
+        "struct": {"a": np.int16([[1, -2]]), "text": "é ü", "inner": {"z": np.uint64([[2**63]])}},
+        "no_fields": {},
+        "object": MatlabObject(obj, "myclass"),
+        "chars": np.array(["ab", "cd"]),
+        "empty_text": "",
+        "empty": np.zeros((0, 3)),
+        "logical": np.array([[True, False]]),
+        "complex": np.complex64([[1j, 2]]),
+        "X": np.linspace(0, 1, 400).reshape(1, 400),
+        "y": np.array([[10]], dtype=np.uint8),
+    }
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "compressed"])
+def test_structure_check_accepts_every_kind_of_variable(tmp_path, compress):
+    path = tmp_path / "rich.mat"
+    scipy.io.savemat(path, _rich_mat_contents(), do_compression=compress)
+    X, y = load_ex4(path)
+    np.testing.assert_array_equal(X, np.linspace(0, 1, 400).reshape(1, 400))
+    np.testing.assert_array_equal(y, [0])
+    data = datasets._read_mat(path)
+    assert data["struct"]["inner"][0, 0]["z"][0, 0][0, 0] == 2**63
+    assert data["cell"][1, 1][0, 0] == 1 + 2j
+
+
+def test_structure_check_accepts_big_endian_file(tmp_path):
+    # savemat writes native (little-endian) files; rewrite one as MATLAB on a
+    # big-endian machine would: 'MI', and every tag and value byte-swapped.
+    path = tmp_path / "le.mat"
+    scipy.io.savemat(path, {"X": np.arange(800.0).reshape(2, 400), "y": np.array([[3], [10]], dtype=np.int32)},
+                     do_compression=False)
+    le = path.read_bytes()
+    words = np.frombuffer(le, dtype="<u4", offset=128)
+    be = bytearray(le[:124] + b"\x01\x00MI" + words.astype(">u4").tobytes())
+    # X's doubles are 8-byte values: swap them whole, not as two words.
+    X_at = le.index(np.arange(800.0).reshape(2, 400).tobytes(order="F"))
+    be[X_at:X_at + 6400] = np.arange(800.0).reshape(2, 400).T.astype(">f8").tobytes()
+    for name in (b"X", b"y"):  # names are bytes, not words: keep them as they were
+        at = le.index(b"\x01\x00\x01\x00" + name + b"\0\0\0") + 4
+        be[at:at + 4] = name + b"\0\0\0"
+    path.write_bytes(bytes(be))
+    X, y = load_ex4(path)
+    np.testing.assert_array_equal(X, np.arange(800.0).reshape(2, 400))
+    np.testing.assert_array_equal(y, [3, 0])
+
+
+def test_structure_check_refuses_sparse(tmp_path):
+    import scipy.sparse
+
+    path = tmp_path / "s.mat"
+    scipy.io.savemat(path, {"X": np.zeros((1, 400)), "y": np.ones((1, 1)), "S": scipy.sparse.eye(3, format="csc")})
+    with pytest.raises(ValueError, match=r"s\.mat is not a MATLAB \.mat file that scipy can read \(variable 'S' "
+                       r"\(element at byte \d+\): it holds a sparse matrix \(array class 5\), "
+                       r"which nnlearn's loaders do not read\)"):
+        load_ex4(path)
+
+
+def _patched(path, edits):
+    """Write ``path``'s bytes with ``edits`` {offset: bytes} applied; return path."""
+    contents = bytearray(path.read_bytes())
+    for at, new in edits.items():
+        contents[at:at + len(new)] = new
+    path.write_bytes(bytes(contents))
+    return path
+
+
+def _plain_ex4(tmp_path, name="p.mat"):
+    # Layout (little-endian, uncompressed): X's miMATRIX tag at 128, its array
+    # flags at 136 (class byte 144), dims tag at 152, name at 168 (a small
+    # element), real part's tag at 176, 16000 bytes of data from 184; y's
+    # miMATRIX tag at 16184.
+    path = tmp_path / name
+    scipy.io.savemat(path, {"X": np.zeros((5, 400)), "y": np.ones((5, 1))}, do_compression=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    "edits, match",
+    [
+        ({126: b"XY"}, r"header bytes 126-127 are b'XY', not the endian indicator b'IM' or b'MI'"),
+        ({124: b"\x00\x03"}, r"header version 0x0300; MATLAB 5 files have 0x0100"),
+        ({128: b"\x07"}, r"element at byte 128: data type 7; a variable must be miMATRIX \(14\) or miCOMPRESSED \(15\)"),
+        ({132: b"\xff\xff\x00\x00"}, r"element at byte 128: its tag announces 65535 bytes, but only \d+ follow"),
+        ({136: b"\x05"}, r"element at byte 128: array flags of data type 5 and 8 bytes, expected miUINT32 \(6\) and 8"),
+        ({144: b"\x12"}, r"element at byte 128: array class 18 is not in 1\.\.17"),
+        ({144: b"\x11"}, r"element at byte 128: it holds a MATLAB object of an opaque class"),
+        ({144: b"\x10"}, r"variable 'X' \(element at byte 128\): it holds a function handle \(array class 16\)"),
+        ({156: b"\x04"}, r"element at byte 128: dimensions of data type 5 and 4 bytes, expected miINT32 \(5\) and 2 to 32"),
+        ({160: b"\xff\xff\xff\xff"}, r"element at byte 128: negative dimension in \(-1, 400\)"),
+        ({160: b"\x06"}, r"variable 'X' \(element at byte 128\): real part of 16000 bytes, but dimensions \(6, 400\) of data type 9 need 19200"),
+        ({168: b"\x09"}, r"element at byte 128: array name: data type 9, expected miINT8 \(1\) text"),
+        ({170: b"\x05"}, r"element at byte 128: array name: a small data element of 5 bytes; at most 4 fit"),
+        ({180: b"\x00\x3f\x00\x00"}, r"variable 'X' \(element at byte 128\): real part: its tag announces 16128 bytes \(padded to 16128\), but only 16000"),
+        ({132: b"\xb8\x3e"}, r"variable 'X' \(element at byte 128\): its tag announces 16056 bytes, but its contents take 16048"),
+    ],
+    ids=["endian", "version", "top-type", "top-nbytes", "flags-type", "class-18", "opaque", "function",
+         "dims-1", "dims-negative", "dims-vs-data", "name-type", "small-element-5", "data-overrun", "leftover"],
+)
+def test_structure_check_messages(tmp_path, edits, match):
+    path = _patched(_plain_ex4(tmp_path), edits)
+    with pytest.raises(ValueError, match=r"p\.mat is not a MATLAB \.mat file that scipy can read \(" + match):
+        load_ex4(path)
+
+
+def test_structure_check_trailing_bytes(tmp_path):
+    path = _plain_ex4(tmp_path)
+    path.write_bytes(path.read_bytes() + b"\x0e\x00\x00")
+    with pytest.raises(ValueError, match=rf"element at byte {path.stat().st_size - 3}: 3 bytes left, too few for its 8-byte tag"):
+        load_ex4(path)
+
+
+def test_structure_check_empty_variable(tmp_path):
+    path = _plain_ex4(tmp_path)
+    path.write_bytes(path.read_bytes()[:128] + struct.pack("<II", 14, 0))
+    with pytest.raises(ValueError, match=r"p\.mat is not a MATLAB \.mat file that scipy can read \(element at byte 128: an empty miMATRIX element\)"):
+        load_ex4(path)
+
+
+def test_structure_check_short_header(tmp_path):
+    path = tmp_path / "h.mat"
+    path.write_bytes(b"MATLAB 5.0 MAT-file")
+    with pytest.raises(ValueError, match=r"h\.mat is not a MATLAB \.mat file that scipy can read \(the file has 19 bytes, fewer than the 128-byte MAT-file header\)"):
+        load_ex4(path)
+
+
+def _compressed_element(tmp_path, inner):
+    """A file whose one miCOMPRESSED element deflates ``inner``."""
+    body = zlib.compress(inner)
+    header = _plain_ex4(tmp_path).read_bytes()[:128]
+    path = tmp_path / "z.mat"
+    path.write_bytes(header + struct.pack("<II", 15, len(body)) + body)
+    return path
+
+
+@pytest.mark.parametrize(
+    "inner, match",
+    [
+        (b"\x0e\x00\x00", r"its compressed data hold no complete 8-byte tag"),
+        (struct.pack("<II", 9, 8) + bytes(8), r"it holds data type 9, expected miMATRIX \(14\)"),
+        (struct.pack("<II", 14, 0), r"it holds an empty miMATRIX element"),
+        (struct.pack("<II", 14, (1 << 30) + 8), r"it would inflate to 1073741832 bytes, more than the 1073741824 \(1 GiB\)"),
+        (struct.pack("<II", 14, 64) + bytes(8), r"its miMATRIX tag announces 64 bytes, but it inflates to 8"),
+        (struct.pack("<II", 14, 8) + bytes(16), r"its miMATRIX tag announces 8 bytes, but it inflates to more"),
+    ],
+    ids=["no-tag", "not-matrix", "empty", "zip-bomb", "short", "long"],
+)
+def test_structure_check_compressed(tmp_path, inner, match):
+    path = _compressed_element(tmp_path, inner)
+    with pytest.raises(ValueError, match=r"z\.mat is not a MATLAB \.mat file that scipy can read \(compressed element at byte 128: " + match):
+        load_ex4(path)
+
+
+def test_structure_check_compressed_stream_damage(tmp_path):
+    inner = _plain_ex4(tmp_path).read_bytes()[128:]  # X's and y's miMATRIX elements
+    x_element = inner[:16056]
+    path = _compressed_element(tmp_path, x_element)
+    good = path.read_bytes()
+    path.write_bytes(good[:-5])
+    with pytest.raises(ValueError, match=r"\(element at byte 128: its tag announces \d+ bytes, but only \d+ follow"):
+        load_ex4(path)
+    path.write_bytes(good[:132] + struct.pack("<I", len(good) - 141) + good[136:-5])
+    with pytest.raises(ValueError, match=r"compressed element at byte 128: its compressed stream is cut short"):
+        load_ex4(path)
+    path.write_bytes(good[:132] + struct.pack("<I", len(good) - 134) + good[136:] + b"\0\0")
+    with pytest.raises(ValueError, match=r"compressed element at byte 128: 2 bytes follow its compressed stream"):
+        load_ex4(path)
+    path.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))  # Adler-32 checksum
+    with pytest.raises(ValueError, match=r"compressed element at byte 128: its compressed data are corrupt \(.*incorrect data check"):
+        load_ex4(path)
+
+
+def _nested(tmp_path, contents, edits):
+    """savemat ``contents`` uncompressed, then for each (needle, offset, new) write
+    ``new`` at ``offset`` bytes from the first occurrence of ``needle``."""
+    path = tmp_path / "n.mat"
+    scipy.io.savemat(path, contents, do_compression=False)
+    data = bytearray(path.read_bytes())
+    for needle, offset, new in edits:
+        at = data.index(needle) + offset
+        data[at:at + len(new)] = new
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_structure_check_walks_cells_and_structs(tmp_path):
+    X, y = np.zeros((1, 400)), np.ones((1, 1))
+    # A cell's element whose data type is not a numeric type.
+    cell = np.empty((1, 2), dtype=object)
+    cell[0, 0], cell[0, 1] = np.float64([[1.5, 2.5]]), np.float64([[7.0]])
+    path = _nested(tmp_path, {"c": cell, "X": X, "y": y},
+                   [(np.float64([[7.0]]).tobytes(), -8, b"\x63")])
+    with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 2: real part of data type 99"):
+        load_ex4(path)
+    # A struct field: its nested element is not miMATRIX.
+    path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
+                   [(b"field\0", 8, b"\x02")])
+    with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\), element 1 field 'field': data type 2, expected miMATRIX"):
+        load_ex4(path)
+    # Field name length 0 (scipy would divide by it).
+    path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
+                   [(b"field\0", -12, b"\x00")])
+    with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\): field name length of data type 5 and 4 bytes, expected one positive miINT32"):
+        load_ex4(path)
+    # A cell claiming more elements than it has room for.
+    path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x01\x00\x00\x00\x02\x00\x00\x00", 4, b"\xff\xff\x00\x00")])
+    with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\): 65535 nested arrays need at least 524280 bytes"):
+        load_ex4(path)
+    # A cell element running past its cell; a cell too short for its second element.
+    path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x0e\x00\x00\x00\x40\x00\x00\x00", 4, b"\xff")])
+    with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 1: its tag announces 255 bytes, but only 128 are left in the enclosing element"):
+        load_ex4(path)
+    path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x0e\x00\x00\x00\xb0\x00\x00\x00", 4, b"\x70")])
+    with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 2: missing \(only 0 bytes left\)"):
+        load_ex4(path)
+    # Field names that are not a whole number of names.
+    path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
+                   [(b"field\0", -4, b"\x05")])
+    with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\): 5 bytes of field names are not a whole number of 6-byte names"):
+        load_ex4(path)
+    # A struct array without fields but with more elements than the file has bytes.
+    path = _nested(tmp_path, {"e": {}, "X": X, "y": y},
+                   [(b"\x05\x00\x00\x00\x08\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00", 12, b"\x00\x00\x01\x00")])
+    with pytest.raises(ValueError, match=r"variable 'e' \(element at byte 128\): a struct array without fields of dimensions \(1, 65536\), more elements than the data have bytes"):
+        load_ex4(path)
+
+
+def test_structure_check_nesting_depth(tmp_path):
+    deep = np.float64([[1.0]])
+    for _ in range(datasets._MAT_MAX_DEPTH + 1):
+        box = np.empty((1, 1), dtype=object)
+        box[0, 0] = deep
+        deep = box
+    path = tmp_path / "deep.mat"
+    scipy.io.savemat(path, {"d": deep, "X": np.zeros((1, 400)), "y": np.ones((1, 1))})
+    with pytest.raises(ValueError, match=r"cells or structs nested more than 32 levels deep"):
+        load_ex4(path)
+    scipy.io.savemat(path, {"d": deep[0, 0], "X": np.zeros((1, 400)), "y": np.ones((1, 1))})
+    load_ex4(path)  # exactly the limit
+
+
+def test_structure_check_char_sizes(tmp_path):
+    path = _nested(tmp_path, {"t": "abc", "X": np.zeros((1, 400)), "y": np.ones((1, 1))},
+                   [(b"t\0\0\0\x10\x00\x03\x00", 6, b"\x02")])  # small miUTF8 element, 3 -> 2 bytes
+    with pytest.raises(ValueError, match=r"variable 't' \(element at byte 128\): 2 bytes of data type 16 cannot hold the 3 characters"):
+        load_ex4(path)
+    path = _nested(tmp_path, {"t": "abc", "X": np.zeros((1, 400)), "y": np.ones((1, 1))},
+                   [(b"t\0\0\0\x10\x00\x03\x00", 4, b"\x09")])
+    with pytest.raises(ValueError, match=r"variable 't' \(element at byte 128\): characters of data type 9, not a character type"):
+        load_ex4(path)
+
+
+def test_level4_file_is_left_to_scipy(tmp_path):
+    path = tmp_path / "v4.mat"
+    scipy.io.savemat(path, {"X": np.ones((2, 400)), "y": np.array([[10.0], [1.0]])}, format="4")
+    X, y = load_ex4(path)
+    np.testing.assert_array_equal(y, [0, 1])
+
+
+# One subprocess loads every corrupted file in turn and prints one line per
+# case, so a crash (the process dying of a signal) is seen as such, and the
+# line after the last one printed names the case that killed it.
+_FUZZ_CHILD = r"""
+import json, sys, numpy as np
+from pathlib import Path
+from nnlearn.datasets import load_ex4
+spec = json.loads(Path(sys.argv[1]).read_text())
+bases = [Path(b).read_bytes() for b in spec["bases"]]
+path = Path(spec["path"])
+for i, (base, pos, value) in enumerate(spec["cases"][int(sys.argv[2]):], int(sys.argv[2])):
+    contents = bytearray(bases[base])
+    contents[pos] = value
+    path.write_bytes(bytes(contents))
+    try:
+        X, y = load_ex4(path)
+        good = (X.ndim == 2 and X.shape[1] == 400 and X.dtype == np.float64 and np.isfinite(X).all()
+                and y.shape == (X.shape[0],) and y.dtype == np.int64 and ((0 <= y) & (y <= 9)).all())
+        outcome = "ok" if good else f"bad result {X.shape} {y.shape}"
+    except ValueError as exc:
+        outcome = "ValueError " + str(exc).replace("\n", " ")
+    except Exception as exc:
+        outcome = f"{type(exc).__name__} " + str(exc).replace("\n", " ")
+    print(i, outcome, flush=True)
+"""
+
+# Every ValueError load_ex4 raises names the file first, then one of these.
+_LOAD_EX4_MESSAGES = re.compile(
+    r" is not a MATLAB \.mat file that scipy can read \(.+\)\.$"
+    r"| is a MATLAB v7\.3 \(HDF5\) file, which scipy cannot read"
+    r"| has no '(X|y)'(, '(y)')?: found keys \[.*\], expected keys \['X', 'y'\]\.$"
+    r"|: X has shape \(\d+, \d+\), expected \(m, 400\)"
+    r"|: X must be (a 2-D numeric matrix|finite); found"
+    r"|: y has shape \(.*\), expected \(\d+, 1\)"
+    r"|: y must hold integer labels 1\.\.10"
+)
+
+
+def _fuzz_cases(directory):
+    """Base files (Level 5 plain, compressed, with every kind of variable; Level 4) and single-byte corruptions.
+
+    In the uncompressed files every byte of the structure (all bytes but
+    X's and y's numeric data, which only change values) is set to 0x00,
+    0xff, 0x08, 0xcc (204) and to itself with bit 0 or bit 7 flipped; in the
+    compressed ones every byte to 0x08 and 0xcc; plus 200 seeded random
+    positions and values per file anywhere, data included.
+    """
+    rng = np.random.default_rng(2024)
+    X = np.round(rng.random((5, 400)) * 4) / 4  # compressible, like the course's images
+    y = np.array([[10], [1], [2], [3], [4]], dtype=np.uint8)
+    rich = _rich_mat_contents()
+    files = [
+        ("plain.mat", {"X": X, "y": y}, {"do_compression": False}),
+        ("zlib.mat", {"X": X, "y": y}, {"do_compression": True}),
+        ("rich.mat", rich, {"do_compression": False}),
+        ("rich_zlib.mat", rich, {"do_compression": True}),
+        ("level4.mat", {"X": X, "y": y.astype(np.float64)}, {"format": "4"}),
+    ]
+    bases, cases = [], []
+    for k, (name, contents, options) in enumerate(files):
+        path = directory / name
+        scipy.io.savemat(path, contents, **options)
+        data = path.read_bytes()
+        bases.append(str(path))
+        skip = set()
+        if not options.get("do_compression"):  # X's numeric data but its first 8 bytes
+            at = data.index(contents["X"].tobytes(order="F"))
+            skip.update(range(at + 8, at + contents["X"].nbytes))
+        for pos in range(len(data)):
+            if pos in skip:
+                continue
+            if options.get("do_compression"):
+                values = {0x08, 0xCC}
+            else:
+                values = {0x00, 0xFF, 0x08, 0xCC, data[pos] ^ 0x01, data[pos] ^ 0x80}
+            cases.extend((k, pos, value) for value in sorted(values - {data[pos]}))
+        for pos, value in zip(rng.integers(0, len(data), 200), rng.integers(0, 256, 200)):
+            if value != data[pos]:
+                cases.append((k, int(pos), int(value)))
+    return bases, cases
+
+
+def _run_fuzz(directory, bases, cases, src, start=0, timeout=120):
+    spec = directory / "fuzz.json"
+    spec.write_text(json.dumps({"bases": bases, "path": str(directory / "case.mat"), "cases": cases}))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-c", _FUZZ_CHILD, str(spec), str(start)], env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_load_ex4_survives_single_byte_corruptions(tmp_path):
+    bases, cases = _fuzz_cases(tmp_path)
+    src = Path(datasets.__file__).resolve().parents[1]  # this nnlearn, for the child
+    proc = _run_fuzz(tmp_path, bases, cases, src)
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0:
+        base, pos, value = cases[len(lines)]
+        pytest.fail(
+            f"the loading process died (exit status {proc.returncode}) on case {len(lines)}: "
+            f"{Path(bases[base]).name} with byte {pos} set to {value}\n{proc.stderr[-2000:]}"
+        )
+    assert len(lines) == len(cases)
+    outcomes = {}
+    for line, (base, pos, value) in zip(lines, cases):
+        i, kind, message = (line.split(" ", 2) + [""])[:3]
+        case = f"{Path(bases[base]).name} byte {pos} = {value}"
+        if kind == "ValueError":
+            assert message.startswith(str(tmp_path / "case.mat")), case
+            assert _LOAD_EX4_MESSAGES.search(message), f"{case}: {message}"
+        else:
+            assert kind == "ok", f"{case}: {line}"
+        outcomes[kind] = outcomes.get(kind, 0) + 1
+    # Both outcomes occur: many corruptions hit data that still loads.
+    assert outcomes.get("ok", 0) > 100 and outcomes.get("ValueError", 0) > 1000, outcomes
 
 
 # ---------------------------------------------------------------------------
