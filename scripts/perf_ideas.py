@@ -7,8 +7,7 @@ repeated, medians:
 
 - CPU ms, one thread (NumPy's BLAS limited to 1 thread, nnlearn's kernel on 1
   thread): the work a step does. This stays meaningful on a loaded machine.
-- wall ms as users run it (BLAS with its default threads; the last step with
-  nnlearn's threads).
+- wall ms as users run it (BLAS with its default threads).
 
     python scripts/perf_ideas.py [--seconds 30]
 
@@ -99,15 +98,13 @@ def fast_sigmoid(Z, out=None):
     return np.reciprocal(out, out=out)
 
 
-def nnlearn_kernel(net, theta, X, Y, alpha, block_rows, n_threads):
-    saved = network_module.BLOCK_ROWS, network_module.N_THREADS
+def nnlearn_kernel(net, theta, X, Y, alpha, block_rows):
+    saved = network_module.BLOCK_ROWS
     network_module.BLOCK_ROWS = block_rows
-    if n_threads is not None:  # None: nnlearn's setting (all cores, or 1 in the one-thread measurement)
-        network_module.N_THREADS = n_threads
     try:
         return net._cost_and_gradient(theta, X, Y, alpha)
     finally:
-        network_module.BLOCK_ROWS, network_module.N_THREADS = saved
+        network_module.BLOCK_ROWS = saved
 
 
 def main():
@@ -127,10 +124,9 @@ def main():
         "2 + sigmoid by NumPy exp instead of expit": lambda: no_ones_column(net, theta, X, Y, 1.0, fast_sigmoid),
         "3a + blocks of 1024 rows": lambda: no_ones_column(net, theta, X, Y, 1.0, fast_sigmoid, 1024),
         "3b + blocks reuse their buffers": lambda: no_ones_column(net, theta, X, Y, 1.0, fast_sigmoid, 1024, True),
-        "4 + one example per column (nnlearn, 1 thread)": lambda: nnlearn_kernel(net, theta, X, Y, 1.0, 1024, 1),
-        "4' the same, one block of 5000": lambda: nnlearn_kernel(net, theta, X, Y, 1.0, 5000, 1),
-        "5 + threads over blocks (nnlearn default)": lambda: nnlearn_kernel(net, theta, X, Y, 1.0, 1024, None),
-        "6 float32 X (nnlearn default)": lambda: nnlearn_kernel(net, theta, X32, Y, 1.0, 1024, None),
+        "4 + one example per column (nnlearn's kernel)": lambda: nnlearn_kernel(net, theta, X, Y, 1.0, 1024),
+        "4' the same in one block of 5000 (nnlearn's default)": lambda: nnlearn_kernel(net, theta, X, Y, 1.0, 8192),
+        "6 float32 X": lambda: nnlearn_kernel(net, theta, X32, Y, 1.0, 8192),
     }
     J_plain, grad_plain = cost_and_gradient_plain(net, theta, X, y, 1.0)
     for name, step in steps.items():
@@ -152,16 +148,12 @@ def main():
         return {name: 1e3 * float(np.median(t)) for name, t in times.items()}, round_
 
     with threadpool_limits(limits=1, user_api="blas"):
-        saved = network_module.N_THREADS
-        network_module.N_THREADS = 1
         cpu, rounds_cpu = measure(time.process_time, args.seconds)
-        network_module.N_THREADS = saved
     wall, rounds_wall = measure(time.perf_counter, args.seconds)
     print(f"load {os.getloadavg()[0]:.2f}; {rounds_cpu} and {rounds_wall} rounds")
-    print(f"{'step':50s} {'CPU ms, 1 thread':>17s} {'wall ms':>9s}")
+    print(f"{'step':52s} {'CPU ms, 1 thread':>17s} {'wall ms':>9s}")
     for name in steps:
-        single = "-" if name.startswith("5") else f"{cpu[name]:.2f}"  # 5 is 4 on one thread
-        print(f"{name:50s} {single:>17s} {wall[name]:9.2f}")
+        print(f"{name:52s} {cpu[name]:17.2f} {wall[name]:9.2f}")
 
 
 if __name__ == "__main__":

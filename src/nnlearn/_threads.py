@@ -1,36 +1,37 @@
-"""Threads: NumPy's and SciPy's BLAS thread pools, and nnlearn's own pool for blocks of rows.
+"""BLAS thread pools: NumPy's and SciPy's, told apart and limited on demand.
 
 NumPy and SciPy wheels each bundle an OpenBLAS that starts one thread per core,
-and its idle threads spin while they wait for work. Two consequences on a
-small machine:
+and its threads wait for work by spinning. Consequences measured on a 2-core
+virtual machine:
 
 - Inside ``scipy.optimize.minimize`` the optimizer's vector operations wake
   SciPy's pool, whose threads then spin while NumPy's compute the cost and
-  gradient; the two pools fight for the cores (4x slower fits were measured on
-  2 cores). :func:`scipy_blas_limited` keeps SciPy's own pool at 1 thread.
-- A multi-threaded BLAS call waits for its slowest thread; when another process
-  holds a core, that is a whole scheduler time slice. nnlearn's kernel
-  therefore runs NumPy's BLAS single-threaded (:data:`numpy_blas_limited`) and
-  splits the rows into blocks evaluated by its own threads
-  (:func:`map_in_order`), which parallelizes the elementwise work too. NumPy
-  releases the GIL in BLAS calls and in ufunc loops, so the threads compute at
-  the same time. A bonus: how a multi-threaded BLAS splits a product changes
-  its last bits, so with BLAS at 1 thread the results do not depend on how
-  many threads anything has.
+  gradient; the two pools fight for the cores (50 L-BFGS-B iterations took
+  about 3x longer). :data:`scipy_blas_limited` keeps SciPy's own pool at 1 thread.
+- When other processes keep the cores busy, a multi-threaded BLAS call waits
+  for its slowest thread, often a whole scheduler time slice: one evaluation of
+  the course's network took 10x longer or worse than on 1 thread. On a quiet
+  machine the threads make the products about 1.6x faster. nnlearn therefore
+  leaves NumPy's BLAS alone by default; ``nnlearn.network.BLAS_THREADS = 1``
+  (:data:`numpy_blas_limited`) is the setting for a busy machine.
+
+Threads of nnlearn's own over blocks of rows (tried: NumPy releases the GIL in
+BLAS calls and ufunc loops) were slower than BLAS's threads on that machine:
+waking a sleeping thread of a virtual machine takes longer than BLAS's spinning
+threads need, and the tasks last only milliseconds.
 
 Limits are reference-counted: concurrent users share one limit, the first to
 enter sets it and the last to leave restores the original number of threads.
+(OpenBLAS 0.3.31 was seen to ignore a thread count raised from another thread
+than the one that lowered it; then the pool stays at the limit.)
 """
 
 from __future__ import annotations
 
-import collections
-import concurrent.futures
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["available_cores", "map_in_order", "numpy_blas_limited", "scipy_blas_limited"]
+__all__ = ["available_cores", "numpy_blas", "numpy_blas_limited", "scipy_blas_limited", "scipy_own_blas"]
 
 
 def available_cores():
@@ -125,57 +126,12 @@ class _LimitContext:
 scipy_blas_limited = _SharedLimit(scipy_own_blas)
 numpy_blas_limited = _SharedLimit(numpy_blas)
 
-_pool, _pool_size = None, 0
-_pool_lock = threading.Lock()
-
-
-def _executor(n_threads):
-    """nnlearn's thread pool, with at least ``n_threads`` workers (started on first use)."""
-    global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < n_threads:
-            if _pool is not None:
-                _pool.shutdown(wait=False)
-            _pool, _pool_size = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="nnlearn"), n_threads
-        return _pool
-
 
 def _after_fork_in_child():
-    # The parent's threads do not exist in a forked child: start afresh there.
-    global _pool, _pool_size, _pool_lock
-    _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
+    # A lock held by another thread at the fork would stay locked forever in the child.
     scipy_blas_limited.reset_after_fork()
     numpy_blas_limited.reset_after_fork()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def map_in_order(f, items, n_threads):
-    """Yield ``f(item)`` for each item of the sequence ``items`` (a ``range``, say), in order.
-
-    With ``n_threads`` > 1 and more than one item, the calls run on nnlearn's
-    thread pool, at most ``2 * n_threads`` of them submitted ahead of the one
-    being yielded (so the results held at once do not grow with the number of
-    items). Otherwise they run one after the other in the calling thread. The
-    order of the results never depends on the threads: sums over them are
-    reproducible to the last bit.
-    """
-    if n_threads <= 1 or len(items) <= 1:
-        for item in items:
-            yield f(item)
-        return
-    executor = _executor(n_threads)
-    pending = collections.deque()
-    try:
-        for item in items:
-            pending.append(executor.submit(f, item))
-            if len(pending) >= 2 * n_threads:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:  # an exception or Ctrl-C: start nothing more, and let the running calls end here, not later
-        for future in pending:
-            future.cancel()
-        concurrent.futures.wait(pending)

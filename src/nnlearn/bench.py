@@ -268,10 +268,9 @@ def machine_info():
     lines.append("versions  " + ", ".join(versions))
     lines.append(f"parallel  {parallel_speedup():.2f}x: what {_threads.available_cores()} threads compute in the time of 1 "
                  "(a compute-bound NumPy probe; about the core count on a quiet machine)")
+    blas = "its own threads" if _network.BLAS_THREADS is None else f"{_network.BLAS_THREADS} thread(s)"
     lines.append(
-        f"nnlearn   kernel on {_network.N_THREADS or _threads.available_cores()} threads over blocks of at most "
-        f"{_network.BLOCK_ROWS} rows, NumPy's BLAS at "
-        f"{'its default threads' if _network.BLAS_THREADS is None else f'{_network.BLAS_THREADS} thread'} inside; "
+        f"nnlearn   kernel in blocks of at most {_network.BLOCK_ROWS} rows, NumPy's BLAS at {blas}; "
         f"SciPy's BLAS at {_optimize.SCIPY_BLAS_THREADS} thread in scipy.optimize.minimize"
     )
     for pool in threadpool_info():
@@ -283,14 +282,14 @@ def machine_info():
     return lines
 
 
-def _kernel_settings(f, n_threads, blas_threads=1):
-    """``f()`` with nnlearn's kernel on ``n_threads`` threads and NumPy's BLAS at ``blas_threads``."""
-    saved = _network.N_THREADS, _network.BLAS_THREADS
-    _network.N_THREADS, _network.BLAS_THREADS = n_threads, blas_threads
+def _kernel_settings(f, blas_threads):
+    """``f()`` with nnlearn's kernel running NumPy's BLAS at ``blas_threads`` threads."""
+    saved = _network.BLAS_THREADS
+    _network.BLAS_THREADS = blas_threads
     try:
         return f()
     finally:
-        _network.N_THREADS, _network.BLAS_THREADS = saved
+        _network.BLAS_THREADS = saved
 
 
 def _one_blas_thread(f):
@@ -374,10 +373,8 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
     candidates = {
         "nnlearn float64": lambda: net._cost_and_gradient(theta, X, Y, alpha),
         "nnlearn float32": lambda: net._cost_and_gradient(theta, X32, Y, alpha),
-        "nnlearn float64, 1 thread": lambda: _kernel_settings(
-            lambda: net._cost_and_gradient(theta, X, Y, alpha), n_threads=1),
-        "nnlearn float64, 1 thread, NumPy's BLAS with its threads": lambda: _kernel_settings(
-            lambda: net._cost_and_gradient(theta, X, Y, alpha), n_threads=1, blas_threads=None),
+        "nnlearn float64, NumPy's BLAS at 1 thread": lambda: _kernel_settings(
+            lambda: net._cost_and_gradient(theta, X, Y, alpha), blas_threads=1),
         "nnlearn float64, validated (cost_and_gradient)": lambda: net.cost_and_gradient(theta, X, y, alpha),
         "plain vectorized float64 (reference)": lambda: cost_and_gradient_plain(net, theta, X, y, alpha),
         "per-example loop float64 (reference)": lambda: backprop_loop(net, theta, X, y, alpha),

@@ -33,20 +33,18 @@ from ._validation import (
 from .activations import ACTIVATIONS, resolve_activation
 from .losses import OUTPUTS, resolve_output
 
-__all__ = ["Network", "BLOCK_ROWS", "N_THREADS", "BLAS_THREADS"]
+__all__ = ["Network", "BLOCK_ROWS", "BLAS_THREADS"]
 
-# Rows per block in cost_and_gradient (at most BLOCK_ROWS, and no fewer than MIN_BLOCK_ROWS
-# when rows are split only to share them among threads: see _number_of_blocks). A block is
-# one task of the kernel's threads; the activations of the blocks in progress (a few times
-# BLOCK_ROWS * sum(s_l) numbers per thread) are all the extra memory an evaluation needs,
-# whatever the number of rows.
-BLOCK_ROWS = 1024
-MIN_BLOCK_ROWS = 128
-# Threads that evaluate blocks at the same time; None: one per core this process may use.
-N_THREADS = None
-# Threads of NumPy's BLAS inside the kernel; None leaves NumPy's setting as it is. At 1, the
-# cores go to the blocks' threads, and results do not depend on any thread count to the bit.
-BLAS_THREADS = 1
+# Rows per block in cost_and_gradient: the activations of one block (a few times
+# BLOCK_ROWS * sum(s_l) numbers) are all the extra memory an evaluation needs, whatever
+# the number of rows. Large enough that BLAS's threads work on long products (the
+# course's 5000 digits are one block: two blocks of 2500 took 30% longer on 2 cores).
+BLOCK_ROWS = 8192
+# Threads of NumPy's BLAS inside the kernel; None leaves NumPy's setting (one per core).
+# On a machine whose cores other processes keep busy, 1 is much faster: OpenBLAS's
+# threads wait for each other by spinning (see nnlearn._threads). At 1 the results also
+# do not depend on how many threads the caller's BLAS has, to the last bit.
+BLAS_THREADS = None
 
 
 class Network:
@@ -190,7 +188,7 @@ class Network:
         g_inplace, h_inplace = self._activation.g_inplace, self._output.h_inplace
         m, L = X.shape[0], len(self.layer_sizes)
         H = np.empty((m, self.n_outputs))
-        with _threads.numpy_blas_limited(BLAS_THREADS):  # the same products as in _cost_and_gradient
+        with _threads.numpy_blas_limited(BLAS_THREADS):
             for start in range(0, m, BLOCK_ROWS):
                 A = _aligned(X[start : start + BLOCK_ROWS]).T  # a(1) = x, one example per column; (s_1, mb)
                 for l in range(L - 1):
@@ -207,12 +205,10 @@ class Network:
         organized for speed and bounded memory:
 
         - J and the gradient are sums over examples: the rows are cut into
-          blocks of at most ``BLOCK_ROWS`` (:meth:`_block_sums` does one) whose
-          sums are added in block order. Blocks run on ``N_THREADS`` threads
-          with NumPy's BLAS at ``BLAS_THREADS`` = 1 thread (see
-          :mod:`nnlearn._threads`), so the result does not depend on any thread
-          count, to the last bit; the extra memory is a few blocks' activations
-          whatever m is.
+          equal blocks of at most ``BLOCK_ROWS`` (:meth:`_block_sums` does one)
+          whose sums are added up, so the extra memory is one block's
+          activations whatever m is. NumPy's BLAS runs with ``BLAS_THREADS``
+          threads (None: its own setting).
         - Inside a block, one example per column, as in the course's equations
           (:math:`z = \Theta a`): the product with X is ``W @ X_block.T``, which
           BLAS computes faster than ``X_block @ W.T``, and the bias and row
@@ -225,17 +221,15 @@ class Network:
         m = X.shape[0]
         Thetas = params.unpack(theta, self.layer_sizes)
         W, b = _weights_and_biases(Thetas, X.dtype)  # W[l] (s_{l+1}, s_l), b[l] (s_{l+1}, 1)
-        n_blocks = _number_of_blocks(m)
-
-        def block_sums(i):  # block i: rows m i / n_blocks up to m (i + 1) / n_blocks; sizes differ by <= 1
-            return self._block_sums(W, b, X, Y, need_gradient, (m * i // n_blocks, m * (i + 1) // n_blocks))
+        n_blocks = -(-m // BLOCK_ROWS)  # equal blocks: sizes differ by at most one row
 
         J_sum = 0.0
         Delta_W = [np.zeros(W_l.shape) for W_l in W]  # Δ(l) = Σ δ(l+1) a(l)^T over all examples, float64
         Delta_b = [np.zeros(W_l.shape[0]) for W_l in W]  # and Σ δ(l+1): Δ(l)'s bias column
-        n_threads = N_THREADS or _threads.available_cores()
-        with _threads.numpy_blas_limited(BLAS_THREADS):  # the cores go to the blocks' threads
-            for J_block, dW, db in _threads.map_in_order(block_sums, range(n_blocks), n_threads):
+        with _threads.numpy_blas_limited(BLAS_THREADS):
+            for i in range(n_blocks):
+                rows = (m * i // n_blocks, m * (i + 1) // n_blocks)
+                J_block, dW, db = self._block_sums(W, b, X, Y, need_gradient, rows)
                 J_sum += J_block
                 for l in range(len(W)) if need_gradient else ():
                     Delta_W[l] += dW[l]
@@ -298,18 +292,6 @@ def _weights_and_biases(Thetas, dtype):
     """Contiguous copies ``W[l]`` (s_{l+1}, s_l) and column vectors ``b[l]`` (s_{l+1}, 1) in ``dtype``."""
     W, b = params.split_bias(Thetas)
     return [np.ascontiguousarray(W_l, dtype=dtype) for W_l in W], [b_l.astype(dtype)[:, None] for b_l in b]
-
-
-def _number_of_blocks(m):
-    """How many blocks the m rows are cut into; it depends on m only, never on the threads.
-
-    ``ceil(m / BLOCK_ROWS)`` rounded up to a multiple of 4, so that 2 or 4 threads get
-    equal shares, as long as the blocks keep ``min(MIN_BLOCK_ROWS, BLOCK_ROWS)`` rows
-    (below that, Python's overhead per block outweighs its work); blocks never exceed
-    ``BLOCK_ROWS`` rows.
-    """
-    at_least = -(-m // BLOCK_ROWS)
-    return max(at_least, min(4 * -(-at_least // 4), m // min(MIN_BLOCK_ROWS, BLOCK_ROWS)))
 
 
 def _aligned(X_block):
