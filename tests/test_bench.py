@@ -87,6 +87,19 @@ def test_time_interleaved_rotates_and_respects_repeats():
     assert all(np.all(t >= 0) for t in times.values())
 
 
+def test_time_interleaved_runs_groups_as_units_with_a_warm_up_call():
+    calls = []
+    candidates = {name: (lambda name=name: calls.append(name)) for name in ("a1", "a2", "b1")}
+    groups = {"a1": "a", "a2": "a", "b1": "b"}
+    times = bench.time_interleaved(candidates, budget=0.0, min_repeats=2, groups=groups, settle=0.0)
+    assert {name: len(t) for name, t in times.items()} == {"a1": 2, "a2": 2, "b1": 2}
+    rounds = calls[3:]  # after the warm-up call of each candidate
+    # Round 0: group a (an untimed call of a1, then a1, a2), then group b (untimed b1, then b1).
+    assert rounds[:5] == ["a1", "a1", "a2", "b1", "b1"]
+    # Round 1: groups rotate (b first), and so do the members of a.
+    assert rounds[5:10] == ["b1", "b1", "a1", "a2", "a1"]
+
+
 def test_peak_extra_bytes_counts_what_a_call_allocates():
     assert bench.peak_extra_bytes(lambda: np.ones(1_000_000)) >= 8_000_000
     assert bench.peak_extra_bytes(lambda: None) < 10_000

@@ -80,7 +80,8 @@ class Table:
 # -- measuring -------------------------------------------------------------------
 
 
-def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, max_repeats_of=None):
+def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, max_repeats_of=None, groups=None,
+                     settle=0.0, wake=True):
     """Time each callable in ``candidates`` (dict name -> f) by interleaved rounds.
 
     Every round calls each candidate once, in an order rotated from round to
@@ -88,11 +89,19 @@ def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, ma
     candidate has ``min_repeats`` timings and ``budget`` seconds have passed,
     or every candidate has its maximum (``max_repeats_of[name]`` for slow ones).
 
+    ``groups`` (dict name -> label) keeps candidates that use different thread
+    pools apart: within a round each group runs as a unit, after a pause of
+    ``settle`` seconds and (if ``wake``) one untimed call. Idle OpenBLAS and
+    OpenMP threads keep spinning for a while after their last task; without the
+    pause they would slow down whichever library runs next.
+
     Returns
     -------
     dict name -> ndarray of shape (n_repeats,), wall times in seconds
     """
     names = list(candidates)
+    groups = groups or {}
+    labels = list(dict.fromkeys(groups.get(name) for name in names))
     max_repeats_of = dict(max_repeats_of or {})
     limit = {name: max(1, max_repeats_of.get(name, max_repeats)) for name in names}
     times = {name: [] for name in names}
@@ -105,11 +114,19 @@ def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, ma
         enough = all(len(times[name]) >= min(min_repeats, limit[name]) for name in names)
         if not open_ or (enough and time.perf_counter() - start >= budget):
             break
-        shift = round_ % len(open_)
-        for name in open_[shift:] + open_[:shift]:
-            t0 = time.perf_counter()
-            candidates[name]()
-            times[name].append(time.perf_counter() - t0)
+        for label in labels[round_ % len(labels):] + labels[:round_ % len(labels)]:
+            members = [name for name in open_ if groups.get(name) == label]
+            if not members:
+                continue
+            if len(labels) > 1:
+                time.sleep(settle)
+                if wake:
+                    candidates[members[0]]()  # wakes this group's threads; not timed
+            shift = round_ % len(members)
+            for name in members[shift:] + members[:shift]:
+                t0 = time.perf_counter()
+                candidates[name]()
+                times[name].append(time.perf_counter() - t0)
         round_ += 1
     return {name: np.array(values) for name, values in times.items()}
 
@@ -394,7 +411,10 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
 
     progress(f"timing {len(candidates)} candidates, interleaved, for about {budget:g} s")
     loop_name = "per-example loop float64 (reference)"
-    times = time_interleaved(candidates, budget=budget, min_repeats=min_repeats, max_repeats_of={loop_name: loop_repeats})
+    groups = {name: ("PyTorch" if name.startswith("PyTorch") else "BLAS at 1 thread" if "1 thread" in name else "NumPy")
+              for name in candidates}
+    times = time_interleaved(candidates, budget=budget, min_repeats=min_repeats, max_repeats_of={loop_name: loop_repeats},
+                             groups=groups, settle=0.2)
     medians = {name: 1e3 * float(np.median(t)) for name, t in times.items()}
 
     def ratio(name, reference):
@@ -412,7 +432,9 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
     table.notes.append(
         "x PyTorch / x floor: median time over the median of PyTorch autograd / of the floor (NumPy's BLAS "
         "with its default threads) in the same precision; below 1 is faster. grad diff: "
-        "max |grad - grad_plain| / max |grad_plain|."
+        "max |grad - grad_plain| / max |grad_plain|. Each round runs the PyTorch rows, the rows with NumPy's "
+        "BLAS at 1 thread and the others as separate groups, 0.2 s apart, so that one library's idle, "
+        "still-spinning threads do not slow down another's."
     )
     return table
 
@@ -481,7 +503,8 @@ def fit_table(X, y, max_iter=50, alpha=1.0, repeats=3, progress=None):
     progress(f"timing {len(candidates)} fits, interleaved, {repeats} rounds")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nnlearn's ConvergenceWarning at max_iter
-        times = time_interleaved(candidates, budget=0.0, min_repeats=repeats, max_repeats=repeats)
+        times = time_interleaved(candidates, budget=0.0, min_repeats=repeats, max_repeats=repeats,
+                                 groups={name: name for name in candidates}, settle=0.2, wake=False)
     medians = {name: float(np.median(t)) for name, t in times.items()}
     for name in candidates:
         clf, X_fit = fitted[name]
