@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlearn import report
+from nnlearn import _atomic, report
 from nnlearn.cli import main
 from nnlearn.datasets import load_digits20, load_ex4_weights
 from nnlearn.network import Network
@@ -295,7 +295,7 @@ def test_failure_removes_the_directories_it_made(tmp_path, monkeypatch):
 def test_write_atomically_replaces_whole_file(tmp_path):
     path = tmp_path / "index.html"
     path.write_text("old")
-    report._write_atomically(path, "new ü")
+    _atomic.write_text(path, "new ü")
     assert path.read_text(encoding="utf-8") == "new ü"
     assert oct(path.stat().st_mode & 0o777) == "0o644"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]

@@ -191,7 +191,8 @@ def cmd_predict(args):
 
     from sklearn.metrics import confusion_matrix
 
-    from .model_io import load_model, write_atomically
+    from ._atomic import write_text
+    from .model_io import load_model
 
     if args.output:
         check_output_path(args.output, "--output")
@@ -221,7 +222,7 @@ def cmd_predict(args):
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(["index", "predicted", "true"])
         writer.writerows(zip(range(len(y)), predicted.tolist(), y.tolist()))
-        write_atomically(args.output, lambda f: f.write(text.getvalue().encode("utf-8")))
+        write_text(args.output, text.getvalue())
         print(f"wrote        {args.output} ({len(y)} rows: index,predicted,true)")
     return 0
 
@@ -259,10 +260,10 @@ def _architecture(text):
 
 def cmd_sweep(args):
     """Fit every combination of the given values; print a table, optionally plot a heatmap."""
-    import os
     from pathlib import Path
 
     from . import sweep
+    from ._atomic import write_atomically
 
     if (args.resume or args.save_weights) and not args.results:
         raise CLIError(f"{'--resume' if args.resume else '--save-weights'} needs --results FILE.jsonl")
@@ -317,16 +318,7 @@ def cmd_sweep(args):
         from .plots import sweep_heatmap
 
         figure = sweep_heatmap(records, metric=args.metric or records.metric)
-        tmp = plot.with_name(f".{plot.name}.tmp-{os.getpid()}")
-        try:
-            with open(tmp, "wb") as f:
-                figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120, bbox_inches="tight")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, plot)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        write_atomically(plot, lambda f: figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120, bbox_inches="tight"))
         print(f"plot         {plot}")
     return 0
 

@@ -16,7 +16,6 @@ import math
 import numbers
 import os
 import struct
-import tempfile
 import zlib
 from importlib import resources
 from pathlib import Path
@@ -24,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 from scipy.io.matlab import MatReadError
+
+from ._atomic import write_atomically
 
 __all__ = [
     "load_digits20",
@@ -264,31 +265,12 @@ def save_ex4_weights(path, thetas):
     for name, theta in zip(("Theta1", "Theta2"), thetas):
         mats[name] = _numeric_matrix("thetas", {name: theta}, name)
     _check_theta_shapes(mats["Theta1"], mats["Theta2"], where="")
-    directory = path.parent
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            errno.ENOENT, "Directory to save into does not exist", str(directory)
-        )
     contents = {
         "Theta1": mats["Theta1"],
         # Inverse of the roll in load_ex4_weights: digit 0 goes back last.
         "Theta2": np.roll(mats["Theta2"], -1, axis=0),
     }
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            scipy.io.savemat(f, contents, format="5")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, lambda f: scipy.io.savemat(f, contents, format="5"))
 
 
 def _check_path(path, func, must_exist=True):

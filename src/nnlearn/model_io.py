@@ -48,7 +48,9 @@ the old file or the new one, never a mixture. If writing fails or is
 interrupted (an exception, Ctrl-C), the temporary file is removed and an
 existing file at ``path`` is untouched. A process that is killed outright
 (SIGKILL, power loss) cannot clean up: its ``.<name>.tmp-*`` file stays behind,
-is never read by nnlearn, and can be deleted.
+is never read by nnlearn, and can be deleted. The writer,
+:func:`write_atomically`, lives in :mod:`nnlearn._atomic` and serves every file
+nnlearn writes whole.
 """
 
 from __future__ import annotations
@@ -58,7 +60,6 @@ import json
 import math
 import numbers
 import os
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -68,6 +69,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._atomic import write_atomically
 from ._validation import check_theta
 from .params import layer_shapes
 
@@ -91,73 +93,6 @@ class _NotAModel(ValueError):
 
 
 # -- writing ---------------------------------------------------------------------
-
-
-def write_atomically(path, write, mode=0o644):
-    """Write a file through a temporary file and an atomic rename.
-
-    ``write(f)`` receives a binary file object open on ``.<name>.tmp-XXXXXXXX``
-    in the directory of ``path``. When it returns, the data are flushed and
-    fsync'ed, the file gets permission bits ``mode`` (an existing file's bits
-    are kept) and is renamed over ``path`` with :func:`os.replace`. On any
-    exception (including KeyboardInterrupt) the temporary file is removed,
-    ``path`` is left as it was, and the exception propagates.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file to create or replace; its directory must exist.
-    write : callable
-        ``write(f)`` writes the whole content to the binary file ``f``.
-    mode : int, default=0o644
-        Permission bits of a new file.
-
-    Raises
-    ------
-    TypeError
-        If ``path`` is not a str or os.PathLike.
-    FileNotFoundError
-        If the directory of ``path`` does not exist.
-    IsADirectoryError
-        If ``path`` is a directory.
-    """
-    path = _check_path(path, "path")
-    directory = path.parent
-    if not directory.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "Directory to save into does not exist", str(directory))
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a directory, not a file", str(path))
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    tmp = tempfile.NamedTemporaryFile(mode="wb", dir=directory, prefix=f".{path.name}.tmp-", suffix="", delete=False)
-    try:
-        with tmp as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp.name, mode)
-        os.replace(tmp.name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp.name)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_directory(directory)
-
-
-def _fsync_directory(directory):
-    """Make the rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def save_model(path, model, theta=None):

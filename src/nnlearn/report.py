@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._atomic import write_text
 from ._validation import check_alpha, check_int
 
 __all__ = [
@@ -1093,24 +1094,6 @@ def _p_class(text, css_class):
     return f'<p class="{_e(css_class)}">{_e(text)}</p>'
 
 
-def _write_atomically(path, text):
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def build_report(
     out_dir="report",
     data="digits20",
@@ -1221,7 +1204,7 @@ def build_report(
         command = _command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed)
         page = _render(sections, ctx, command, started, total)
         path = out_dir / "index.html"
-        _write_atomically(path, page)
+        write_text(path, page)
     except BaseException:
         stages.finish()
         _remove_empty(created)

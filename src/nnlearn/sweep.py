@@ -63,8 +63,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ._atomic import fsync_directory
 from ._validation import check_X
 from .estimator import MLPClassifier
+from .model_io import save_model
 from .optimize import TrainingInterrupted
 
 try:  # POSIX: one writer per results file
@@ -439,7 +441,7 @@ class _ResultsFile:
                 except OSError:  # a file system without locks: go on unlocked
                     pass
             if created:
-                _fsync_directory(self.path.parent)
+                fsync_directory(self.path.parent)
             self.records = self._read()
         except BaseException:
             os.close(self.fd)
@@ -488,40 +490,6 @@ class _ResultsFile:
 
     def close(self):
         os.close(self.fd)
-
-
-def _fsync_directory(directory):
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def _save_weights(path, model):
-    """Write the fitted model to ``path`` atomically (a model file of :mod:`nnlearn.model_io` when available)."""
-    try:
-        from .model_io import save_model
-    except ImportError:
-        save_model = None
-    if save_model is not None:
-        save_model(path, model)
-        return
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")  # pragma: no cover - before model_io
-    arrays = {f"theta_{l}": T for l, T in enumerate(model.thetas_)}  # pragma: no cover
-    try:  # pragma: no cover
-        np.savez(tmp, classes=model.classes_, **arrays)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:  # pragma: no cover
-        if tmp.exists():
-            tmp.unlink()
 
 
 def load_weights(path):
@@ -900,7 +868,7 @@ def _finish(index, outcome, model, params, run_id, context, results_file, save_w
         if save_weights and model is not None:
             folder = results_file.path.with_name(results_file.path.stem + ".weights")
             folder.mkdir(exist_ok=True)
-            _save_weights(folder / f"{run_id}.npz", model)
+            save_model(folder / f"{run_id}.npz", model)  # atomically
             record["weights"] = f"{folder.name}/{run_id}.npz"
         record["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         line = json.dumps(record, allow_nan=False, separators=(", ", ": "))
