@@ -206,7 +206,7 @@ def test_bench_markdown_and_progress(small_digits, tiny_settings, capsys):
     assert cli.main(["bench", "--quick", "--tables", "scaling", "--markdown"]) == 0
     out, err = capsys.readouterr()
     assert "| m | nnlearn ms |" in out and out.startswith("- machine")
-    assert "nnlearn bench: m = 100" in err
+    assert "nnlearn bench: memory, m = 100" in err and "nnlearn bench: timing 2 sizes" in err
 
 
 def test_bench_bad_table_is_a_one_line_error(capsys):

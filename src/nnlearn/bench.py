@@ -553,35 +553,43 @@ def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784,
         columns=["m", "nnlearn ms", "us/sample", "float32 ms", "plain ms", "data MB", "extra MB",
                  "plain extra MB", "RSS MB", "peak RSS MB"],
     )
+    MB = 2.0**20
+    memory = {}
+    for m in sizes:  # memory first, one m at a time: the RSS figures then hold one data set
+        progress(f"memory, m = {m}")
+        X, y = _synthetic_data(m, n_features, K)
+        Y = np.eye(K)[y]
+        extra = peak_extra_bytes(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
+        plain_extra = peak_extra_bytes(lambda: cost_and_gradient_plain(net, theta, X, y, 1.0))
+        rss, peak_rss = rss_during(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
+        data = X.nbytes + X.nbytes // 2 + Y.nbytes + y.nbytes  # X, X in float32, Y, y as timed below
+        memory[m] = [data / MB, extra / MB, plain_extra / MB, rss / MB, peak_rss / MB]
+        del X, y, Y
+    # Times: every m in the same interleaved rounds, so that a change of the machine's load
+    # during the run touches all sizes alike instead of bending the curve.
+    progress(f"timing {len(sizes)} sizes, interleaved, for about {budget * len(sizes):g} s")
+    candidates = {}
+    for m in sizes:
+        X, y = _synthetic_data(m, n_features, K)
+        X32, Y = X.astype(np.float32), np.eye(K)[y]
+        candidates[m, "nnlearn"] = lambda X=X, Y=Y: net._cost_and_gradient(theta, X, Y, 1.0)
+        candidates[m, "float32"] = lambda X32=X32, Y=Y: net._cost_and_gradient(theta, X32, Y, 1.0)
+        candidates[m, "plain"] = lambda X=X, y=y: cost_and_gradient_plain(net, theta, X, y, 1.0)
+    times = time_interleaved(candidates, budget=budget * len(sizes), min_repeats=min_repeats,
+                             max_repeats_of={(m, "plain"): min_repeats for m in sizes})
+    del candidates
     medians = []
     for m in sizes:
-        progress(f"m = {m}")
-        X, y = _synthetic_data(m, n_features, K)
-        X32 = X.astype(np.float32)
-        Y = np.eye(K)[y]
-        candidates = {
-            "nnlearn": lambda: net._cost_and_gradient(theta, X, Y, 1.0),
-            "float32": lambda: net._cost_and_gradient(theta, X32, Y, 1.0),
-            "plain": lambda: cost_and_gradient_plain(net, theta, X, y, 1.0),
-        }
-        times = time_interleaved(candidates, budget=budget, min_repeats=min_repeats, max_repeats_of={"plain": min_repeats})
-        t64, t32, t_plain = (1e3 * float(np.median(times[name])) for name in ("nnlearn", "float32", "plain"))
-        extra = peak_extra_bytes(candidates["nnlearn"])
-        plain_extra = peak_extra_bytes(candidates["plain"])
-        rss, peak_rss = rss_during(candidates["nnlearn"])
-        data = X.nbytes + X32.nbytes + Y.nbytes + y.nbytes
-        MB = 2.0**20
-        table.rows.append([m, t64, 1e3 * t64 / m, t32, t_plain, data / MB, extra / MB, plain_extra / MB,
-                           rss / MB, peak_rss / MB])
+        t64, t32, t_plain = (1e3 * float(np.median(times[m, name])) for name in ("nnlearn", "float32", "plain"))
+        table.rows.append([m, t64, 1e3 * t64 / m, t32, t_plain, *memory[m]])
         medians.append(t64)
-        del X, X32, Y, y, candidates
     if len(sizes) >= 2:
         exponent = np.polyfit(np.log(sizes), np.log(medians), 1)[0]
         table.notes.append(f"nnlearn's time grows as m^{exponent:.2f} over m = {sizes[0]}..{sizes[-1]} (1.00 is linear).")
     table.notes.append(
         f"extra MB: the peak of the memory one evaluation allocates (tracemalloc), data excluded; nnlearn works in "
         f"blocks of {_network.BLOCK_ROWS} rows, the plain version on all m at once. RSS / peak RSS: the "
-        "process's resident memory (data included) before one nnlearn evaluation and at its peak during it"
+        "process's resident memory (this m's data included) before one nnlearn evaluation and at its peak during it"
         + ("." if _can_reset_peak_rss() else " (peak so far: this system cannot reset the peak).")
     )
     return table
