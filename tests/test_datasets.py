@@ -239,7 +239,7 @@ def test_save_failure_leaves_no_temp_file(tmp_path, monkeypatch):
     def broken_savemat(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(datasets.scipy.io, "savemat", broken_savemat)
+    monkeypatch.setattr(datasets.course.scipy.io, "savemat", broken_savemat)
     path = tmp_path / "w.mat"
     with pytest.raises(OSError, match="disk full"):
         save_ex4_weights(path, _random_thetas(np.random.default_rng(0), 3, 5))
@@ -502,7 +502,7 @@ def test_structure_check_accepts_every_kind_of_variable(tmp_path, compress):
     X, y = load_ex4(path)
     np.testing.assert_array_equal(X, np.linspace(0, 1, 400).reshape(1, 400))
     np.testing.assert_array_equal(y, [0])
-    data = datasets._read_mat(path)
+    data = datasets.mat5.read_mat(path)
     assert data["struct"]["inner"][0, 0]["z"][0, 0][0, 0] == 2**63
     assert data["cell"][1, 1][0, 0] == 1 + 2j
 
@@ -710,7 +710,7 @@ def test_structure_check_walks_cells_and_structs(tmp_path):
 
 def test_structure_check_nesting_depth(tmp_path):
     deep = np.float64([[1.0]])
-    for _ in range(datasets._MAT_MAX_DEPTH + 1):
+    for _ in range(datasets.mat5._MAT_MAX_DEPTH + 1):
         box = np.empty((1, 1), dtype=object)
         box[0, 0] = deep
         deep = box
@@ -832,7 +832,7 @@ def _run_fuzz(directory, bases, cases, src, start=0, timeout=120):
 
 def test_load_ex4_survives_single_byte_corruptions(tmp_path):
     bases, cases = _fuzz_cases(tmp_path)
-    src = Path(datasets.__file__).resolve().parents[1]  # this nnlearn, for the child
+    src = Path(datasets.__file__).resolve().parents[2]  # this nnlearn, for the child
     proc = _run_fuzz(tmp_path, bases, cases, src)
     lines = proc.stdout.splitlines()
     if proc.returncode != 0:
@@ -1006,3 +1006,38 @@ def test_generator_argument_errors(func, kwargs, error, match):
 def test_generators_accept_numpy_scalars():
     X, y = make_spirals(n_per_class=np.int64(4), noise=np.float32(0.0))
     assert X.shape == (8, 2)
+
+
+# ---------------------------------------------------------------------------
+# Data sets by name
+# ---------------------------------------------------------------------------
+
+
+def test_load_by_name_matches_the_loaders(tmp_path):
+    for X_name, X_direct in zip(datasets.load("digits20"), load_digits20()):
+        np.testing.assert_array_equal(X_name, X_direct)
+    for a, b in zip(datasets.load("spirals"), make_spirals(random_state=0)):
+        np.testing.assert_array_equal(a, b)
+    path = tmp_path / "Course.MAT"
+    _write_ex4(path, np.ones((2, 400)), np.array([[10], [3]]))
+    for name in (str(path), path):
+        X, y = datasets.load(name)
+        assert X.shape == (2, 400)
+        np.testing.assert_array_equal(y, [0, 3])
+
+
+def test_kind_of_names_the_kind_without_loading(tmp_path):
+    assert datasets.NAMES == ("digits20", "spirals")
+    assert datasets.kind_of("digits20") == "digits"
+    assert datasets.kind_of("spirals") == "planar"
+    assert datasets.kind_of(tmp_path / "missing.mat") == "digits"  # not read
+
+
+@pytest.mark.parametrize("func", [datasets.load, datasets.kind_of])
+def test_load_by_name_errors(func):
+    with pytest.raises(ValueError, match=r"Unknown data 'cifar'; use one of \['digits20', 'spirals'\] or a path to the course's \.mat file"):
+        func("cifar")
+    with pytest.raises(ValueError, match=r"Unknown data \w*Path\('digits20'\)"):  # a path-like is a path, never a name
+        func(Path("digits20"))
+    with pytest.raises(TypeError, match=rf"The 'name' parameter of {func.__name__} must be a str or os.PathLike\. Got int instead"):
+        func(3)

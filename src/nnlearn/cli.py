@@ -62,19 +62,15 @@ def add_seed_flag(parser):
 
 
 def load_data(name):
-    """``(X, y, kind)`` for a data name or .mat path; kind is "digits" or "planar"."""
+    """``(X, y, kind)`` for a data name or .mat path; kind is "digits" or "planar" (see nnlearn.datasets.load)."""
     from . import datasets
 
-    if name == "digits20":
-        X, y = datasets.load_digits20()
-        return X, y, "digits"
-    if name == "spirals":
-        X, y = datasets.make_spirals(random_state=0)
-        return X, y, "planar"
-    if name.lower().endswith(".mat"):
-        X, y = datasets.load_ex4(name)
-        return X, y, "digits"
-    raise CLIError(f"unknown --data {name!r}: use digits20, spirals or a path to a .mat file")
+    try:
+        kind = datasets.kind_of(name)
+    except ValueError:
+        raise CLIError(f"unknown --data {name!r}: use {', '.join(datasets.NAMES)} or a path to a .mat file") from None
+    X, y = datasets.load(name)
+    return X, y, kind
 
 
 def held_out_split(X, y, test_size, seed):

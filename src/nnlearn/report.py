@@ -197,8 +197,15 @@ def _remove_empty(created):
 
 
 def _check_data(data):
+    """``data`` if it names digit data (see :func:`nnlearn.datasets.kind_of`): "digits20" or a .mat path."""
+    from . import datasets
+
     _check_path_like(data, "data")
-    if not (isinstance(data, str) and data == "digits20") and not os.fspath(data).lower().endswith(".mat"):
+    try:
+        kind = datasets.kind_of(data)
+    except ValueError:
+        kind = None
+    if kind != "digits":
         raise ValueError(
             f"data must be 'digits20' or a path to the course's ex4data1.mat/ex3data1.mat (a .mat file); "
             f"got {os.fspath(data)!r}."
@@ -210,10 +217,9 @@ def _load_digits(data):
     """``(X, y, description)`` for "digits20" or a path to the course's .mat file."""
     from . import datasets
 
+    X, y = datasets.load(data)
     if isinstance(data, str) and data == "digits20":
-        X, y = datasets.load_digits20()
         return X, y, "digits20: 5000 handwritten digits (MNIST, resampled to 20x20 pixels) bundled with nnlearn"
-    X, y = datasets.load_ex4(data)
     return X, y, f"{Path(data).name}: the course's digits file ({X.shape[0]} images of 20x20 pixels)"
 
 

@@ -63,6 +63,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import datasets
 from ._atomic import fsync_directory
 from ._validation import check_X
 from .estimator import MLPClassifier
@@ -92,7 +93,7 @@ _KEY_HINTS = {
     "method": "solver",
     "lr": "learning_rate",
 }
-DATA_NAMES = ("digits20", "spirals")
+DATA_NAMES = datasets.NAMES  # ("digits20", "spirals")
 _METRICS = ("train_accuracy", "test_accuracy", "final_cost")
 _REQUIRED_FIELDS = ("id", "train_accuracy", "final_cost", "seconds")
 
@@ -224,15 +225,14 @@ def _estimator_params(params):
 
 
 def _load_named(name):
-    from . import datasets
-
-    if name == "digits20":
-        return datasets.load_digits20()
-    if name == "spirals":
-        return datasets.make_spirals(random_state=0)
-    if name.lower().endswith(".mat"):
-        return datasets.load_ex4(name)
-    raise ValueError(f"Unknown data {name!r}; use one of {list(DATA_NAMES)}, a path to a .mat file, or an (X, y) tuple.")
+    """``(X, y)`` of a data name or .mat path (:func:`nnlearn.datasets.load`), with the sweep's message for others."""
+    try:
+        datasets.kind_of(name)
+    except ValueError:
+        raise ValueError(
+            f"Unknown data {name!r}; use one of {list(DATA_NAMES)}, a path to a .mat file, or an (X, y) tuple."
+        ) from None
+    return datasets.load(name)
 
 
 def _check_labels(y, name, m):

@@ -1,0 +1,259 @@
+r"""The course's ``.mat`` files: ``ex4data1.mat``/``ex3data1.mat`` and ``ex4weights.mat``.
+
+The course's files label digit 0 as 10 and put digit 0 in the last output
+unit. The functions here are the only code that knows that convention:
+:func:`load_ex4` maps the label 10 to 0, :func:`load_ex4_weights` rotates
+``Theta2``'s rows so row k predicts digit k, and :func:`save_ex4_weights`
+rotates them back. Everything they return uses nnlearn's convention.
+"""
+
+import errno
+from pathlib import Path
+
+import numpy as np
+import scipy.io
+
+from .._atomic import write_atomically
+from ._checks import check_path_type
+from .mat5 import read_mat
+
+__all__ = ["load_ex4", "load_ex4_weights", "save_ex4_weights"]
+
+N_PIXELS = 400  # 20 x 20 images, as in the course's ex3data1.mat / ex4data1.mat
+N_DIGITS = 10
+
+
+def load_ex4(path):
+    """Read the course's ``ex4data1.mat`` or ``ex3data1.mat``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A MATLAB 5 ``.mat`` file with variables ``X`` of shape (m, 400) and
+        ``y`` of shape (m, 1) holding labels 1..10, where 10 means digit 0.
+
+    Returns
+    -------
+    X : ndarray of shape (m, 400), dtype float64
+        One 20x20 image per row, in column-major pixel order.
+    y : ndarray of shape (m,), dtype int64
+        The digit, 0..9 (the file's label 10 becomes 0, 1..9 stay).
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+    FileNotFoundError
+        If ``path`` does not exist.
+    IsADirectoryError
+        If ``path`` is a directory.
+    ValueError
+        If the file is not a MATLAB .mat file that scipy can read (including
+        a v7.3 file, a corrupt structure, or a sparse matrix, function handle
+        or opaque object among its variables), lacks ``X`` or ``y``, has
+        arrays of the wrong shape or type, non-finite ``X``, or labels
+        outside 1..10.
+
+    Notes
+    -----
+    The file is read with ``scipy.io.loadmat``, which is not hardened
+    against corrupt or hostile files: a wrong type code or byte count can
+    crash the process. Before it runs, the structure of a MATLAB 5 file
+    (every tag, type code, byte count and dimension, recursively through
+    cells and structs, inflating compressed variables up to 1 GiB each) is
+    checked in pure Python and an inconsistent file is refused with a
+    ``ValueError``. That check does not make the parser safe against every
+    hostile file: read only files you trust. Level 4 files go straight to
+    scipy's pure-Python Level 4 reader.
+    """
+    path = _check_path(path, "load_ex4")
+    data = read_mat(path)
+    _check_keys(path, data, ("X", "y"))
+    X = _numeric_matrix(path, data, "X")
+    if X.shape[1] != N_PIXELS:
+        raise ValueError(
+            f"{path}: X has shape {X.shape}, expected (m, {N_PIXELS}): "
+            f"one 20x20 image per row."
+        )
+    m = X.shape[0]
+    y = np.asarray(data["y"])
+    if y.ndim != 2 or y.size != m or (m > 1 and y.shape[1] != 1):
+        raise ValueError(
+            f"{path}: y has shape {y.shape}, expected ({m}, 1) "
+            f"(one label per row of X, which has {m} rows)."
+        )
+    y = y.ravel()
+    if y.dtype.kind not in "uif":
+        raise ValueError(
+            f"{path}: y must hold integer labels 1..10; found dtype {y.dtype}."
+        )
+    bad = y[~np.isfinite(y) | (y != np.round(y)) | (y < 1) | (y > N_DIGITS)]
+    if bad.size:
+        raise ValueError(
+            f"{path}: y must hold integer labels 1..10 (10 means digit 0); "
+            f"found {_some(bad)}."
+        )
+    y = y.astype(np.int64) % N_DIGITS  # the course's label 10 is digit 0; (m,)
+    return X, y
+
+
+def load_ex4_weights(path):
+    """Read the course's ``ex4weights.mat`` into nnlearn's convention.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A MATLAB 5 ``.mat`` file with ``Theta1`` of shape (s2, 1 + s1) and
+        ``Theta2`` of shape (10, 1 + s2), bias weights in column 0 (the
+        course's file has s1 = 400, s2 = 25). Row k of the file's ``Theta2``
+        is the output unit for label k + 1, so its last row is digit 0.
+
+    Returns
+    -------
+    Thetas : list of 2 ndarrays, dtype float64
+        ``[Theta1, Theta2]`` with ``Theta1`` of shape (s2, 1 + s1) unchanged
+        and ``Theta2`` of shape (10, 1 + s2) whose row k predicts digit k:
+        ``np.roll(file_Theta2, 1, axis=0)``.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+    FileNotFoundError
+        If ``path`` does not exist.
+    IsADirectoryError
+        If ``path`` is a directory.
+    ValueError
+        If the file is not a MATLAB .mat file that scipy can read (see
+        :func:`load_ex4`), lacks ``Theta1`` or ``Theta2``, or holds arrays of
+        the wrong shape, type or non-finite values.
+
+    See Also
+    --------
+    save_ex4_weights : the inverse.
+    """
+    path = _check_path(path, "load_ex4_weights")
+    data = read_mat(path)
+    _check_keys(path, data, ("Theta1", "Theta2"))
+    Theta1 = _numeric_matrix(path, data, "Theta1")
+    Theta2 = _numeric_matrix(path, data, "Theta2")
+    _check_theta_shapes(Theta1, Theta2, where=f"{path}: ")
+    # The course's output unit k is label k + 1, and label 10 is digit 0:
+    # moving the last row to the front makes row k predict digit k.
+    return [Theta1, np.roll(Theta2, 1, axis=0)]
+
+
+def save_ex4_weights(path, thetas):
+    """Write weights as the course's ``ex4weights.mat``.
+
+    The inverse of :func:`load_ex4_weights`: Octave's ``predict.m`` reads
+    the file and gets the course's convention (the last output unit is
+    digit 0). The file is written atomically: to a temporary file in the
+    same directory, then renamed over ``path``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where to write the MATLAB 5 ``.mat`` file. Its directory must exist.
+        An existing file is replaced (keeping its permission bits).
+    thetas : sequence of 2 array_like
+        ``[Theta1, Theta2]`` in nnlearn's convention, ``Theta1`` of shape
+        (s2, 1 + s1) and ``Theta2`` of shape (10, 1 + s2), row k of
+        ``Theta2`` predicting digit k.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a str or os.PathLike, or ``thetas`` is not a list
+        or tuple.
+    FileNotFoundError
+        If the directory of ``path`` does not exist.
+    IsADirectoryError
+        If ``path`` is a directory.
+    ValueError
+        If ``thetas`` does not hold exactly two numeric, finite 2-D arrays of
+        consistent shapes.
+    """
+    path = _check_path(path, "save_ex4_weights", must_exist=False)
+    if not isinstance(thetas, (list, tuple)):
+        raise TypeError(
+            f"thetas must be a list or tuple [Theta1, Theta2]; "
+            f"got {type(thetas).__name__}."
+        )
+    if len(thetas) != 2:
+        raise ValueError(
+            f"thetas must hold 2 matrices [Theta1, Theta2] (the course's "
+            f"network has one hidden layer); got {len(thetas)}."
+        )
+    mats = {}
+    for name, theta in zip(("Theta1", "Theta2"), thetas):
+        mats[name] = _numeric_matrix("thetas", {name: theta}, name)
+    _check_theta_shapes(mats["Theta1"], mats["Theta2"], where="")
+    contents = {
+        "Theta1": mats["Theta1"],
+        # Inverse of the roll in load_ex4_weights: digit 0 goes back last.
+        "Theta2": np.roll(mats["Theta2"], -1, axis=0),
+    }
+    write_atomically(path, lambda f: scipy.io.savemat(f, contents, format="5"))
+
+
+def _check_path(path, func, must_exist=True):
+    path = Path(check_path_type(path, "path", func))
+    if must_exist and not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(
+            errno.EISDIR, "Expected a .mat file, got a directory", str(path)
+        )
+    return path
+
+
+def _check_keys(path, data, expected):
+    found = sorted(k for k in data if not k.startswith("__"))
+    missing = [k for k in expected if k not in data]
+    if missing:
+        raise ValueError(
+            f"{path} has no {', '.join(map(repr, missing))}: "
+            f"found keys {found}, expected keys {list(expected)}."
+        )
+
+
+def _numeric_matrix(where, data, name):
+    value = np.asarray(data[name])
+    if value.dtype.kind not in "uif" or value.ndim != 2:
+        raise ValueError(
+            f"{where}: {name} must be a 2-D numeric matrix; "
+            f"found dtype {value.dtype} and shape {value.shape}."
+        )
+    value = value.astype(np.float64)
+    if not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"{where}: {name} must be finite; found "
+            f"{np.count_nonzero(~np.isfinite(value))} NaN or infinite values."
+        )
+    return value
+
+
+def _check_theta_shapes(Theta1, Theta2, where):
+    if Theta1.shape[1] < 2:
+        raise ValueError(
+            f"{where}Theta1 has shape {Theta1.shape}, expected (s2, 1 + s1) "
+            f"with s1 >= 1 inputs plus the bias column (the course: (25, 401))."
+        )
+    expected = (N_DIGITS, Theta1.shape[0] + 1)
+    if Theta2.shape != expected:
+        raise ValueError(
+            f"{where}Theta2 has shape {Theta2.shape}, expected {expected}: "
+            f"{N_DIGITS} output units and 1 + {Theta1.shape[0]} columns for "
+            f"the bias and the {Theta1.shape[0]} hidden units of Theta1 "
+            f"(shape {Theta1.shape})."
+        )
+
+
+def _some(values, limit=5):
+    """Format up to ``limit`` distinct offending values for a message."""
+    unique = np.unique(values)
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in unique[:limit])
+    more = f" and {unique.size - limit} more" if unique.size > limit else ""
+    return f"[{shown}]{more}"
+
