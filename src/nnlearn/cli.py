@@ -61,14 +61,21 @@ def add_seed_flag(parser):
     parser.add_argument("--seed", type=int, default=0, help="random seed for initial weights and splits (default: %(default)s)")
 
 
+def data_kind(name):
+    """"digits" or "planar" for a ``--data`` value, without loading it."""
+    from . import datasets
+
+    try:
+        return datasets.kind_of(name)
+    except ValueError:
+        raise CLIError(f"unknown --data {name!r}: use {', '.join(datasets.NAMES)} or a path to a .mat file") from None
+
+
 def load_data(name):
     """``(X, y, kind)`` for a data name or .mat path; kind is "digits" or "planar" (see nnlearn.datasets.load)."""
     from . import datasets
 
-    try:
-        kind = datasets.kind_of(name)
-    except ValueError:
-        raise CLIError(f"unknown --data {name!r}: use {', '.join(datasets.NAMES)} or a path to a .mat file") from None
+    kind = data_kind(name)
     X, y = datasets.load(name)
     return X, y, kind
 
@@ -223,26 +230,6 @@ def cmd_predict(args):
     return 0
 
 
-def cmd_bench(args):
-    """Time nnlearn against PyTorch, scikit-learn and the floor; print the tables (see nnlearn.bench)."""
-    import os
-
-    from . import bench
-
-    progress = None if args.no_progress else (lambda message: print(f"{PROG} bench: {message}", file=sys.stderr, flush=True))
-    prefix = "- " if args.markdown else ""
-    for line in bench.machine_info():
-        print(prefix + line, flush=True)
-    for name in args.tables or bench.TABLES:
-        for table in bench.run(tables=[name], quick=args.quick, progress=progress):
-            print()
-            print(bench.format_table(table, markdown=args.markdown), flush=True)
-    if hasattr(os, "getloadavg"):
-        print()
-        print(prefix + "load      {:.2f} {:.2f} {:.2f} (1, 5, 15 min averages at the end)".format(*os.getloadavg()))
-    return 0
-
-
 def _architecture(text):
     """``--hidden`` of ``sweep``: one network per value, layers joined by commas ("25" or "64,32")."""
     try:
@@ -277,7 +264,7 @@ def cmd_sweep(args):
         raise CLIError(f"--test-size must be in [0, 1); got {args.test_size}")
     if args.metric == "test_accuracy" and not args.test_size:
         raise CLIError("--metric test_accuracy needs a held-out set: give --test-size, e.g. 0.2")
-    _, _, kind = load_data(args.data)
+    kind = data_kind(args.data)  # the sweep loads the data itself
     grid = {
         "alpha": args.alpha,
         "max_iter": args.max_iter,
@@ -319,7 +306,6 @@ def cmd_sweep(args):
     return 0
 
 
-
 def cmd_report(args):
     """Train, check and explain a network; write the report's index.html (see nnlearn.report)."""
     from .report import build_report
@@ -329,6 +315,26 @@ def cmd_report(args):
                         progress=not args.no_progress)
     print(f"report       {path}")
     print(f"open         {path.resolve().as_uri()}")
+    return 0
+
+
+def cmd_bench(args):
+    """Time nnlearn against PyTorch, scikit-learn and the floor; print the tables (see nnlearn.bench)."""
+    import os
+
+    from . import bench
+
+    progress = None if args.no_progress else (lambda message: print(f"{PROG} bench: {message}", file=sys.stderr, flush=True))
+    prefix = "- " if args.markdown else ""
+    for line in bench.machine_info():
+        print(prefix + line, flush=True)
+    for name in args.tables or bench.TABLES:
+        for table in bench.run(tables=[name], quick=args.quick, progress=progress):
+            print()
+            print(bench.format_table(table, markdown=args.markdown), flush=True)
+    if hasattr(os, "getloadavg"):
+        print()
+        print(prefix + "load      {:.2f} {:.2f} {:.2f} (1, 5, 15 min averages at the end)".format(*os.getloadavg()))
     return 0
 
 
