@@ -16,9 +16,9 @@ virtual machine:
   (:data:`numpy_blas_limited`) is the setting for a busy machine.
 
 Threads of nnlearn's own over blocks of rows (tried: NumPy releases the GIL in
-BLAS calls and ufunc loops) were slower than BLAS's threads on that machine:
-waking a sleeping thread of a virtual machine takes longer than BLAS's spinning
-threads need, and the tasks last only milliseconds.
+BLAS calls and ufunc loops) were slower than BLAS's threads on that machine,
+even when it was quiet; the tasks last milliseconds, and waking a sleeping
+thread there is probably slower than BLAS's spinning threads need.
 
 Limits are reference-counted: concurrent users share one limit, the first to
 enter sets it and the last to leave restores the original number of threads.
