@@ -58,13 +58,16 @@ def check_X(X, n_features=None, name="X", feature_source=None):
         raise ValueError(f"{name} is empty: it has 0 rows (shape {X.shape}); at least 1 sample is required.")
     if X.dtype != np.float32:
         X = X.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(X)):
-        bad = "NaN" if np.isnan(X).any() else "infinity"
+    # Two reductions and no m x n temporaries: NaN propagates through min and max,
+    # and an infinity is the minimum or the maximum.
+    low, high = (float(X.min()), float(X.max())) if X.size else (0.0, 0.0)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        bad = "NaN" if np.isnan(low) or np.isnan(high) else "infinity"
         raise ValueError(f"{name} contains {bad}; every entry must be finite.")
     if n_features is not None and X.shape[1] != n_features:
         expected = feature_source if feature_source is not None else f"{n_features} are expected"
         raise ValueError(f"{name} has {X.shape[1]} features, but {expected}.")
-    scale = np.max(np.abs(X)) if X.size else 0.0
+    scale = max(-low, high)
     if scale > LARGE_FEATURE:
         warnings.warn(
             f"{name} has features as large as {scale:.3g}; sigmoid and tanh units saturate on such "
