@@ -259,13 +259,13 @@ def test_corrupt_line_in_the_middle_is_refused_untouched(digits_small, tmp_path)
 
 def test_one_writer_per_results_file(tmp_path):
     path = tmp_path / "results.jsonl"
-    first = sweep._ResultsFile(path, resume=False)
+    first = sweep.results_file.ResultsFile(path, resume=False)
     try:
         with pytest.raises(BlockingIOError, match=r"another sweep is writing"):
-            sweep._ResultsFile(path, resume=True)
+            sweep.results_file.ResultsFile(path, resume=True)
     finally:
         first.close()
-    sweep._ResultsFile(path, resume=True).close()  # free again
+    sweep.results_file.ResultsFile(path, resume=True).close()  # free again
 
 
 @pytest.mark.parametrize("make, match", [
@@ -326,7 +326,7 @@ def test_failed_run_is_recorded_warned_and_not_rerun(tmp_path):
 
 
 def test_interrupted_fit_is_not_recorded(digits_small, tmp_path, monkeypatch):
-    real = sweep._fit_one
+    real = sweep.fit.fit_one
     calls = []
 
     def fit_then_ctrl_c(index, params, data, blas_threads):
@@ -336,12 +336,12 @@ def test_interrupted_fit_is_not_recorded(digits_small, tmp_path, monkeypatch):
             outcome["interrupted"] = True
         return index, outcome, model
 
-    monkeypatch.setattr(sweep, "_fit_one", fit_then_ctrl_c)
+    monkeypatch.setattr(sweep.fit, "fit_one", fit_then_ctrl_c)
     path = tmp_path / "results.jsonl"
     with pytest.raises(KeyboardInterrupt):
         sweep.run(TINY_GRID, digits_small, results_path=path, progress=False)
     assert len(lines_of(path)) == 1  # the finished run is safe, the interrupted one is not written
-    monkeypatch.setattr(sweep, "_fit_one", real)
+    monkeypatch.setattr(sweep.fit, "fit_one", real)
     records = sweep.run(TINY_GRID, digits_small, results_path=path, resume=True, progress=False)
     assert (records.n_run, records.n_resumed) == (3, 1)
 

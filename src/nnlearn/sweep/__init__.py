@@ -1,0 +1,265 @@
+r"""Hyperparameter sweeps: fit a network for every combination of a grid.
+
+The course ends by asking how accuracy and the hidden units change with the
+regularization strength :math:`\lambda` (``alpha``) and the number of
+iterations. :func:`run` answers it in one call: it fits one
+:class:`~nnlearn.MLPClassifier` per combination of a parameter grid, one
+after another, on local processes (joblib) or on a Dask cluster, and
+streams every finished run to a JSON-lines file that a killed sweep resumes.
+
+Results file
+------------
+One JSON object per line, one line per finished run, in the order the runs
+finish. Each line is written whole with a single ``write`` followed by
+``fsync``, so a crash leaves either the complete line or nothing. The fields:
+
+``id``
+    16 hex digits identifying the combination: a SHA-1 of the canonical JSON
+    (sorted keys) of the run's data fingerprint, held-out split and complete
+    estimator parameters. :func:`run` with ``resume=True`` skips the ids
+    already in the file.
+``data``, ``data_id``, ``n_train``, ``n_test``, ``test_size``, ``split_seed``
+    The data set's name (``"arrays"`` for arrays), a fingerprint of its
+    contents, and the split.
+every parameter of :class:`~nnlearn.MLPClassifier` except ``verbose``
+    ``alpha``, ``max_iter``, ``hidden_layer_sizes`` (a list), ``solver``,
+    ``activation``, ``output``, ``random_state``, ...: top-level keys, so a
+    record reads like a row of scikit-learn's ``GridSearchCV.cv_results_``.
+``train_accuracy``, ``test_accuracy``
+    Fractions in [0, 1]; ``test_accuracy`` only when a held-out set exists.
+``final_cost``, ``n_iter``, ``n_evaluations``, ``converged``, ``message``
+    From the run's :class:`~nnlearn.TrainResult`; ``final_cost`` is the
+    regularized cost J on the training set after the last iteration.
+``seconds``
+    Wall time of the fit alone (not scoring, not scheduling).
+``error``
+    ``null``, or ``"ValueError: ..."`` when the fit raised; the metrics are
+    then ``null``. Like ``GridSearchCV(error_score=nan)``, a failed run is a
+    finished run: it is recorded, warned about, and not rerun by ``resume``.
+``weights``
+    ``null``, or the path of the run's model file relative to the results
+    file's directory (``save_weights=True``), written before the line.
+``finished``
+    UTC time the line was written (ISO 8601).
+
+In memory (the records :func:`run` returns) a ``null`` metric is NaN, so
+:func:`nnlearn.plots.sweep_heatmap` shows a failed cell as "n/a".
+
+Modules
+-------
+``grid``          the grid: keys, canonical values, combinations, run ids
+``data``          the data: a name, path or arrays, split once, fingerprinted
+``fit``           one run, fitted wherever a backend puts it
+``backends``      sequential, joblib or Dask execution
+``results_file``  the JSON-lines file: lock, append + fsync, torn tails, reading
+``weights``       the model files of ``save_weights=True``
+``records``       a finished run's record, written to the file
+``results``       :class:`SweepResults` and :func:`format_table`
+``progress``      the progress bar
+``options``       checks of :func:`run`'s execution options
+"""
+
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from pathlib import Path
+
+from .backends import connect, execute
+from .data import DATA_NAMES, fingerprint, resolve_data
+from .grid import PARAM_NAMES, expand_grid, run_id
+from .options import check_blas_threads, check_bool, check_n_jobs, check_scheduler
+from .progress import Progress
+from .records import finish
+from .results import SweepResults, format_table
+from .results_file import ResultsFile, from_json, load_results
+from .weights import load_weights, stored_thetas
+
+__all__ = ["run", "expand_grid", "SweepResults", "format_table", "load_weights", "load_results", "PARAM_NAMES", "DATA_NAMES"]
+
+
+def run(
+    grid,
+    data,
+    results_path=None,
+    n_jobs=1,
+    scheduler=None,
+    resume=False,
+    progress=True,
+    *,
+    test_size=None,
+    split_seed=0,
+    save_weights=False,
+    keep_weights=True,
+    blas_threads=1,
+):
+    """Fit an :class:`~nnlearn.MLPClassifier` for every combination of ``grid``.
+
+    Parameters
+    ----------
+    grid : dict or list of dict
+        Parameter name (any of :data:`PARAM_NAMES`: ``alpha``, ``max_iter``,
+        ``hidden_layer_sizes``, ``solver``, ``activation``, ``output``,
+        ``random_state``, ...) -> list of values; every combination runs once.
+        Parameters not in the grid keep MLPClassifier's defaults. A list of
+        dicts runs the union of their combinations. See :func:`expand_grid`.
+    data : str, path-like or tuple
+        ``"digits20"`` (the bundled 5000 digits), ``"spirals"``, a path to the
+        course's ``.mat`` file, an ``(X, y)`` tuple with ``X`` of shape (m, n)
+        and ``y`` of shape (m,), or ``(X_train, y_train, X_test, y_test)``.
+    results_path : str or path-like, optional
+        JSON-lines file that receives one line per finished run (see the
+        module docstring). An existing non-empty file is refused unless
+        ``resume`` is True. Only this process writes it, even on a cluster.
+    n_jobs : int or None, default=1
+        Local processes (joblib, loky backend); -1 uses every core. The data
+        reach each worker once (joblib memory-maps large arrays).
+    scheduler : str or distributed.Client, optional
+        Address of a Dask scheduler (``"tcp://HOST:PORT"``) or a Client: the
+        runs go to that cluster as futures. The data set is scattered to the
+        workers once, not sent with each task. Needs ``pip install "nnlearn[dask]"``.
+        Give either ``scheduler`` or ``n_jobs`` other than 1.
+    resume : bool, default=False
+        Read ``results_path`` first and run only the combinations it lacks.
+        Its records of other combinations stay in the file and are not returned.
+    progress : bool, default=True
+        Show a progress bar on stderr: runs done / total and the best
+        :attr:`SweepResults.metric` so far.
+    test_size : float in (0, 1), optional
+        Hold out this fraction (stratified by label, shuffled with
+        ``split_seed``) and report ``test_accuracy`` on it. None: train on
+        everything, no held-out accuracy. Must be None when ``data`` has four parts.
+    split_seed : int >= 0, default=0
+        Seed of the held-out split; the same seed gives the same split on every machine.
+    save_weights : bool, default=False
+        Save every run's fitted model as ``<results stem>.weights/<id>.npz``
+        beside ``results_path`` (written atomically before the run's line);
+        read them with :func:`load_weights` or :func:`nnlearn.model_io.load_model`.
+    keep_weights : bool, default=True
+        Keep the fitted weight matrices in each returned record as
+        ``record["thetas"]`` (a list of ndarray, ``thetas[l]`` of shape
+        (s_{l+1}, s_l + 1)); resumed records have them only if their weights
+        were saved, else ``None``. They are never written to the JSON file.
+    blas_threads : int >= 1 or None, default=1
+        BLAS threads of each fit. One thread per fit makes every result
+        identical whether it ran sequentially, with joblib or on Dask (the
+        order of floating-point sums depends on the thread count), and uses
+        the cores best when runs are parallel. None leaves BLAS as it is.
+
+    Returns
+    -------
+    results : SweepResults
+        A list with one record (dict, see the module docstring) per
+        combination, in grid order, plus ``varying``, ``metric``, ``n_run``,
+        ``n_resumed``, ``n_failed``, :meth:`~SweepResults.best` and
+        :meth:`~SweepResults.table`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad grid, data or option, before any run starts.
+    FileExistsError
+        If ``results_path`` already holds results and ``resume`` is False.
+    BlockingIOError
+        If another sweep is writing ``results_path``.
+    ImportError
+        If ``scheduler`` is given and the ``distributed`` package is missing.
+
+    Warns
+    -----
+    sklearn.exceptions.FitFailedWarning
+        For each run whose fit raised; its record holds the error.
+
+    Notes
+    -----
+    A run's identity is the SHA-1 of the canonical JSON of its data
+    fingerprint, split and complete estimator parameters, so ``resume``
+    recognizes finished runs however the grid is ordered and whatever ran
+    them. Ctrl-C stops the sweep; every run finished before it is in the file.
+
+    Examples
+    --------
+    >>> from nnlearn import sweep
+    >>> records = sweep.run({"alpha": [0, 1, 1000], "max_iter": [50, 200]}, "digits20",
+    ...                     results_path="results.jsonl", n_jobs=2)  # doctest: +SKIP
+    >>> print(records.table())  # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    combinations = expand_grid(grid)
+    n_jobs = check_n_jobs(n_jobs)
+    resume = check_bool(resume, "resume")
+    progress = check_bool(progress, "progress")
+    save_weights = check_bool(save_weights, "save_weights")
+    keep_weights = check_bool(keep_weights, "keep_weights")
+    check_blas_threads(blas_threads)
+    check_scheduler(scheduler, n_jobs)
+    if results_path is None and (resume or save_weights):
+        raise ValueError(f"{'resume' if resume else 'save_weights'}=True needs a results_path.")
+    name, parts, split = resolve_data(data, test_size, split_seed)
+    data_id = fingerprint(parts)
+    held_out = parts[2] is not None
+    metric = "test_accuracy" if held_out else "train_accuracy"
+    grid_keys = list(dict.fromkeys(key for one in (grid if isinstance(grid, (list, tuple)) else [grid]) for key in one))
+    varying = [p for p in grid_keys if len({json.dumps(c[p]) for c in combinations}) > 1]
+    ids = [run_id(c, data_id, split) for c in combinations]
+    context = {
+        "data": name if name == "arrays" else str(name),
+        "data_id": data_id,
+        "n_train": int(parts[0].shape[0]),
+        "n_test": int(parts[2].shape[0]) if held_out else 0,
+        **split,
+    }
+
+    results_file = ResultsFile(results_path, resume) if results_path is not None else None
+    done = {}
+    client = None
+    try:
+        if results_file is not None:
+            wanted = set(ids)
+            duplicates = 0
+            for record in results_file.records:
+                if record["id"] in wanted:
+                    if record["id"] in done:
+                        duplicates += 1
+                    else:
+                        done[record["id"]] = from_json(record)
+            if duplicates:
+                warnings.warn(
+                    f"{results_file.path} holds {duplicates} repeated line(s) of the same run; the first of each is used.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            if keep_weights:
+                for record in done.values():
+                    record["thetas"] = stored_thetas(record, results_file.path)
+        todo = [i for i, id_ in enumerate(ids) if id_ not in done]
+        n_resumed = len(done)
+        if scheduler is not None and todo:
+            client = connect(scheduler)  # before the progress bar: an unreachable cluster fails first
+        bar = Progress(len(ids), n_resumed, metric, varying, enabled=progress)
+        for record in done.values():
+            bar.consider(record)
+        try:
+            outcomes = execute(todo, combinations, parts, n_jobs, client, blas_threads)
+            for index, outcome, model in outcomes:
+                if outcome.get("interrupted"):  # Ctrl-C reached the fit: the run did not finish
+                    raise KeyboardInterrupt
+                record = finish(outcome, model, combinations[index], ids[index], context,
+                                results_file, save_weights, keep_weights, held_out)
+                done[ids[index]] = record
+                bar.update(record)
+        finally:
+            bar.close()
+    finally:
+        if client is not None and isinstance(scheduler, str):
+            client.close()
+        if results_file is not None:
+            results_file.close()
+    records = [done[id_] for id_ in ids]
+    return SweepResults(
+        records, varying, metric, Path(results_path) if results_path is not None else None,
+        n_run=len(todo), n_resumed=n_resumed, seconds=time.perf_counter() - started,
+    )
+

@@ -1,0 +1,46 @@
+"""The progress bar of a sweep on stderr: runs done / total and the best run so far."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .results import cell, label
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """Progress bar on stderr: done / total and the running best."""
+
+    def __init__(self, total, initial, metric, varying, enabled):
+        self.metric = metric
+        self.varying = varying
+        self.best = None
+        self.bar = None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, initial=initial, desc="sweep", unit="run", dynamic_ncols=True)
+            self._show()
+
+    def consider(self, record):
+        value = record.get(self.metric, float("nan"))
+        if np.isfinite(value) and (self.best is None or value > self.best[self.metric]):
+            self.best = record
+
+    def _show(self):
+        if self.bar is None or self.best is None:
+            return
+        where = " ".join(f"{label(p)}={cell(p, self.best[p])}" for p in self.varying)
+        which = "held-out" if self.metric == "test_accuracy" else "train"
+        self.bar.set_postfix_str(f"best {which} {100 * self.best[self.metric]:.2f}% {where}".rstrip())
+
+    def update(self, record):
+        self.consider(record)
+        if self.bar is not None:
+            self._show()
+            self.bar.update(1)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
