@@ -22,6 +22,13 @@ from nnlearn import _atomic, report
 from nnlearn.cli import main
 from nnlearn.datasets import load_digits20, load_ex4_weights
 from nnlearn.network import Network
+from nnlearn.report.context import _Context
+from nnlearn.report.data import _split
+from nnlearn.report.figures import _architecture_figure, _cost_figure, _gradcheck_figure, _sigmoid_figure
+from nnlearn.report.html import _p, _table
+from nnlearn.report.page import _command_line
+from nnlearn.report.progress import _Stages
+from nnlearn.report.sections import _section_cost, _section_data, _section_model
 
 from conftest import EX4WEIGHTS
 
@@ -261,7 +268,7 @@ def test_failure_keeps_the_previous_report_and_leaves_no_temporary_file(tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("the previous report")
-    monkeypatch.setattr(report, "_SECTIONS", (report._section_data, _boom))
+    monkeypatch.setattr(report, "_SECTIONS", (_section_data, _boom))
     with pytest.raises(RuntimeError, match="stage failed"):
         report.build_report(out)
     assert (out / "index.html").read_text() == "the previous report"
@@ -272,13 +279,13 @@ def test_interrupted_write_keeps_the_previous_report(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("the previous report")
-    monkeypatch.setattr(report, "_SECTIONS", (report._section_data,))
+    monkeypatch.setattr(report, "_SECTIONS", (_section_data,))
     monkeypatch.setattr(report, "_render", lambda *args: "<html>" + "x" * 100_000)
 
     def interrupted_replace(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report.os, "replace", interrupted_replace)
+    monkeypatch.setattr(os, "replace", interrupted_replace)
     with pytest.raises(KeyboardInterrupt):
         report.build_report(out)
     assert (out / "index.html").read_text() == "the previous report"
@@ -406,18 +413,18 @@ def test_cli_help_lists_shared_flags(capsys):
 def _small_context(weights=None):
     X, y = load_digits20()
     X, y = X[::10], y[::10]  # 500 digits, 50 of each
-    X_train, X_test, y_train, y_test = report._split(X, y, seed=0)
-    ctx = report._Context(X=X, y=y, data_description="test", X_train=X_train, X_test=X_test, y_train=y_train,
-                          y_test=y_test, data="digits20", hidden=(25,), alpha=1.0, max_iter=5, solver="CG", seed=0,
-                          grid=report.QUICK_GRID, weights=weights)
+    X_train, X_test, y_train, y_test = _split(X, y, seed=0)
+    ctx = _Context(X=X, y=y, data_description="test", X_train=X_train, X_test=X_test, y_train=y_train,
+                   y_test=y_test, data="digits20", hidden=(25,), alpha=1.0, max_iter=5, solver="CG", seed=0,
+                   grid=report.QUICK_GRID, weights=weights)
     return ctx
 
 
 def test_cost_section_without_weights_is_near_K_ln2(capsys):
     ctx = _small_context()
-    stages = report._Stages(enabled=False)
-    report._section_model(ctx, stages)
-    html = "".join(report._section_cost(ctx, stages))
+    stages = _Stages(enabled=False)
+    _section_model(ctx, stages)
+    html = "".join(_section_cost(ctx, stages))
     J0 = ctx.net.cost(ctx.theta0, ctx.X, ctx.y, alpha=0.0)
     assert f"<th>0</th><td class=\"num\">{J0:.6f}</td>" in html
     assert abs(J0 - 10 * np.log(2)) < 0.5  # every output near 0.5: about ln 2 per unit
@@ -428,17 +435,17 @@ def test_cost_section_without_weights_is_near_K_ln2(capsys):
 def test_split_needs_two_of_every_digit():
     X, y = np.zeros((5, 400)), np.array([0, 0, 1, 1, 2])
     with pytest.raises(ValueError, match=r"only 1 sample of digit 2; the held-out split needs at least 2"):
-        report._split(X, y, seed=0)
+        _split(X, y, seed=0)
 
 
 def test_html_escapes_text():
-    assert report._p("<b>&") == "<p>&lt;b&gt;&amp;</p>"
-    table = report._table(["a<"], [["<script>"]])
+    assert _p("<b>&") == "<p>&lt;b&gt;&amp;</p>"
+    table = _table(["a<"], [["<script>"]])
     assert "<script>" not in table and "&lt;script&gt;" in table
 
 
 def test_command_line_quotes_paths():
-    command = report._command_line("my data.mat", "w's.mat", (25,), 1.0, 50, "CG", True, 0)
+    command = _command_line("my data.mat", "w's.mat", (25,), 1.0, 50, "CG", True, 0)
     assert "--data 'my data.mat'" in command and "--weights 'w'\"'\"'s.mat'" in command and command.endswith("--quick")
 
 
@@ -448,10 +455,10 @@ def test_command_line_quotes_paths():
 def test_architecture_figure_draws_units_and_bias():
     from matplotlib.patches import Circle
 
-    fig = report._architecture_figure((3, 5, 3))
+    fig = _architecture_figure((3, 5, 3))
     circles = [p for p in fig.axes[0].patches if isinstance(p, Circle)]
     assert len(circles) == 3 + 5 + 3 + 2  # every unit, plus a bias unit for the input and hidden layers
-    fig = report._architecture_figure((400, 25, 10))
+    fig = _architecture_figure((400, 25, 10))
     circles = [p for p in fig.axes[0].patches if isinstance(p, Circle)]
     assert len(circles) == 5 + 5 + 5 + 2  # 6 rows per large layer, one of them the ellipsis
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -460,7 +467,7 @@ def test_architecture_figure_draws_units_and_bias():
 
 
 def test_cost_figure_stacks_data_and_regularization_terms():
-    fig = report._cost_figure((0.0, 1.0, 3.0), [0.3, 0.3, 0.3], [0.0, 0.1, 0.3])
+    fig = _cost_figure((0.0, 1.0, 3.0), [0.3, 0.3, 0.3], [0.0, 0.1, 0.3])
     bars = fig.axes[0].patches
     assert len(bars) == 6
     np.testing.assert_allclose([b.get_height() for b in bars[:3]], [0.3, 0.3, 0.3])
@@ -473,7 +480,7 @@ def test_sigmoid_figure_marks_the_five_values():
     from nnlearn.activations import sigmoid_gradient
 
     z = np.array(report.SIGMOID_GRADIENT_AT)
-    fig = report._sigmoid_figure(z)
+    fig = _sigmoid_figure(z)
     ax = fig.axes[0]
     offsets = ax.collections[0].get_offsets()
     np.testing.assert_allclose(offsets[:, 0], z)
@@ -487,7 +494,7 @@ def test_gradcheck_figure_plots_numerical_against_analytical():
 
     net, theta, X, y = debug_problem()
     check = gradient_check(net, theta, X, y, alpha=3.0)
-    fig = report._gradcheck_figure([(3.0, check)])
+    fig = _gradcheck_figure([(3.0, check)])
     offsets = fig.axes[0].collections[0].get_offsets()
     np.testing.assert_array_equal(offsets[:, 0], check.numerical)
     np.testing.assert_array_equal(offsets[:, 1], check.analytical)

@@ -1,0 +1,130 @@
+"""The report's own figures: the network's architecture, the cost's two terms, the sigmoid, the gradient check,
+grids of decision boundaries and of hidden units (the single figures come from :mod:`nnlearn.plots`).
+
+Each function returns a new :class:`matplotlib.figure.Figure` (no pyplot); matplotlib is imported inside.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _new_figure(figsize):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)
+
+
+def _architecture_figure(layer_sizes):
+    """Layers as columns of units (at most 6 drawn per layer), bias units '+1', Theta shapes between."""
+    fig = _new_figure((1.9 * len(layer_sizes) + 1, 3.6))
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    L = len(layer_sizes)
+    shown = 6
+    positions = []
+    for l, s in enumerate(layer_sizes):
+        k = min(s, shown)
+        ys = np.linspace(0.8, 0.1, k) if k > 1 else np.array([0.45])
+        positions.append(ys)
+        for i, yy in enumerate(ys):
+            if s > shown and i == shown - 2:
+                ax.text(l, yy, "⋮", ha="center", va="center", fontsize=14)
+                continue
+            ax.add_patch(_circle((l, yy), "tab:blue" if 0 < l < L - 1 else ("tab:gray" if l == 0 else "tab:orange")))
+        if l < L - 1:
+            ax.add_patch(_circle((l, 0.95), "white"))
+            ax.text(l, 0.95, "+1", ha="center", va="center", fontsize=7)
+        name = "input" if l == 0 else ("output" if l == L - 1 else f"hidden {l}")
+        ax.text(l, -0.02, f"{name}\n{s} units", ha="center", va="top", fontsize=9)
+    for l in range(L - 1):
+        for y0 in [0.95, *positions[l]]:
+            for y1 in positions[l + 1]:
+                ax.plot([l, l + 1], [y0, y1], color="0.75", linewidth=0.4, zorder=0)
+        ax.text(l + 0.5, 1.04, f"Θ({l + 1}): {layer_sizes[l + 1]}×{layer_sizes[l] + 1}", ha="center", fontsize=9)
+    ax.set_xlim(-0.5, L - 0.5)
+    ax.set_ylim(-0.2, 1.1)
+    return fig
+
+
+def _circle(center, color):
+    from matplotlib.patches import Circle
+
+    return Circle(center, 0.035, facecolor=color, edgecolor="k", linewidth=0.6, zorder=2)
+
+
+def _cost_figure(alphas, data_terms, reg_terms):
+    """Stacked bars: J(λ) = data term + regularization term."""
+    fig = _new_figure((5, 3.2))
+    ax = fig.add_subplot()
+    x = np.arange(len(alphas))
+    ax.bar(x, data_terms, color="tab:blue", label="data term (cross-entropy)")
+    ax.bar(x, reg_terms, bottom=data_terms, color="tab:orange", label="regularization term")
+    for xi, total in zip(x, np.add(data_terms, reg_terms)):
+        ax.text(xi, total, f"{total:.6f}", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x, [f"λ = {a:g}" for a in alphas])
+    ax.set_ylabel("cost J")
+    ax.set_ylim(0, 1.18 * max(np.add(data_terms, reg_terms)))
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def _sigmoid_figure(points):
+    from ..activations import sigmoid, sigmoid_gradient
+
+    fig = _new_figure((5.5, 3.2))
+    ax = fig.add_subplot()
+    z = np.linspace(-6, 6, 400)
+    ax.plot(z, sigmoid(z), label="g(z) = 1 / (1 + e^(-z))")
+    ax.plot(z, sigmoid_gradient(z), label="g'(z) = g(z)(1 - g(z))")
+    ax.scatter(points, sigmoid_gradient(np.asarray(points)), color="tab:red", zorder=3, label="the five values")
+    ax.set_xlabel("z")
+    ax.axhline(0.25, color="0.7", linewidth=0.6, linestyle="--")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _gradcheck_figure(checks):
+    fig = _new_figure((4.6 * len(checks), 3.6))
+    for i, (alpha, check) in enumerate(checks):
+        ax = fig.add_subplot(1, len(checks), i + 1)
+        lo = min(check.numerical.min(), check.analytical.min())
+        hi = max(check.numerical.max(), check.analytical.max())
+        ax.plot([lo, hi], [lo, hi], color="0.7", linewidth=1, zorder=0)
+        ax.scatter(check.numerical, check.analytical, s=14)
+        ax.set_xlabel("numerical (central differences)")
+        ax.set_ylabel("analytical (backpropagation)")
+        ax.set_title(f"λ = {alpha:g}: relative difference {check.relative_difference:.2e}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _boundary_grid_figure(models, X, y, titles, n_cols):
+    from .. import plots
+
+    n_rows = -(-len(models) // n_cols)
+    fig = _new_figure((3.4 * n_cols, 3.0 * n_rows))
+    for i, (model, title) in enumerate(zip(models, titles)):
+        ax = fig.add_subplot(n_rows, n_cols, i + 1)
+        plots.decision_boundary(model, X, y, ax=ax, resolution=150)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        legend = ax.get_legend()
+        if legend is not None and i > 0:
+            legend.remove()
+    fig.tight_layout()
+    return fig
+
+
+def _hidden_units_grid_figure(thetas1_list, titles, n_cols):
+    from .. import plots
+
+    n_rows = -(-len(thetas1_list) // n_cols)
+    fig = _new_figure((3.0 * n_cols, 3.2 * n_rows))
+    for i, (theta1, title) in enumerate(zip(thetas1_list, titles)):
+        ax = fig.add_subplot(n_rows, n_cols, i + 1)
+        plots.hidden_units(theta1, ax=ax)
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,70 @@
+"""The page's HTML pieces: paragraphs, tables, number lists and figures as PNG data URIs.
+
+Every piece of text goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+
+def _e(value):
+    return escape(str(value), quote=True)
+
+
+def _p(text):
+    return f"<p>{_e(text)}</p>"
+
+
+def _p_class(text, css_class):
+    return f'<p class="{_e(css_class)}">{_e(text)}</p>'
+
+
+def _pct(fraction):
+    return f"{100 * fraction:.2f}%"
+
+
+def _table(header, rows, caption=None, numeric_from=1):
+    """An HTML table; cells from column ``numeric_from`` on are right-aligned."""
+    out = ["<table>"]
+    if caption:
+        out.append(f"<caption>{_e(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr></thead><tbody>")
+    for row in rows:
+        cells = []
+        for j, cell in enumerate(row):
+            tag = "th" if j == 0 else "td"
+            cls = ' class="num"' if j >= numeric_from else ""
+            cells.append(f"<{tag}{cls}>{_e(cell)}</{tag}>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _numbers(pairs):
+    """A definition list of (name, value, explanation) rows."""
+    out = ['<dl class="numbers">']
+    for name, value, note in pairs:
+        out.append(f"<dt>{_e(name)}</dt><dd><b>{_e(value)}</b>")
+        if note:
+            out.append(f' <span class="note">{_e(note)}</span>')
+        out.append("</dd>")
+    out.append("</dl>")
+    return "".join(out)
+
+
+def _png(fig, dpi=90):
+    """The figure as base64 PNG text."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figure(fig, alt, caption, css_class="", dpi=90):
+    cls = f' class="{_e(css_class)}"' if css_class else ""
+    return (
+        f"<figure{cls}><img src=\"data:image/png;base64,{_png(fig, dpi)}\" alt=\"{_e(alt)}\">"
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )

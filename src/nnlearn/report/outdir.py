@@ -1,0 +1,39 @@
+"""The report's directory: made (with its parents) and probed before any work, removed again if the run fails."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ._checks import _check_path_like
+
+
+def _prepare_out_dir(out_dir):
+    """Make ``out_dir`` (and parents) and check that a file can be written there; before any work.
+
+    Returns ``(path, created)``: ``created`` lists the directories made here, so a
+    failed run can remove them again (only if still empty).
+    """
+    out_dir = Path(_check_path_like(out_dir, "out_dir"))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise NotADirectoryError(f"out_dir {str(out_dir)!r} exists and is not a directory; give a directory for index.html.")
+    if (out_dir / "index.html").is_dir():
+        raise IsADirectoryError(f"{str(out_dir / 'index.html')!r} is a directory; the report cannot be written there.")
+    created = []
+    for parent in reversed([out_dir, *out_dir.parents]):
+        if not parent.exists():
+            created.append(parent)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(prefix=".index.html.", suffix=".probe", dir=out_dir)
+    os.close(fd)
+    os.unlink(probe)
+    return out_dir, created
+
+
+def _remove_empty(created):
+    for directory in reversed(created):
+        try:
+            directory.rmdir()
+        except OSError:
+            break
