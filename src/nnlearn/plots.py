@@ -17,6 +17,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ._validation import check_int, check_positive_float, check_random_state
+
 _ORDERS = {"F": "F", "C": "C"}
 
 
@@ -51,14 +53,6 @@ def _check_order(order):
     if order not in _ORDERS:
         raise ValueError(f"order must be one of {sorted(_ORDERS)}; got {order!r}.")
     return _ORDERS[order]
-
-
-def _check_count(n, name):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {type(n).__name__}.")
-    if n < 1:
-        raise ValueError(f"{name} must be >= 1; got {n}.")
-    return int(n)
 
 
 def _figure_and_axes(ax, figsize):
@@ -168,10 +162,7 @@ def image_grid(images, pad=1, pad_value=-1.0):
     m, h, w = images.shape
     if m == 0:
         raise ValueError("images must contain at least one image; got 0.")
-    if isinstance(pad, bool) or not isinstance(pad, numbers.Integral):
-        raise TypeError(f"pad must be an int; got {type(pad).__name__}.")
-    if pad < 0:
-        raise ValueError(f"pad must be >= 0; got {pad}.")
+    pad = check_int(pad, "pad", minimum=0)
     n_rows, n_cols = _grid_shape(m)
     scale = np.abs(images).max(axis=(1, 2))  # (m,)
     scale[scale == 0] = 1.0
@@ -347,15 +338,17 @@ def digits_grid(X, n=100, random_state=None, order="F", ax=None):
         If ``X`` is not 2-D or empty, its feature count is not a perfect
         square, ``n < 1`` or ``order`` is invalid.
     TypeError
-        If ``n`` is not an int or ``ax`` is not an Axes.
+        If ``X`` is not numeric, ``n`` is not an int or ``ax`` is not an Axes.
+    ValueError, TypeError
+        If ``random_state`` is not a valid seed (checked only when ``n < m``).
     """
     images = rows_to_images(X, order)
     m = images.shape[0]
     if m == 0:
         raise ValueError("X must have at least one row; got 0.")
-    n = _check_count(n, "n")
+    n = check_int(n, "n", minimum=1)
     if n < m:
-        rng = np.random.default_rng(random_state)
+        rng = check_random_state(random_state)
         images = images[rng.choice(m, size=n, replace=False)]
     fig, ax = _figure_and_axes(ax, (6, 6))
     _show_grid(ax, image_grid(images), None)
@@ -387,6 +380,8 @@ def hidden_units(theta1, order="F", ax=None):
     ValueError
         If ``theta1`` is not 2-D, has no weight columns besides the bias, or
         ``n`` is not a perfect square.
+    TypeError
+        If ``theta1`` is not numeric or ``ax`` is not an Axes.
     """
     theta1 = _check_2d(theta1, "theta1")
     if theta1.shape[0] == 0 or theta1.shape[1] < 2:
@@ -549,7 +544,9 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
         ``padding`` is negative or not finite, or the model returns the wrong
         number of predictions.
     TypeError
-        If ``model`` has no ``predict`` and is not callable.
+        If ``model`` has no ``predict`` and is not callable, ``X`` is not
+        numeric, ``resolution`` is not an int, ``padding`` is not a real
+        number, or ``ax`` is not an Axes.
     """
     X = _check_2d(X)
     if X.shape[1] != 2 or X.shape[0] == 0:
@@ -565,13 +562,8 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
                 f"model must have a predict method or be callable; got {type(model).__name__}."
             )
         predict = model
-    resolution = _check_count(resolution, "resolution")
-    if resolution < 2:
-        raise ValueError(f"resolution must be >= 2; got {resolution}.")
-    if isinstance(padding, bool) or not isinstance(padding, numbers.Real):
-        raise TypeError(f"padding must be a real number; got {type(padding).__name__}.")
-    if not np.isfinite(padding) or padding < 0:
-        raise ValueError(f"padding must be a finite number >= 0; got {padding}.")
+    resolution = check_int(resolution, "resolution", minimum=2)
+    padding = check_positive_float(padding, "padding", allow_zero=True)
 
     lo, hi = X.min(axis=0), X.max(axis=0)  # (2,)
     flat = hi == lo  # an axis where all samples share one value
@@ -683,15 +675,20 @@ def misclassified(X, y_true, y_pred, n=25, order="F", random_state=None, ax=None
     ValueError
         If ``X`` is not 2-D, its feature count is not a perfect square, the
         label arrays do not match ``X``, ``n < 1`` or ``order`` is invalid.
+    TypeError
+        If ``X`` is not numeric, ``n`` is not an int or ``ax`` is not an Axes.
+    ValueError, TypeError
+        If ``random_state`` is not a valid seed (checked only when there are
+        more than ``n`` mistakes).
     """
     images = rows_to_images(X, order)
     m = images.shape[0]
     y_true = _check_labels(y_true, "y_true", m)
     y_pred = _check_labels(y_pred, "y_pred", m)
-    n = _check_count(n, "n")
+    n = check_int(n, "n", minimum=1)
     wrong = np.flatnonzero(y_true != y_pred)
     if wrong.size > n:
-        rng = np.random.default_rng(random_state)
+        rng = check_random_state(random_state)
         wrong = np.sort(rng.choice(wrong, size=n, replace=False))
     fig, ax = _figure_and_axes(ax, (6, 6))
     if wrong.size == 0:
