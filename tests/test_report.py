@@ -326,6 +326,7 @@ def test_write_atomically_replaces_whole_file(tmp_path):
         ({"solver": 3}, TypeError, r"solver must be a str, one of .*; got int 3"),
         ({"quick": "yes"}, TypeError, r"quick must be True or False; got str 'yes'"),
         ({"progress": 1}, TypeError, r"progress must be True or False; got int 1"),
+        ({"quick": "y" * 100}, TypeError, r"quick must be True or False; got str 'y{56}\.\.\.\.$"),  # one short line
         ({"seed": -1}, ValueError, r"seed must be >= 0; got -1"),
         ({"seed": "0"}, TypeError, r"seed must be an integer; got str '0'"),
         ({"data": 3}, TypeError, r"data must be a str or os.PathLike; got int 3"),

@@ -26,7 +26,8 @@ import time
 
 from .._atomic import write_text
 from .._validation import check_alpha, check_int
-from ._checks import _check_bool, _check_data, _check_grid, _check_hidden, _check_path_like, _check_solver
+from ..sweep.options import check_bool
+from ._checks import _check_data, _check_grid, _check_hidden, _check_path_like, _check_solver
 from .context import _Context
 from .data import _load_digits, _load_weights, _split
 from .outdir import _prepare_out_dir, _remove_empty
@@ -141,9 +142,9 @@ def build_report(
     alpha = check_alpha(alpha)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     solver = _check_solver(solver)
-    quick = _check_bool(quick, "quick")
+    quick = check_bool(quick, "quick")
     seed = check_int(seed, "seed", minimum=0)
-    progress = _check_bool(progress, "progress")
+    progress = check_bool(progress, "progress")
     grid = _check_grid(QUICK_GRID if quick else DEFAULT_GRID) if grid is None else _check_grid(grid)
     data = _check_data(data)
     _check_path_like(weights, "weights", allow_none=True)

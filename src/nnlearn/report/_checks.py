@@ -5,8 +5,6 @@ from __future__ import annotations
 import numbers
 import os
 
-import numpy as np
-
 from .._validation import check_alpha, check_int
 
 
@@ -17,12 +15,6 @@ def _check_path_like(value, name, allow_none=False):
         none = " or None" if allow_none else ""
         raise TypeError(f"{name} must be a str or os.PathLike{none}; got {type(value).__name__} {value!r}.")
     return value
-
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}.")
-    return bool(value)
 
 
 def _check_hidden(hidden):
