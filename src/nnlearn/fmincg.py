@@ -332,25 +332,23 @@ def _line_search(fun, x, f0, d0, s, t):
     ``f0`` and ``d0 < 0`` are the value and slope at ``x``; ``t`` is the first
     trial step. Returns a ``_LineSearchOutcome``.
     """
-    remaining = MAX + 1
-    n_evaluations = 0
+    remaining = MAX + 1  # evaluations left; MAX + 1 - remaining have been made
     t3, f3, d3 = 0.0, f0, d0  # trailing end of the bracket: the origin at first
     limit = np.inf  # shortest step known to be too long (inf: none yet)
-
-    def failure():
-        return _LineSearchOutcome(False, np.nan, None, np.nan, None, n_evaluations)
-
-    t, x_t, f, g, used, t_bad = _probe(fun, x, s, t, t3, remaining)
-    remaining -= used
-    n_evaluations += used
-    limit = min(limit, t_bad)
-    if x_t is None:
-        return failure()
-    d = g @ s
+    t_new = t
 
     while True:
-        # Too long: interpolate back into [t3, t] until both conditions could hold.
-        while (f > f0 + RHO * t * d0 or d > -SIG * d0) and remaining > 0:
+        t, x_t, f, g, used, t_bad = _probe(fun, x, s, t_new, t3, remaining)
+        remaining -= used
+        limit = min(limit, t_bad)
+        if x_t is None:
+            break  # out of evaluations before a finite value
+        d = g @ s
+
+        if f > f0 + RHO * t * d0 or d > -SIG * d0:
+            # Too long: interpolate back into [t3, t] until both conditions could hold.
+            if remaining == 0:
+                break
             limit = t
             if f > f0:
                 t_new = _quadratic_minimizer(t3, f3, d3, t, f)
@@ -360,20 +358,12 @@ def _line_search(fun, x, f0, d0, s, t):
                 t_new = 0.5 * (t3 + t)
             width = t - t3
             t_new = min(max(t_new, t3 + INT * width), t - INT * width)
-            t, x_t, f, g, used, t_bad = _probe(fun, x, s, t_new, t3, remaining)
-            remaining -= used
-            n_evaluations += used
-            limit = min(limit, t_bad)
-            if x_t is None:
-                return failure()
-            d = g @ s
+            continue
 
-        if f > f0 + RHO * t * d0 or d > -SIG * d0:
-            return failure()  # out of evaluations while still too long
         if d > SIG * d0:  # |φ'(t)| <= -σ φ'(0) as well: accept
-            return _LineSearchOutcome(True, t, x_t, f, g, n_evaluations)
+            return _LineSearchOutcome(True, t, x_t, f, g, MAX + 1 - remaining)
         if remaining == 0:
-            return failure()
+            break
 
         # Sufficient decrease but still steeply downhill: extrapolate.
         t_new = _cubic_minimizer(t3, f3, d3, t, f, d)
@@ -388,10 +378,5 @@ def _line_search(fun, x, f0, d0, s, t):
         elif np.isfinite(limit) and t_new > limit - INT * (limit - t):  # too close to the limit
             t_new = limit - INT * (limit - t)
         t3, f3, d3 = t, f, d
-        t, x_t, f, g, used, t_bad = _probe(fun, x, s, t_new, t3, remaining)
-        remaining -= used
-        n_evaluations += used
-        limit = min(limit, t_bad)
-        if x_t is None:
-            return failure()
-        d = g @ s
+
+    return _LineSearchOutcome(False, np.nan, None, np.nan, None, MAX + 1 - remaining)
