@@ -123,6 +123,10 @@ def test_predict_before_fit_and_with_other_feature_count():
         ({"output": "linear"}, ValueError, "The 'output' parameter"),
         ({"solver": "newton"}, ValueError, "The 'solver' parameter"),
         ({"init": "he"}, ValueError, "The 'init' parameter"),
+        # Only solver names are matched in any case (as train() does); these are refused up front.
+        ({"activation": "Sigmoid"}, ValueError, r"The 'activation' parameter .* Got 'Sigmoid' instead"),
+        ({"output": "Softmax"}, ValueError, r"The 'output' parameter .* Got 'Softmax' instead"),
+        ({"init": "Uniform"}, ValueError, r"The 'init' parameter .* Got 'Uniform' instead"),
         ({"hidden_layer_sizes": (5, 0)}, ValueError, "The 'hidden_layer_sizes' parameter .* ints >= 1"),
         ({"hidden_layer_sizes": "25"}, ValueError, "The 'hidden_layer_sizes' parameter"),
     ],
@@ -130,6 +134,12 @@ def test_predict_before_fit_and_with_other_feature_count():
 def test_bad_hyperparameters(params, error, match):
     with pytest.raises(error, match=match):
         MLPClassifier(**params).fit(np.ones((4, 2)), [0, 1, 0, 1])
+
+
+def test_solver_names_in_any_case():
+    X, y = np.random.default_rng(0).normal(size=(20, 3)), np.arange(20) % 2
+    clf = MLPClassifier(solver="l-bfgs-b", max_iter=2).fit(X, y)
+    assert clf.train_result_.method == "L-BFGS-B"
 
 
 def test_divergence_keeps_last_finite_weights():

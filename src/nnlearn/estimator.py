@@ -50,6 +50,8 @@ _OPTION_CONSTRAINTS = {
     "solver": list(METHODS),
     "init": list(params.INIT_METHODS),
 }
+# train() matches method names in any case; the activation, output and init names are matched exactly.
+_CASE_INSENSITIVE_OPTIONS = ("solver",)
 
 
 class MLPClassifier(ClassifierMixin, BaseEstimator):
@@ -151,7 +153,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 )
         for name, options in _OPTION_CONSTRAINTS.items():
             value = getattr(self, name)
-            if not isinstance(value, str) or (value not in options and value.lower() not in [o.lower() for o in options]):
+            fold = str.lower if name in _CASE_INSENSITIVE_OPTIONS else str
+            if not isinstance(value, str) or fold(value) not in [fold(o) for o in options]:
                 raise ValueError(f"The '{name}' parameter of {cls} must be a str among {options}. Got {value!r} instead.")
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
@@ -184,7 +187,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, but the data "
                 f"contain only 1 class: {classes.tolist()[0]!r}."
             )
-        K = 1 if classes.size == 2 and self.output in ("sigmoid", "logistic") else classes.size
+        K = 1 if classes.size == 2 and self.output == "sigmoid" else classes.size
         net = Network([X.shape[1], *hidden, K], activation=self.activation, output=self.output)
         theta0 = net.init_weights(method=self.init, epsilon=self.epsilon_init, random_state=self.random_state)
 
