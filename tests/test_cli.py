@@ -51,6 +51,16 @@ def test_errors_are_one_line_with_status_2(capsys, argv, message):
     assert "Traceback" not in captured.err
 
 
+@pytest.mark.parametrize("argv", [["train", "--save", "out.npz"], ["sweep", "--plot", "out.png"]])
+def test_output_flags_refuse_a_directory_with_one_message(argv, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / argv[-1]).mkdir()
+    assert main([*argv, "--data", "spirals", "--max-iter", "1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"nnlearn: error: {argv[1]} {argv[2]} is a directory; give a file name\n"
+    assert captured.out == ""
+
+
 def test_console_script_runs_and_debug_shows_traceback():
     ok = subprocess.run([sys.executable, "-m", "nnlearn.cli", "gradcheck"], capture_output=True, text=True)
     assert ok.returncode == 0 and "PASS" in ok.stdout

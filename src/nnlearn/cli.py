@@ -80,10 +80,15 @@ def load_data(name):
     return X, y, kind
 
 
-def held_out_split(X, y, test_size, seed):
-    """Stratified split; ``test_size`` 0 returns the data as the training set and no held-out set."""
+def check_test_size(test_size):
+    """Fail unless ``--test-size`` is in [0, 1) (0: no held-out set)."""
     if not 0 <= test_size < 1:
         raise CLIError(f"--test-size must be in [0, 1); got {test_size}")
+
+
+def held_out_split(X, y, test_size, seed):
+    """Stratified split; ``test_size`` 0 returns the data as the training set and no held-out set."""
+    check_test_size(test_size)
     if test_size == 0:
         return X, None, y, None
     from sklearn.model_selection import train_test_split
@@ -258,10 +263,8 @@ def cmd_sweep(args):
         if plot.suffix[1:].lower() not in formats:
             raise CLIError(f"--plot {plot}: unknown image type {plot.suffix or '(none)'!r}; use one of "
                            f"{', '.join('.' + f for f in sorted(formats))}")
-        if plot.is_dir() or not plot.parent.is_dir():
-            raise CLIError(f"--plot {plot}: {'is a directory' if plot.is_dir() else f'directory {plot.parent} does not exist'}")
-    if not 0 <= args.test_size < 1:
-        raise CLIError(f"--test-size must be in [0, 1); got {args.test_size}")
+        check_output_path(plot, "--plot")
+    check_test_size(args.test_size)
     if args.metric == "test_accuracy" and not args.test_size:
         raise CLIError("--metric test_accuracy needs a held-out set: give --test-size, e.g. 0.2")
     kind = data_kind(args.data)  # the sweep loads the data itself
