@@ -6,16 +6,15 @@ import os
 import tempfile
 from pathlib import Path
 
-from ._checks import _check_path_like
-
 
 def _prepare_out_dir(out_dir):
-    """Make ``out_dir`` (and parents) and check that a file can be written there; before any work.
+    """Make ``out_dir`` (a str or os.PathLike, checked by the caller) and its parents, and check that a
+    file can be written there; before any work.
 
     Returns ``(path, created)``: ``created`` lists the directories made here, so a
     failed run can remove them again (only if still empty).
     """
-    out_dir = Path(_check_path_like(out_dir, "out_dir"))
+    out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise NotADirectoryError(f"out_dir {str(out_dir)!r} exists and is not a directory; give a directory for index.html.")
     if (out_dir / "index.html").is_dir():
