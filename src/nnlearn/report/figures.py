@@ -99,32 +99,35 @@ def _gradcheck_figure(checks):
     return fig
 
 
+def _grid_figure(titles, n_cols, cell_size, draw):
+    """One panel per title in rows of ``n_cols``, each ``cell_size`` (width, height) inches; ``draw(ax, i)`` fills panel i."""
+    n_rows = -(-len(titles) // n_cols)
+    fig = _new_figure((cell_size[0] * n_cols, cell_size[1] * n_rows))
+    for i, title in enumerate(titles):
+        ax = fig.add_subplot(n_rows, n_cols, i + 1)
+        draw(ax, i)
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def _boundary_grid_figure(models, X, y, titles, n_cols):
+    """The decision boundary of each model over the points ``X`` (m, 2), ``y`` (m,); only panel 0 keeps its legend."""
     from .. import plots
 
-    n_rows = -(-len(models) // n_cols)
-    fig = _new_figure((3.4 * n_cols, 3.0 * n_rows))
-    for i, (model, title) in enumerate(zip(models, titles)):
-        ax = fig.add_subplot(n_rows, n_cols, i + 1)
-        plots.decision_boundary(model, X, y, ax=ax, resolution=150)
-        ax.set_title(title, fontsize=9)
+    def draw(ax, i):
+        plots.decision_boundary(models[i], X, y, ax=ax, resolution=150)
         ax.set_xlabel("")
         ax.set_ylabel("")
         legend = ax.get_legend()
         if legend is not None and i > 0:
             legend.remove()
-    fig.tight_layout()
-    return fig
+
+    return _grid_figure(titles, n_cols, (3.4, 3.0), draw)
 
 
 def _hidden_units_grid_figure(thetas1_list, titles, n_cols):
+    """The hidden units of each ``Theta1`` (s_2, 1 + n) in ``thetas1_list`` as images (:func:`nnlearn.plots.hidden_units`)."""
     from .. import plots
 
-    n_rows = -(-len(thetas1_list) // n_cols)
-    fig = _new_figure((3.0 * n_cols, 3.2 * n_rows))
-    for i, (theta1, title) in enumerate(zip(thetas1_list, titles)):
-        ax = fig.add_subplot(n_rows, n_cols, i + 1)
-        plots.hidden_units(theta1, ax=ax)
-        ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    return fig
+    return _grid_figure(titles, n_cols, (3.0, 3.2), lambda ax, i: plots.hidden_units(thetas1_list[i], ax=ax))
