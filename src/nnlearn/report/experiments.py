@@ -139,30 +139,31 @@ def _section_planar(ctx, stages):
                 clf.fit(X_tr, y_tr)
                 networks[h] = (clf, time.perf_counter() - t0)
                 bar.update(1)
-    compare = networks[PLANAR_COMPARE_HIDDEN][0]
-    ctx.summary["planar"] = (logistic.score(X_tr, y_tr), compare.score(X_tr, y_tr))
+    logistic_train, logistic_test = logistic.score(X_tr, y_tr), logistic.score(X_te, y_te)
+    train_accs = [networks[h][0].score(X_tr, y_tr) for h in PLANAR_HIDDEN_SIZES]
+    test_accs = [networks[h][0].score(X_te, y_te) for h in PLANAR_HIDDEN_SIZES]
+    compare_train = train_accs[PLANAR_HIDDEN_SIZES.index(PLANAR_COMPARE_HIDDEN)]
+    ctx.summary["planar"] = (logistic_train, compare_train)
     fig_compare = _boundary_grid_figure(
-        [logistic, compare], X_tr, y_tr,
-        [f"logistic regression: {_pct(logistic.score(X_tr, y_tr))}",
-         f"tanh network, {PLANAR_COMPARE_HIDDEN} hidden units: {_pct(compare.score(X_tr, y_tr))}"], n_cols=2,
+        [logistic, networks[PLANAR_COMPARE_HIDDEN][0]], X_tr, y_tr,
+        [f"logistic regression: {_pct(logistic_train)}",
+         f"tanh network, {PLANAR_COMPARE_HIDDEN} hidden units: {_pct(compare_train)}"], n_cols=2,
     )
     fig_sizes = _boundary_grid_figure(
         [networks[h][0] for h in PLANAR_HIDDEN_SIZES], X_tr, y_tr,
-        [f"{h} hidden unit{'s' if h > 1 else ''}: {_pct(networks[h][0].score(X_tr, y_tr))}" for h in PLANAR_HIDDEN_SIZES], n_cols=4,
+        [f"{h} hidden unit{'s' if h > 1 else ''}: {_pct(a)}" for h, a in zip(PLANAR_HIDDEN_SIZES, train_accs)], n_cols=4,
     )
-    train_accs = [networks[h][0].score(X_tr, y_tr) for h in PLANAR_HIDDEN_SIZES]
-    test_accs = [networks[h][0].score(X_te, y_te) for h in PLANAR_HIDDEN_SIZES]
     enough = next(h for h, a in zip(PLANAR_HIDDEN_SIZES, train_accs) if a >= max(train_accs) - 0.01)
     largest = PLANAR_HIDDEN_SIZES[-1]
-    rows = [("logistic regression", "-", _pct(logistic.score(X_tr, y_tr)), _pct(logistic.score(X_te, y_te)), "-")]
-    for h in PLANAR_HIDDEN_SIZES:
+    rows = [("logistic regression", "-", _pct(logistic_train), _pct(logistic_test), "-")]
+    for h, train_acc, test_acc in zip(PLANAR_HIDDEN_SIZES, train_accs, test_accs):
         clf, seconds = networks[h]
-        rows.append((f"{h} hidden unit{'s' if h > 1 else ''}", clf.n_iter_, _pct(clf.score(X_tr, y_tr)), _pct(clf.score(X_te, y_te)), f"{seconds:.2f}"))
+        rows.append((f"{h} hidden unit{'s' if h > 1 else ''}", clf.n_iter_, _pct(train_acc), _pct(test_acc), f"{seconds:.2f}"))
     return [
         _p(
             f"A different problem: {len(y)} points in the plane on two interleaved spiral arms (make_spirals, seed {ctx.seed}), "
             f"{len(y_tr)} for training and {len(y_te)} held out. A straight line cannot separate the arms: logistic "
-            f"regression, the linear baseline, classifies {_pct(logistic.score(X_tr, y_tr))} of the training points. "
+            f"regression, the linear baseline, classifies {_pct(logistic_train)} of the training points. "
             "A network with one hidden layer of tanh units can bend its boundary around the arms."
         ),
         _p(
@@ -176,7 +177,7 @@ def _section_planar(ctx, stages):
         _table(["model", "iterations", "training accuracy", "held-out accuracy", "time (s)"], rows, caption="Planar data: accuracy by model"),
         _p(
             f"Here 1 hidden unit reaches {_pct(train_accs[0])} of the training points (the straight line of logistic "
-            f"regression: {_pct(logistic.score(X_tr, y_tr))}); {enough} hidden unit{'s are' if enough > 1 else ' is'} the smallest layer within 1 point of the best "
+            f"regression: {_pct(logistic_train)}); {enough} hidden unit{'s are' if enough > 1 else ' is'} the smallest layer within 1 point of the best "
             f"training accuracy ({_pct(max(train_accs))}); with {largest} units the network reaches "
             f"{_pct(train_accs[-1])} on the training points and {_pct(test_accs[-1])} on the held-out ones. "
             "A larger layer can bend the boundary more; the held-out column shows whether the extra bends generalize."
