@@ -30,17 +30,13 @@ def finish(outcome, model, params, run_id, context, results_file, save_weights, 
         warnings.warn(f"The run {shown} failed: {outcome['error']}", FitFailedWarning, stacklevel=3)  # run's caller
     record.update(outcome)
     record["weights"] = None
+    if results_file is not None and save_weights and model is not None:
+        record["weights"] = _save_weights(results_file.path, run_id, model)  # before the line that names it
+    record["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    line = json.dumps(record, allow_nan=False, separators=(", ", ": "))
     if results_file is not None:
-        if save_weights and model is not None:
-            record["weights"] = _save_weights(results_file.path, run_id, model)
-        record["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        line = json.dumps(record, allow_nan=False, separators=(", ", ": "))
         results_file.append(line)
-        record = json.loads(line)
-    else:
-        record["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        record = json.loads(json.dumps(record, allow_nan=False))
-    record = from_json(record)
+    record = from_json(json.loads(line))  # the record as a resumed sweep would read it back
     if keep_weights:
         record["thetas"] = [T.copy() for T in model.thetas_] if model is not None else None
     return record
