@@ -134,6 +134,13 @@ def test_held_out_split_is_stratified_and_seeded(digits_small):
     assert explicit["test_size"] is None  # no split asked for: the caller's
 
 
+def test_numpy_int_split_seed_is_the_same_split(digits_small):
+    grid = {"max_iter": [2], "hidden_layer_sizes": [4]}
+    [as_int] = sweep.run(grid, digits_small, progress=False, test_size=0.2, split_seed=3)
+    [as_numpy] = sweep.run(grid, digits_small, progress=False, test_size=0.2, split_seed=np.int64(3))
+    assert as_numpy["id"] == as_int["id"] and type(as_numpy["split_seed"]) is int
+
+
 @pytest.mark.parametrize(
     "data, kwargs, error, match",
     [
@@ -150,12 +157,14 @@ def test_held_out_split_is_stratified_and_seeded(digits_small):
         ("spirals", {"test_size": 1.5}, ValueError, r"test_size must be None or a float in \(0, 1\); got 1.5"),
         ("spirals", {"test_size": "0.2"}, TypeError, r"test_size must be None or a float"),
         ("spirals", {"split_seed": -1}, ValueError, r"split_seed must be an int >= 0; got -1"),
+        ("spirals", {"split_seed": "0"}, TypeError, r"split_seed must be an int >= 0; got '0'"),
         ("spirals", {"n_jobs": 0}, ValueError, r"n_jobs must be a positive int"),
         ("spirals", {"n_jobs": 1.5}, TypeError, r"n_jobs must be an int"),
         ("spirals", {"resume": True}, ValueError, r"resume=True needs a results_path"),
         ("spirals", {"save_weights": True}, ValueError, r"save_weights=True needs a results_path"),
         ("spirals", {"resume": "yes"}, TypeError, r"resume must be True or False; got str 'yes'"),
         ("spirals", {"blas_threads": 0}, ValueError, r"blas_threads must be an int >= 1 or None; got 0"),
+        ("spirals", {"blas_threads": 1.5}, TypeError, r"blas_threads must be an int >= 1 or None; got 1.5"),
         ("spirals", {"scheduler": "tcp://127.0.0.1:1", "n_jobs": 2}, ValueError, r"give either scheduler .* or n_jobs"),
         ("spirals", {"scheduler": 8786}, TypeError, r"scheduler must be a Dask scheduler address \(str\) or a distributed.Client"),
         ("spirals", {"scheduler": " "}, ValueError, r"scheduler must be a Dask scheduler address"),

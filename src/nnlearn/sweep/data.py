@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import datasets
 from .._validation import _describe, check_X
+from .options import check_int_at_least
 
 __all__ = ["DATA_NAMES", "resolve_data", "fingerprint"]
 
@@ -46,10 +47,7 @@ def resolve_data(data, test_size, split_seed):
         if not 0 < test_size < 1:
             raise ValueError(f"test_size must be None or a float in (0, 1); got {test_size!r}.")
         test_size = float(test_size)
-    if isinstance(split_seed, bool) or not isinstance(split_seed, numbers.Integral) or split_seed < 0:
-        raise (ValueError if isinstance(split_seed, numbers.Integral) and not isinstance(split_seed, bool) else TypeError)(
-            f"split_seed must be an int >= 0; got {_describe(split_seed)}."
-        )
+    split_seed = check_int_at_least(split_seed, "split_seed", 0)
     if isinstance(data, (str, os.PathLike)):
         name = os.fspath(data)
         X, y = _load_named(name)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._validation import _describe
 
-__all__ = ["check_n_jobs", "check_bool", "check_blas_threads", "check_scheduler"]
+__all__ = ["check_n_jobs", "check_bool", "check_int_at_least", "check_blas_threads", "check_scheduler"]
 
 
 def check_n_jobs(n_jobs):
@@ -29,12 +29,21 @@ def check_bool(value, name):
     return bool(value)
 
 
+def check_int_at_least(value, name, minimum, allow_none=False):
+    """``value`` as an int >= ``minimum`` (or None with ``allow_none``); TypeError for a non-int, ValueError below."""
+    if value is None and allow_none:
+        return None
+    message = f"{name} must be an int >= {minimum}{' or None' if allow_none else ''}; got {_describe(value)}."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(message)
+    if value < minimum:
+        raise ValueError(message)
+    return int(value)
+
+
 def check_blas_threads(blas_threads):
     """Refuse a ``blas_threads`` that is neither None nor an int >= 1."""
-    if blas_threads is not None and (isinstance(blas_threads, bool) or not isinstance(blas_threads, numbers.Integral) or blas_threads < 1):
-        raise (ValueError if isinstance(blas_threads, numbers.Integral) and not isinstance(blas_threads, bool) else TypeError)(
-            f"blas_threads must be an int >= 1 or None; got {_describe(blas_threads)}."
-        )
+    check_int_at_least(blas_threads, "blas_threads", 1, allow_none=True)
 
 
 def check_scheduler(scheduler, n_jobs):
