@@ -9,6 +9,8 @@ repeated, medians:
   thread): the work a step does. This stays meaningful on a loaded machine.
 - wall ms as users run it (BLAS with its default threads).
 
+Both are timed by :func:`nnlearn.bench.time_interleaved` (rounds in rotating order).
+
     python scripts/perf_ideas.py [--seconds 30]
 
 The steps before the current kernel are written out here (they are not part of
@@ -26,6 +28,7 @@ from threadpoolctl import threadpool_limits
 import nnlearn
 from nnlearn import network as network_module
 from nnlearn import params
+from nnlearn.bench import time_interleaved
 from nnlearn.datasets import load_digits20
 from nnlearn.losses import sigmoid_cross_entropy
 from nnlearn.reference import cost_and_gradient_plain
@@ -136,16 +139,8 @@ def main():
         assert np.max(np.abs(grad - grad_plain)) <= tolerance * np.max(np.abs(grad_plain)), name
 
     def measure(clock, seconds):
-        times = {name: [] for name in steps}
-        start, round_ = time.perf_counter(), 0
-        while time.perf_counter() - start < seconds or round_ < 5:
-            names = list(steps)[round_ % len(steps):] + list(steps)[:round_ % len(steps)]
-            for name in names:
-                t0 = clock()
-                steps[name]()
-                times[name].append(clock() - t0)
-            round_ += 1
-        return {name: 1e3 * float(np.median(t)) for name, t in times.items()}, round_
+        times = time_interleaved(steps, budget=seconds, min_repeats=5, clock=clock)
+        return {name: 1e3 * float(np.median(t)) for name, t in times.items()}, len(times[next(iter(steps))])
 
     with threadpool_limits(limits=1, user_api="blas"):
         cpu, rounds_cpu = measure(time.process_time, args.seconds)

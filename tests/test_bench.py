@@ -87,6 +87,12 @@ def test_time_interleaved_rotates_and_respects_repeats():
     assert all(np.all(t >= 0) for t in times.values())
 
 
+def test_time_interleaved_times_with_the_clock_given():
+    ticks = iter(range(0, 1000, 7))  # each reading 7 "seconds" after the last
+    times = bench.time_interleaved({"a": lambda: None}, budget=0.0, min_repeats=3, clock=lambda: next(ticks))
+    assert times["a"].tolist() == [7, 7, 7]
+
+
 def test_time_interleaved_runs_groups_as_units_with_a_warm_up_call():
     calls = []
     candidates = {name: (lambda name=name: calls.append(name)) for name in ("a1", "a2", "b1")}

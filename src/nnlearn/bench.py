@@ -81,7 +81,7 @@ class Table:
 
 
 def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, max_repeats_of=None, groups=None,
-                     settle=0.0, wake=True):
+                     settle=0.0, wake=True, clock=time.perf_counter):
     """Time each callable in ``candidates`` (dict name -> f) by interleaved rounds.
 
     Every round calls each candidate once, in an order rotated from round to
@@ -95,9 +95,12 @@ def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, ma
     OpenMP threads keep spinning for a while after their last task; without the
     pause they would slow down whichever library runs next.
 
+    ``clock`` times each call: wall time by default, ``time.process_time`` for
+    the CPU time of the process. The budget is always wall time.
+
     Returns
     -------
-    dict name -> ndarray of shape (n_repeats,), wall times in seconds
+    dict name -> ndarray of shape (n_repeats,), times of ``clock`` in seconds
     """
     names = list(candidates)
     groups = groups or {}
@@ -124,9 +127,9 @@ def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, ma
                     candidates[members[0]]()  # wakes this group's threads; not timed
             shift = round_ % len(members)
             for name in members[shift:] + members[:shift]:
-                t0 = time.perf_counter()
+                t0 = clock()
                 candidates[name]()
-                times[name].append(time.perf_counter() - t0)
+                times[name].append(clock() - t0)
         round_ += 1
     return {name: np.array(values) for name, values in times.items()}
 
@@ -363,6 +366,7 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
     budget : float, seconds of interleaved timing
     min_repeats : int, timings of each candidate at least
     loop_repeats : int, timings of the slow per-example loop (1 is enough to see it)
+    progress : callable, optional, ``progress(message)`` before the timing starts
 
     Returns
     -------
@@ -441,6 +445,15 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
 
 def fit_table(X, y, max_iter=50, alpha=1.0, repeats=3, progress=None):
     """Table 2: whole fits, L-BFGS-B for ``max_iter`` iterations, nnlearn against scikit-learn.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n), float64
+    y : ndarray of shape (m,), class indices 0..K-1
+    max_iter : int, iterations of every fit
+    alpha : float
+    repeats : int, timed fits of each candidate (interleaved)
+    progress : callable, optional, ``progress(message)`` before the timing starts
 
     Returns
     -------
@@ -537,6 +550,15 @@ def _synthetic_data(m, n, K, random_state=0):
 def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784, hidden=(25,), budget=1.5,
                   min_repeats=3, progress=None):
     """Table 3: time per evaluation and memory against the number of samples m.
+
+    Parameters
+    ----------
+    sizes : sequence of int, the values of m (synthetic data of each size)
+    n_features : int, inputs of the network
+    hidden : tuple of int, hidden layer sizes (10 outputs)
+    budget : float, seconds of interleaved timing per size
+    min_repeats : int, timings of each candidate at least (the plain version gets exactly this many)
+    progress : callable, optional, ``progress(message)`` before each measurement
 
     Returns
     -------
