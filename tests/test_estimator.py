@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -17,6 +19,16 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 @parametrize_with_checks([MLPClassifier(), MLPClassifier(output="softmax", solver="L-BFGS-B", hidden_layer_sizes=(8,))])
 def test_scikit_learn_conformance(estimator, check):
     check(estimator)
+
+
+def test_import_nnlearn_leaves_scikit_learn_for_first_use():
+    code = (
+        "import sys, nnlearn; assert 'sklearn' not in sys.modules; "
+        "from nnlearn import MLPClassifier, load_model, save_model; "
+        "assert MLPClassifier is nnlearn.estimator.MLPClassifier and load_model is nnlearn.model_io.load_model; "
+        "assert {'MLPClassifier', 'load_model', 'save_model'} <= set(dir(nnlearn))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_digits_reach_94_percent_after_40_cg_iterations():

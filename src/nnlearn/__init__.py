@@ -6,9 +6,7 @@ gradient checking, training and a scikit-learn estimator.
 """
 
 from .activations import sigmoid, sigmoid_gradient
-from .estimator import MLPClassifier
 from .gradcheck import GradientCheck, gradient_check, numerical_gradient
-from .model_io import load_model, save_model
 from .network import Network
 from .optimize import TrainResult, train
 
@@ -31,15 +29,20 @@ __all__ = [
 # Submodules with heavier imports (matplotlib, joblib, Dask) load on first use:
 # ``import nnlearn; nnlearn.sweep.run(...)`` works without slowing down ``import nnlearn``.
 _SUBMODULES = ("datasets", "plots", "sweep", "report", "bench", "params", "reference")
+# Names from modules that import scikit-learn (about 1 s), loaded on first use too, so that
+# ``import nnlearn`` and the commands that need no estimator start without it: name -> module.
+_LAZY_NAMES = {"MLPClassifier": "estimator", "save_model": "model_io", "load_model": "model_io"}
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
-        import importlib
+    import importlib
 
+    if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), *_SUBMODULES])
+    return sorted([*globals(), *_SUBMODULES, *_LAZY_NAMES])
