@@ -146,7 +146,7 @@ def save_model(path, model, theta=None):
             raise TypeError("save_model(path, net, theta) needs the weights theta of the Network; got theta=None.")
         theta = check_theta(theta, model.n_params)
         header = _base_header("Network", model)
-        arrays = {f"theta_{l}": np.ascontiguousarray(T) for l, T in enumerate(model.unpack(theta))}
+        arrays = _theta_arrays(model, theta)
     else:
         raise TypeError(
             "model must be a fitted nnlearn.MLPClassifier, a nnlearn.Network (with theta) or a tuple "
@@ -205,9 +205,14 @@ def _classifier_contents(clf):
         "converged": None if result is None else bool(result.converged),
         "interrupted": None if result is None else bool(result.interrupted),
     }
-    arrays = {f"theta_{l}": np.ascontiguousarray(T) for l, T in enumerate(net.unpack(theta))}
+    arrays = _theta_arrays(net, theta)
     arrays["loss_curve"] = loss_curve
     return header, arrays
+
+
+def _theta_arrays(net, theta):
+    """The members ``theta_0``, ``theta_1``, ...: the layer matrices of the flat ``theta``."""
+    return {f"theta_{l}": np.ascontiguousarray(T) for l, T in enumerate(net.unpack(theta))}
 
 
 _UNSAVED = object()
@@ -271,7 +276,7 @@ def read_header(path):
 
     Raises
     ------
-    FileNotFoundError, ValueError
+    TypeError, FileNotFoundError, IsADirectoryError, ValueError
         As :func:`load_model`.
     """
     path = _check_path(path, "path")
@@ -303,6 +308,8 @@ def load_model(path):
         If ``path`` is not a str or os.PathLike.
     FileNotFoundError
         If there is no file at ``path``.
+    IsADirectoryError
+        If ``path`` is a directory.
     ValueError
         If the file is not an nnlearn model file (not a zip/npz archive,
         truncated, corrupted, another program's npz, pickled objects inside),
