@@ -69,7 +69,7 @@ def load_ex4(path):
     path = _check_path(path, "load_ex4")
     data = read_mat(path)
     _check_keys(path, data, ("X", "y"))
-    X = _numeric_matrix(path, data, "X")
+    X = _numeric_matrix(path, "X", data["X"])
     if X.shape[1] != N_PIXELS:
         raise ValueError(
             f"{path}: X has shape {X.shape}, expected (m, {N_PIXELS}): "
@@ -135,8 +135,8 @@ def load_ex4_weights(path):
     path = _check_path(path, "load_ex4_weights")
     data = read_mat(path)
     _check_keys(path, data, ("Theta1", "Theta2"))
-    Theta1 = _numeric_matrix(path, data, "Theta1")
-    Theta2 = _numeric_matrix(path, data, "Theta2")
+    Theta1 = _numeric_matrix(path, "Theta1", data["Theta1"])
+    Theta2 = _numeric_matrix(path, "Theta2", data["Theta2"])
     _check_theta_shapes(Theta1, Theta2, where=f"{path}: ")
     # The course's output unit k is label k + 1, and label 10 is digit 0:
     # moving the last row to the front makes row k predict digit k.
@@ -185,14 +185,13 @@ def save_ex4_weights(path, thetas):
             f"thetas must hold 2 matrices [Theta1, Theta2] (the course's "
             f"network has one hidden layer); got {len(thetas)}."
         )
-    mats = {}
-    for name, theta in zip(("Theta1", "Theta2"), thetas):
-        mats[name] = _numeric_matrix("thetas", {name: theta}, name)
-    _check_theta_shapes(mats["Theta1"], mats["Theta2"], where="")
+    Theta1 = _numeric_matrix("thetas", "Theta1", thetas[0])
+    Theta2 = _numeric_matrix("thetas", "Theta2", thetas[1])
+    _check_theta_shapes(Theta1, Theta2, where="")
     contents = {
-        "Theta1": mats["Theta1"],
+        "Theta1": Theta1,
         # Inverse of the roll in load_ex4_weights: digit 0 goes back last.
-        "Theta2": np.roll(mats["Theta2"], -1, axis=0),
+        "Theta2": np.roll(Theta2, -1, axis=0),
     }
     write_atomically(path, lambda f: scipy.io.savemat(f, contents, format="5"))
 
@@ -218,8 +217,8 @@ def _check_keys(path, data, expected):
         )
 
 
-def _numeric_matrix(where, data, name):
-    value = np.asarray(data[name])
+def _numeric_matrix(where, name, value):
+    value = np.asarray(value)
     if value.dtype.kind not in "uif" or value.ndim != 2:
         raise ValueError(
             f"{where}: {name} must be a 2-D numeric matrix; "
