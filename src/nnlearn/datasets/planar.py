@@ -145,7 +145,7 @@ def make_circles(n_per_class=200, noise=0.1, factor=0.5, n_classes=2, random_sta
     n_per_class : int, default=200
         Points per ring, N >= 1, evenly spaced in angle.
     noise : float, default=0.1
-        Standard deviation of the Gaussian noise added to each coordinate.
+        Standard deviation of the Gaussian noise added to each coordinate, >= 0.
     factor : float, default=0.5
         Radius of the innermost ring, 0 < factor < 1; the outermost has 1.
     n_classes : int, default=2
@@ -202,7 +202,7 @@ def make_moons(n_per_class=200, noise=0.1, random_state=None):
     n_per_class : int, default=200
         Points per moon, N >= 1, evenly spaced in angle.
     noise : float, default=0.1
-        Standard deviation of the Gaussian noise added to each coordinate.
+        Standard deviation of the Gaussian noise added to each coordinate, >= 0.
     random_state : None, int or numpy.random.Generator, default=None
         Seed for ``np.random.default_rng``; a Generator is used as is.
 
