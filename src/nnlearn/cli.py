@@ -123,10 +123,12 @@ def cmd_train(args):
     X, y, kind = load_data(args.data)
     X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed)
     clf = make_classifier(args, kind)
+    from sklearn.exceptions import ConvergenceWarning
+
     from .optimize import TrainingInterrupted
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=__import__("sklearn").exceptions.ConvergenceWarning)
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
         warnings.simplefilter("ignore", category=TrainingInterrupted)  # reported after the results, below
         clf.fit(X_train, y_train)
     result = clf.train_result_
