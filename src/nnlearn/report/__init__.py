@@ -126,6 +126,8 @@ def build_report(
         If ``data`` or ``weights`` names a missing file.
     NotADirectoryError
         If ``out_dir`` exists and is not a directory.
+    IsADirectoryError
+        If ``out_dir/index.html`` is a directory.
 
     Notes
     -----
