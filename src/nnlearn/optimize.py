@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.optimize
@@ -72,7 +72,9 @@ class TrainResult:
     n_evaluations : int, cost-and-gradient evaluations (full-batch equivalents for sgd/adam)
     message : str, why training stopped
     elapsed : float, wall time in seconds
-    method : str
+    method : str, the resolved method name (e.g. ``"L-BFGS-B"`` for ``"lbfgs"``)
+    converged : bool, True when a scipy method reports success; False for the others
+    interrupted : bool, True when Ctrl-C ended training
     """
 
     theta: np.ndarray
@@ -84,7 +86,6 @@ class TrainResult:
     method: str = ""
     converged: bool = False
     interrupted: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 class _StopTraining(Exception):
