@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -346,6 +348,11 @@ def test_bad_arguments_raise_before_any_work(tmp_path, monkeypatch, kwargs, erro
     with pytest.raises(error, match=match):
         report.build_report(**kwargs)
     assert not (tmp_path / "out").exists()
+
+
+def test_import_report_leaves_scikit_learn_and_the_sweep_for_build_report():
+    code = "import sys, nnlearn.report; assert not {'sklearn', 'nnlearn.sweep'} & set(sys.modules), sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_missing_files_and_bad_places(tmp_path):

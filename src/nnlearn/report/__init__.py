@@ -26,7 +26,6 @@ import time
 
 from .._atomic import write_text
 from .._validation import check_alpha, check_int
-from ..sweep.options import check_bool
 from ._checks import _check_data, _check_grid, _check_hidden, _check_path_like, _check_solver
 from .context import _Context
 from .data import _load_digits, _load_weights, _split
@@ -140,6 +139,8 @@ def build_report(
             + (1 - y_k^{(i)}) \log(1 - h_k^{(i)}) \right]
             + \frac{\lambda}{2m} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
     """
+    from ..sweep.options import check_bool  # here: importing nnlearn.sweep imports scikit-learn
+
     hidden = _check_hidden(hidden)
     alpha = check_alpha(alpha)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
