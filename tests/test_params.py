@@ -79,3 +79,8 @@ def test_unknown_init_method():
         params.init_weights([2, 2], method="he")
     with pytest.raises(ValueError, match="epsilon must be a finite number >= 0"):
         params.init_weights([2, 2], epsilon=-1)
+
+
+def test_unpack_accepts_a_list():
+    Thetas = params.unpack([0.0, 1.0, 2.0], [2, 1])
+    np.testing.assert_array_equal(Thetas[0], [[0.0, 1.0, 2.0]])

@@ -76,6 +76,7 @@ def unpack(theta, layer_sizes):
     ValueError
         If ``theta`` does not have exactly ``n_params(layer_sizes)`` entries.
     """
+    theta = np.asarray(theta)  # a list is accepted too (then the matrices view a new array)
     expected = n_params(layer_sizes)
     if theta.ndim != 1 or theta.size != expected:
         raise ValueError(
