@@ -26,12 +26,11 @@ from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
 import nnlearn
-from nnlearn import network as network_module
-from nnlearn import params
+from nnlearn.core import kernel, params
 from nnlearn.bench import time_interleaved
 from nnlearn.datasets import load_digits20
-from nnlearn.losses import sigmoid_cross_entropy
-from nnlearn.reference import cost_and_gradient_plain
+from nnlearn.core.losses import sigmoid_cross_entropy
+from nnlearn.core.reference import cost_and_gradient_plain
 
 
 def textbook(net, theta, X, Y, alpha, X1=None, sigmoid=expit):
@@ -93,7 +92,7 @@ def no_ones_column(net, theta, X, Y, alpha, sigmoid=expit, block_rows=None, reus
 
 
 def fast_sigmoid(Z, out=None):
-    """1 / (1 + e^{-z}) with NumPy's vectorized exp (nnlearn.activations.sigmoid_inplace)."""
+    """1 / (1 + e^{-z}) with NumPy's vectorized exp (nnlearn.core.activations.sigmoid_inplace)."""
     out = np.negative(Z, out=out)
     with np.errstate(over="ignore"):
         np.exp(out, out=out)
@@ -102,12 +101,12 @@ def fast_sigmoid(Z, out=None):
 
 
 def nnlearn_kernel(net, theta, X, Y, alpha, block_rows):
-    saved = network_module.BLOCK_ROWS
-    network_module.BLOCK_ROWS = block_rows
+    saved = kernel.BLOCK_ROWS
+    kernel.BLOCK_ROWS = block_rows
     try:
-        return net._cost_and_gradient(theta, X, Y, alpha)
+        return kernel.cost_and_gradient(theta, X, Y, alpha, net.spec)
     finally:
-        network_module.BLOCK_ROWS = saved
+        kernel.BLOCK_ROWS = saved
 
 
 def main():
@@ -131,7 +130,7 @@ def main():
         "4' the same in one block of 5000 (nnlearn's default)": lambda: nnlearn_kernel(net, theta, X, Y, 1.0, 8192),
         "6 float32 X": lambda: nnlearn_kernel(net, theta, X32, Y, 1.0, 8192),
     }
-    J_plain, grad_plain = cost_and_gradient_plain(net, theta, X, y, 1.0)
+    J_plain, grad_plain = cost_and_gradient_plain(theta, X, Y, 1.0, net.spec)
     for name, step in steps.items():
         J, grad = step()
         tolerance = 1e-5 if "float32" in name else 1e-12

@@ -5,7 +5,7 @@ for networks of any depth: regularized cross-entropy cost, backpropagation,
 gradient checking, training and a scikit-learn estimator.
 """
 
-from .activations import sigmoid, sigmoid_gradient
+from .core.activations import sigmoid, sigmoid_gradient
 from .gradcheck import GradientCheck, gradient_check, numerical_gradient
 from .network import Network
 from .optimize import TrainResult, train
@@ -28,7 +28,9 @@ __all__ = [
 
 # Submodules with heavier imports (matplotlib, joblib, Dask) load on first use:
 # ``import nnlearn; nnlearn.sweep.run(...)`` works without slowing down ``import nnlearn``.
-_SUBMODULES = ("datasets", "plots", "sweep", "report", "bench", "params", "reference")
+_SUBMODULES = ("datasets", "plots", "sweep", "report", "bench", "core")
+# The core's modules are reachable by their short names too: nnlearn.params is nnlearn.core.params.
+_CORE_MODULES = ("params", "reference", "activations", "losses", "kernel", "optimizers")
 # Names from modules that import scikit-learn (about 1 s), loaded on first use too, so that
 # ``import nnlearn`` and the commands that need no estimator start without it: name -> module.
 _LAZY_NAMES = {"MLPClassifier": "estimator", "save_model": "model_io", "load_model": "model_io"}
@@ -39,10 +41,12 @@ def __getattr__(name):
 
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _CORE_MODULES:
+        return importlib.import_module(f"{__name__}.core.{name}")
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), *_SUBMODULES, *_LAZY_NAMES])
+    return sorted([*globals(), *_SUBMODULES, *_CORE_MODULES, *_LAZY_NAMES])

@@ -1,61 +1,393 @@
-"""Input checks shared by the public functions. Private helpers trust their inputs."""
+"""Every argument check of nnlearn's public doors, and every message, in one shape.
+
+A door (a public function or method, the estimators, the command line) checks
+each argument once, here, and then calls the core, which trusts it. Every
+mistake is reported in scikit-learn's shape, naming the argument and the door::
+
+    The 'alpha' parameter of train must be a float in the range [0.0, inf). Got -1 instead.
+    The '--alpha' option of nnlearn train must be a float in the range [0.0, inf). Got -1.0 instead.
+
+A bad value raises ValueError, a value of the wrong type TypeError. The rules
+for the named hyperparameters live in one table, :data:`RULES`, so the same
+mistake reads the same wherever it enters; :func:`check` applies them.
+"""
 
 from __future__ import annotations
 
 import numbers
+import os
 import warnings
 
 import numpy as np
 
 __all__ = [
+    "RULES",
+    "MAX_ITER",
+    "Int",
+    "Real",
+    "Bool",
+    "Option",
+    "RandomState",
+    "PathLike",
+    "Function",
+    "HiddenSizes",
+    "LayerSizes",
+    "check",
+    "message",
+    "describe",
     "check_X",
     "check_targets",
     "check_theta",
-    "check_alpha",
-    "check_int",
-    "check_positive_float",
-    "check_layer_sizes",
-    "check_random_state",
+    "check_method",
+    "check_array",
 ]
 
 # Features this large make sigmoid/tanh units saturate at any reasonable weight scale.
 LARGE_FEATURE = 1e4
+# The most iterations any door accepts: more than any run needs, and what every solver can count
+# (TNC counts up to 20 evaluations per iteration in a C int).
+MAX_ITER = 10**8
 
 
-def _describe(value):
+def describe(value):
+    """``repr(value)``, shortened to 60 characters."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _as_numeric_array(value, name):
+def message(name, door, rule, got):
+    """``The 'name' parameter of door must be rule. Got got instead.`` (``option`` for a ``--flag``)."""
+    what = "option" if str(name).startswith("--") else "parameter"
+    return f"The '{name}' {what} of {door} must be {rule}. Got {got} instead."
+
+
+def _fail(error, name, door, rule, got, hint=""):
+    raise error(message(name, door, rule, got) + (f" {hint}" if hint else ""))
+
+
+# -- rules for scalars ----------------------------------------------------------
+
+
+class Rule:
+    """A constraint on one argument: ``rule.check(value, name, door)`` returns the value to use."""
+
+    allow_none = False
+
+    def text(self):
+        """The requirement, as it reads after "must be"."""
+        raise NotImplementedError
+
+    def _text(self):
+        return self.text() + (" or None" if self.allow_none else "")
+
+    def check(self, value, name, door):
+        raise NotImplementedError
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+class Int(Rule):
+    """An int in ``[low, high]`` (``high=None``: no upper bound), or None when ``allow_none``."""
+
+    def __init__(self, low=None, high=None, allow_none=False):
+        self.low, self.high, self.allow_none = low, high, allow_none
+
+    def text(self):
+        low = "-inf" if self.low is None else self.low
+        high = "inf)" if self.high is None else f"{self.high}]"
+        return f"an int in the range [{low}, {high}" if (self.low, self.high) != (None, None) else "an int"
+
+    def check(self, value, name, door):
+        if value is None and self.allow_none:
+            return None
+        if not _is_int(value):
+            _fail(TypeError, name, door, self._text(), describe(value))
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            _fail(ValueError, name, door, self._text(), describe(value))
+        return int(value)
+
+
+class Real(Rule):
+    """A finite float between ``low`` and ``high``; ``open`` names the open ends ("low", "high", "both")."""
+
+    def __init__(self, low=None, high=None, open="", allow_none=False):
+        self.low, self.high, self.open, self.allow_none = low, high, open, allow_none
+
+    def text(self):
+        left = "(" if self.low is None or self.open in ("low", "both") else "["
+        right = ")" if self.high is None or self.open in ("high", "both") else "]"
+        low = "-inf" if self.low is None else float(self.low)
+        high = "inf" if self.high is None else float(self.high)
+        return f"a float in the range {left}{low}, {high}{right}"
+
+    def check(self, value, name, door):
+        if value is None and self.allow_none:
+            return None
+        if not _is_real(value):
+            _fail(TypeError, name, door, self._text(), describe(value))
+        x = float(value)
+        low_ok = self.low is None or (x > self.low if self.open in ("low", "both") else x >= self.low)
+        high_ok = self.high is None or (x < self.high if self.open in ("high", "both") else x <= self.high)
+        if not (np.isfinite(x) and low_ok and high_ok):
+            _fail(ValueError, name, door, self._text(), describe(value))
+        return x
+
+
+class Bool(Rule):
+    """True or False (NumPy's bools too)."""
+
+    def text(self):
+        return "a bool (True or False)"
+
+    def check(self, value, name, door):
+        if not isinstance(value, (bool, np.bool_)):
+            _fail(TypeError, name, door, self.text(), describe(value))
+        return bool(value)
+
+
+class Option(Rule):
+    """One of a table of names: ``names`` maps every accepted spelling to the value returned.
+
+    ``fold_case`` matches in any case (the solver names); otherwise exactly.
+    """
+
+    def __init__(self, names, fold_case=False, allow_none=False):
+        self.names = dict(names) if isinstance(names, dict) else {n: n for n in names}
+        self.fold_case, self.allow_none = fold_case, allow_none
+
+    def text(self):
+        return f"a str among {list(self.names)}"
+
+    def check(self, value, name, door):
+        if value is None and self.allow_none:
+            return None
+        if not isinstance(value, str):
+            _fail(TypeError, name, door, self._text(), describe(value))
+        key = value.lower() if self.fold_case else value
+        table = {k.lower(): v for k, v in self.names.items()} if self.fold_case else self.names
+        if key not in table:
+            _fail(ValueError, name, door, self._text(), describe(value))
+        return table[key]
+
+
+class RandomState(Rule):
+    """None, an int >= 0 or a ``numpy.random.Generator`` (anything ``np.random.default_rng`` takes)."""
+
+    def text(self):
+        return "None, an int >= 0 or a numpy.random.Generator"
+
+    def check(self, value, name, door):
+        if isinstance(value, (bool, np.bool_, float, str, bytes)):
+            _fail(TypeError, name, door, self.text(), describe(value))
+        try:
+            np.random.default_rng(value)
+        except (TypeError, ValueError) as exc:
+            _fail(type(exc), name, door, self.text(), describe(value))
+        return value
+
+
+class PathLike(Rule):
+    """A str or os.PathLike (or None when ``allow_none``); returned unchanged."""
+
+    def __init__(self, allow_none=False):
+        self.allow_none = allow_none
+
+    def text(self):
+        return "a str or os.PathLike"
+
+    def check(self, value, name, door):
+        if value is None and self.allow_none:
+            return None
+        if not isinstance(value, (str, os.PathLike)):
+            _fail(TypeError, name, door, self._text(), describe(value))
+        return value
+
+
+class Function(Rule):
+    """A callable (or None when ``allow_none``)."""
+
+    def __init__(self, allow_none=True):
+        self.allow_none = allow_none
+
+    def text(self):
+        return "a callable"
+
+    def check(self, value, name, door):
+        if value is None and self.allow_none:
+            return None
+        if not callable(value):
+            _fail(TypeError, name, door, self._text(), describe(value))
+        return value
+
+
+class HiddenSizes(Rule):
+    """Units per hidden layer: an int or a sequence of ints >= 1; returned as a tuple.
+
+    ``()`` (no hidden layer: logistic or softmax regression) is allowed unless ``min_layers`` is 1.
+    """
+
+    def __init__(self, min_layers=0):
+        self.min_layers = min_layers
+
+    def text(self):
+        some = "a non-empty tuple" if self.min_layers else "a tuple"
+        return f"an int or {some} of ints >= 1 such as (25,) or (64, 32)"
+
+    def check(self, value, name, door):
+        if _is_int(value):
+            value = (value,)
+        if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)):
+            _fail(TypeError, name, door, self.text(), describe(value))
+        sizes = tuple(value)
+        if not all(_is_int(s) for s in sizes):
+            _fail(TypeError, name, door, self.text(), describe(value))
+        if len(sizes) < self.min_layers or any(s < 1 for s in sizes):
+            _fail(ValueError, name, door, self.text(), describe(value))
+        return tuple(int(s) for s in sizes)
+
+
+class LayerSizes(Rule):
+    """All layer sizes ``[s_1, ..., s_L]``, inputs and outputs included: L >= 2 ints >= 1; a tuple."""
+
+    def text(self):
+        return "a sequence of at least 2 ints >= 1 such as [400, 25, 10]"
+
+    def check(self, value, name, door):
+        if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)):
+            _fail(TypeError, name, door, self.text(), describe(value))
+        sizes = tuple(value)
+        if not all(_is_int(s) for s in sizes):
+            _fail(TypeError, name, door, self.text(), describe(value))
+        if len(sizes) < 2 or any(s < 1 for s in sizes):
+            _fail(ValueError, name, door, self.text(), describe(value))
+        return tuple(int(s) for s in sizes)
+
+
+def _activations():
+    from .core.activations import ACTIVATION_NAMES
+
+    return ACTIVATION_NAMES
+
+
+def _outputs():
+    from .core.losses import OUTPUT_NAMES
+
+    return OUTPUT_NAMES
+
+
+def _methods():
+    from .core.optimizers import METHODS
+
+    return METHODS
+
+
+def _inits():
+    from .core.params import INIT_METHODS
+
+    return INIT_METHODS
+
+
+# The one table of hyperparameter rules: every door that takes one of these names checks it here.
+RULES = {
+    "alpha": Real(0.0),
+    "max_iter": Int(0, MAX_ITER),
+    "learning_rate": Real(0.0, open="low", allow_none=True),
+    "batch_size": Int(1, allow_none=True),
+    "momentum": Real(0.0, 1.0, open="high"),
+    "tol": Real(0.0, allow_none=True),
+    "epsilon": Real(0.0),
+    "epsilon_init": Real(0.0),
+    "eps": Real(0.0, open="low"),
+    "random_state": RandomState(),
+    "callback": Function(),
+    "hidden_layer_sizes": HiddenSizes(),
+    "layer_sizes": LayerSizes(),
+    "test_size": Real(0.0, 1.0, open="high"),
+    "verbose": Bool(),
+    "progress": Bool(),
+}
+# Rules built from the core's registries, looked up on first use (no import cycle).
+_OPTION_RULES = {
+    "activation": lambda: Option(_activations()),
+    "output": lambda: Option(_outputs()),
+    "method": lambda: Option(_methods(), fold_case=True),
+    "solver": lambda: Option(_methods(), fold_case=True),
+    "init": lambda: Option(_inits()),
+}
+
+
+def rule(name):
+    """The :class:`Rule` of the hyperparameter ``name`` (a ``--flag`` uses its parameter's rule)."""
+    key = str(name).lstrip("-").replace("-", "_")
+    if key in RULES:
+        return RULES[key]
+    return _OPTION_RULES[key]()
+
+
+def check(door, **values):
+    """Check each ``name=value`` by its rule in :data:`RULES`; return the checked values in order.
+
+    One value is returned as itself, several as a tuple. Names may be CLI flags
+    given through ``**{"--max-iter": 5}``.
+    """
+    checked = tuple(rule(name).check(value, name, door) for name, value in values.items())
+    return checked[0] if len(checked) == 1 else checked
+
+
+def check_method(method, n_params, door, name="method"):
+    """The canonical method name (see :data:`nnlearn.core.optimizers.METHODS`), refusing BFGS on a big network."""
+    from .core.optimizers import DENSE_HESSIAN_MAX_PARAMS
+
+    method = rule(name).check(method, name, door)
+    if method == "BFGS" and n_params > DENSE_HESSIAN_MAX_PARAMS:
+        _fail(
+            ValueError, name, door, f"a method other than 'BFGS' for a network of more than {DENSE_HESSIAN_MAX_PARAMS} "
+            "parameters", f"'BFGS' with {n_params} parameters",
+            f"BFGS keeps a dense {n_params} x {n_params} Hessian approximation ({n_params ** 2 * 8 / 2**30:.1f} GiB); "
+            "use 'L-BFGS-B', 'CG' or 'fmincg'.",
+        )
+    return method
+
+
+# -- arrays ------------------------------------------------------------------------
+
+
+def _shape_text(arr):
+    return f"a {arr.ndim}-D array of shape {arr.shape}"
+
+
+def check_array(value, name, door, what="an array of numbers"):
+    """``value`` as a NumPy array of bools, ints or floats."""
     try:
         arr = np.asarray(value)
-    except Exception as exc:  # ragged lists and other things numpy cannot hold
-        raise ValueError(f"{name} could not be converted to a numeric array: {exc}") from None
+    except Exception:  # ragged lists and other things NumPy cannot hold
+        _fail(ValueError, name, door, what, describe(value), "It could not be converted to an array (ragged rows?).")
     if arr.dtype.kind not in "biuf":
-        if arr.ndim == 0 and arr.dtype.kind == "O":  # None, a dict, ...: name the type, not "dtype object"
-            raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__} {_describe(value)}.")
-        raise TypeError(
-            f"{name} must hold numbers (bool, int or float); got an array of dtype {arr.dtype}."
-        )
+        got = describe(value) if arr.ndim == 0 else f"an array of dtype {arr.dtype}"
+        _fail(TypeError, name, door, what, got)
     return arr
 
 
-def check_X(X, n_features=None, name="X", feature_source=None):
-    """Return ``X`` as a finite 2-D float array of shape (m, n), m >= 1.
+def check_X(X, door, n_features=None, name="X", feature_source="layer_sizes[0]"):
+    """``X`` as a finite, C-contiguous float array of shape (m, n), m >= 1.
 
-    float32 input stays float32 (the fast path computes in float32); anything
-    else numeric becomes float64. ``feature_source`` completes the message
-    "X has 3 features, but ..." (default: "{n_features} are expected").
+    float32 input stays float32 (the kernel computes in float32); anything else
+    numeric becomes float64. With ``n_features`` the columns must match it
+    (``feature_source`` says where the number comes from). Features larger than
+    :data:`LARGE_FEATURE` warn that sigmoid and tanh units saturate.
     """
-    X = _as_numeric_array(X, name)
+    X = check_array(X, name, door, "a 2-D array of numbers of shape (m, n)")
     if X.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (m, n); got {X.ndim}-D array of shape {X.shape}."
-            + (" Reshape a single sample with X.reshape(1, -1)." if X.ndim == 1 else "")
-        )
+        _fail(ValueError, name, door, "a 2-D array of shape (m, n)", _shape_text(X),
+              "Reshape a single sample with X.reshape(1, -1)." if X.ndim == 1 else "")
     if X.shape[0] == 0:
-        raise ValueError(f"{name} is empty: it has 0 rows (shape {X.shape}); at least 1 sample is required.")
+        _fail(ValueError, name, door, "a 2-D array with at least 1 row", _shape_text(X))
     if X.dtype != np.float32:
         X = X.astype(np.float64, copy=False)
     # Two reductions and no m x n temporaries: NaN propagates through min and max,
@@ -63,10 +395,10 @@ def check_X(X, n_features=None, name="X", feature_source=None):
     low, high = (float(X.min()), float(X.max())) if X.size else (0.0, 0.0)
     if not (np.isfinite(low) and np.isfinite(high)):
         bad = "NaN" if np.isnan(low) or np.isnan(high) else "infinity"
-        raise ValueError(f"{name} contains {bad}; every entry must be finite.")
+        _fail(ValueError, name, door, "finite (no NaN or infinity)", f"an array containing {bad}")
     if n_features is not None and X.shape[1] != n_features:
-        expected = feature_source if feature_source is not None else f"{n_features} are expected"
-        raise ValueError(f"{name} has {X.shape[1]} features, but {expected}.")
+        _fail(ValueError, name, door, f"an array of {n_features} features ({feature_source})",
+              f"{X.shape[1]} features")
     scale = max(-low, high)
     if scale > LARGE_FEATURE:
         warnings.warn(
@@ -78,125 +410,49 @@ def check_X(X, n_features=None, name="X", feature_source=None):
     return np.ascontiguousarray(X)
 
 
-def check_targets(y, m, K, output="sigmoid", name="y"):
-    """Return the 0/1 target matrix ``Y`` of shape (m, K), float64.
+def check_targets(y, m, K, output, door, name="y"):
+    """The 0/1 target matrix ``Y`` of shape (m, K), float64, from ``y``.
 
     ``y`` is either 1-D class indices ``0..K-1`` (for K == 1: 0/1 targets) or a
     2-D (m, K) 0/1 matrix. For a softmax output every row must hold one 1.
     """
-    y = _as_numeric_array(y, name)
+    from .core.losses import one_hot
+
+    y = check_array(y, name, door, "class indices of shape (m,) or 0/1 targets of shape (m, K)")
     if y.ndim == 2 and y.shape[1] == 1 and K != 1:
         y = y.ravel()
+    n_classes = max(K, 2)
     if y.ndim == 1:
+        rule = f"{m} class indices in 0..{n_classes - 1} (one per row of X; the network has {K} output unit{'s' if K != 1 else ''})"
         if y.shape[0] != m:
-            raise ValueError(f"{name} has {y.shape[0]} entries, but X has {m} rows; they must match.")
+            _fail(ValueError, name, door, rule, f"{y.shape[0]} entries")
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
-            raise ValueError(f"{name} must hold integer class indices; got non-integer values.")
-        n_classes = max(K, 2)
-        if np.any(y < 0) or np.any(y >= n_classes):
-            bad = y[(y < 0) | (y >= n_classes)][0]
-            raise ValueError(
-                f"{name} holds class index {bad:g}, outside 0..{n_classes - 1} "
-                f"(the network has {K} output unit{'s' if K != 1 else ''})."
-            )
-        labels = y.astype(np.intp)
-        if K == 1:
-            return labels.astype(np.float64).reshape(m, 1)
-        Y = np.zeros((m, K))
-        Y[np.arange(m), labels] = 1.0
-        return Y
+            _fail(ValueError, name, door, rule, "non-integer values")
+        outside = (y < 0) | (y >= n_classes)
+        if np.any(outside):
+            _fail(ValueError, name, door, rule, f"class index {y[outside][0]:g}")
+        return one_hot(y.astype(np.intp), K)
     if y.ndim == 2:
-        if y.shape[0] != m:
-            raise ValueError(f"{name} has {y.shape[0]} rows, but X has {m} rows; they must match.")
-        if y.shape[1] != K:
-            raise ValueError(
-                f"{name} is a target matrix with {y.shape[1]} columns, but the network has {K} output units."
-            )
+        rule = f"a 0/1 target matrix of shape ({m}, {K}) (one row per row of X, one column per output unit)"
+        if y.shape != (m, K):
+            _fail(ValueError, name, door, rule, _shape_text(y))
         if not np.all((y == 0) | (y == 1)):
-            raise ValueError(f"{name} as a 2-D target matrix must hold only 0 and 1.")
+            _fail(ValueError, name, door, rule, "values other than 0 and 1")
         Y = y.astype(np.float64)
         if output == "softmax" and not np.all(Y.sum(axis=1) == 1):
-            raise ValueError(f"{name} must be one-hot (exactly one 1 per row) for a softmax output.")
+            _fail(ValueError, name, door, rule + " with exactly one 1 per row for a softmax output", "other rows")
         return Y
-    raise ValueError(f"{name} must be 1-D class indices or a 2-D (m, K) target matrix; got shape {y.shape}.")
+    _fail(ValueError, name, door, "class indices of shape (m,) or 0/1 targets of shape (m, K)", _shape_text(y))
 
 
-def check_theta(theta, n_params, name="theta"):
-    """Return ``theta`` as a finite 1-D float64 array of length ``n_params``."""
-    theta = _as_numeric_array(theta, name)
-    if theta.ndim != 1:
-        raise ValueError(
-            f"{name} must be a 1-D array of length {n_params}; got a {theta.ndim}-D array of shape {theta.shape}."
-            + (" Flatten it with theta.ravel() or Network.pack." if theta.size == n_params else "")
-        )
-    if theta.size != n_params:
-        raise ValueError(
-            f"{name} has {theta.size} entries (shape {theta.shape}), but the network has "
-            f"{n_params} parameters; expected a 1-D array of length {n_params}."
-        )
+def check_theta(theta, n_params, door, name="theta"):
+    """``theta`` as a finite 1-D float64 array of length ``n_params`` (None: any length >= 1)."""
+    rule = f"a 1-D array of {n_params} finite numbers" if n_params is not None else "a non-empty 1-D array of finite numbers"
+    theta = check_array(theta, name, door, rule)
+    if theta.ndim != 1 or theta.size != (n_params if n_params is not None else max(theta.size, 1)):
+        hint = "Flatten it with Network.pack." if n_params is not None and theta.size == n_params else ""
+        _fail(ValueError, name, door, rule, _shape_text(theta), hint)
     theta = theta.astype(np.float64, copy=False)
     if not np.all(np.isfinite(theta)):
-        raise ValueError(f"{name} contains NaN or infinity; every weight must be finite.")
+        _fail(ValueError, name, door, rule, "an array containing NaN or infinity")
     return theta
-
-
-def check_alpha(alpha, name="alpha"):
-    """Return the regularization strength as a finite float >= 0."""
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise TypeError(f"{name} must be a real number >= 0; got {type(alpha).__name__} {_describe(alpha)}.")
-    if not np.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {alpha!r}.")
-    return float(alpha)
-
-
-def check_int(value, name, minimum=None, allow_none=False):
-    """Return ``value`` as an int, checking type and lower bound."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {type(value).__name__} {_describe(value)}.")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
-    return int(value)
-
-
-def check_positive_float(value, name, allow_none=False, allow_zero=False):
-    """Return ``value`` as a finite float > 0 (or >= 0 with ``allow_zero``)."""
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__} {_describe(value)}.")
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}; got {value!r}.")
-    return float(value)
-
-
-def check_random_state(random_state, name="random_state"):
-    """Return ``np.random.default_rng(random_state)``, with a message naming ``name`` for bad seeds."""
-    try:
-        return np.random.default_rng(random_state)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(
-            f"{name} must be None, an int >= 0 or a numpy.random.Generator; got {_describe(random_state)} ({exc})."
-        ) from None
-
-
-def check_layer_sizes(layer_sizes):
-    """Return ``layer_sizes`` as a tuple of >= 2 positive ints."""
-    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise TypeError(
-            f"layer_sizes must be a sequence of integers such as [400, 25, 10]; got {_describe(layer_sizes)}."
-        )
-    if len(layer_sizes) < 2:
-        raise ValueError(
-            f"layer_sizes needs at least 2 layers (inputs and outputs); got {len(layer_sizes)}: {list(layer_sizes)}."
-        )
-    sizes = []
-    for i, s in enumerate(layer_sizes):
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
-            raise TypeError(f"layer_sizes[{i}] must be an integer; got {type(s).__name__} {_describe(s)}.")
-        if s < 1:
-            raise ValueError(f"layer_sizes[{i}] must be >= 1 unit; got {s}.")
-        sizes.append(int(s))
-    return tuple(sizes)

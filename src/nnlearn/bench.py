@@ -35,12 +35,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _threads
-from . import network as _network
-from . import optimize as _optimize
-from . import params
+from .core import kernel, optimizers, params, threads
+from .core.kernel import cost_and_gradient
+from .core.reference import backprop_loop, cost_and_gradient_plain
 from .network import Network
-from .reference import backprop_loop, cost_and_gradient_plain
 
 __all__ = [
     "Table",
@@ -286,12 +284,12 @@ def machine_info():
     torch = _import_torch()
     versions.append(f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "PyTorch not installed")
     lines.append("versions  " + ", ".join(versions))
-    lines.append(f"parallel  {parallel_speedup():.2f}x: what {_threads.available_cores()} threads compute in the time of 1 "
+    lines.append(f"parallel  {parallel_speedup():.2f}x: what {threads.available_cores()} threads compute in the time of 1 "
                  "(a compute-bound NumPy probe; about the core count on a quiet machine)")
-    blas = "its own threads" if _network.BLAS_THREADS is None else f"{_network.BLAS_THREADS} thread(s)"
+    blas = "its own threads" if kernel.BLAS_THREADS is None else f"{kernel.BLAS_THREADS} thread(s)"
     lines.append(
-        f"nnlearn   kernel in blocks of at most {_network.BLOCK_ROWS} rows, NumPy's BLAS at {blas}; "
-        f"SciPy's BLAS at {_optimize.SCIPY_BLAS_THREADS} thread in scipy.optimize.minimize"
+        f"nnlearn   kernel in blocks of at most {kernel.BLOCK_ROWS} rows, NumPy's BLAS at {blas}; "
+        f"SciPy's BLAS at {optimizers.SCIPY_BLAS_THREADS} thread in scipy.optimize.minimize"
     )
     for pool in threadpool_info():
         if pool.get("user_api") == "blas":
@@ -304,16 +302,16 @@ def machine_info():
 
 def _kernel_settings(f, blas_threads):
     """``f()`` with nnlearn's kernel running NumPy's BLAS at ``blas_threads`` threads."""
-    saved = _network.BLAS_THREADS
-    _network.BLAS_THREADS = blas_threads
+    saved = kernel.BLAS_THREADS
+    kernel.BLAS_THREADS = blas_threads
     try:
         return f()
     finally:
-        _network.BLAS_THREADS = saved
+        kernel.BLAS_THREADS = saved
 
 
 def _one_blas_thread(f):
-    with _threads.numpy_blas_limited(1):
+    with threads.numpy_blas_limited(1):
         return f()
 
 
@@ -327,7 +325,7 @@ def parallel_speedup(seconds=0.3):
     """
     import threading
 
-    n = _threads.available_cores()
+    n = threads.available_cores()
     arrays = [np.random.default_rng(i).random(20000) for i in range(n)]
 
     def work(a, repeats):
@@ -341,11 +339,11 @@ def parallel_speedup(seconds=0.3):
     for a in arrays:
         work(a, repeats)
     serial = time.perf_counter() - t0
-    threads = [threading.Thread(target=work, args=(a, repeats)) for a in arrays]
+    workers = [threading.Thread(target=work, args=(a, repeats)) for a in arrays]
     t0 = time.perf_counter()
-    for thread in threads:
+    for thread in workers:
         thread.start()
-    for thread in threads:
+    for thread in workers:
         thread.join()
     return serial / (time.perf_counter() - t0)
 
@@ -392,13 +390,13 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
     W1_32, delta2_32 = W1.astype(np.float32), delta2.astype(np.float32)
 
     candidates = {
-        "nnlearn float64": lambda: net._cost_and_gradient(theta, X, Y, alpha),
-        "nnlearn float32": lambda: net._cost_and_gradient(theta, X32, Y, alpha),
+        "nnlearn float64": lambda: cost_and_gradient(theta, X, Y, alpha, net.spec),
+        "nnlearn float32": lambda: cost_and_gradient(theta, X32, Y, alpha, net.spec),
         "nnlearn float64, NumPy's BLAS at 1 thread": lambda: _kernel_settings(
-            lambda: net._cost_and_gradient(theta, X, Y, alpha), blas_threads=1),
+            lambda: cost_and_gradient(theta, X, Y, alpha, net.spec), blas_threads=1),
         "nnlearn float64, validated (cost_and_gradient)": lambda: net.cost_and_gradient(theta, X, y, alpha),
-        "plain vectorized float64 (reference)": lambda: cost_and_gradient_plain(net, theta, X, y, alpha),
-        "per-example loop float64 (reference)": lambda: backprop_loop(net, theta, X, y, alpha),
+        "plain vectorized float64 (reference)": lambda: cost_and_gradient_plain(theta, X, Y, alpha, net.spec),
+        "per-example loop float64 (reference)": lambda: backprop_loop(theta, X, Y, alpha, net.spec),
         "floor float64: X @ W1.T, delta2.T @ X": lambda: (X @ W1.T, delta2.T @ X),
         "floor float32": lambda: (X32 @ W1_32.T, delta2_32.T @ X32),
         "floor float64, NumPy's BLAS at 1 thread": lambda: _one_blas_thread(lambda: (X @ W1.T, delta2.T @ X)),
@@ -410,7 +408,7 @@ def eval_table(X, y, hidden=(25,), alpha=1.0, budget=15.0, min_repeats=10, loop_
     else:
         table.notes.append(f"PyTorch is not installed: its rows are left out ({TORCH_HINT} to compare).")
 
-    _, grad_plain = cost_and_gradient_plain(net, theta, X, y, alpha)
+    _, grad_plain = cost_and_gradient_plain(theta, X, Y, alpha, net.spec)
     differences = {name: _relative_difference(f()[1], grad_plain) for name, f in candidates.items() if "floor" not in name}
 
     progress(f"timing {len(candidates)} candidates, interleaved, for about {budget:g} s")
@@ -471,15 +469,15 @@ def fit_table(X, y, max_iter=50, alpha=1.0, repeats=3, progress=None):
     X32 = X.astype(np.float32)
     fitted = {}
 
-    def nnlearn_fit(name, X_fit, scipy_blas_threads=_optimize.SCIPY_BLAS_THREADS):
+    def nnlearn_fit(name, X_fit, scipy_blas_threads=optimizers.SCIPY_BLAS_THREADS):
         def fit():
-            saved = _optimize.SCIPY_BLAS_THREADS
-            _optimize.SCIPY_BLAS_THREADS = scipy_blas_threads
+            saved = optimizers.SCIPY_BLAS_THREADS
+            optimizers.SCIPY_BLAS_THREADS = scipy_blas_threads
             try:
                 clf = MLPClassifier(hidden_layer_sizes=(25,), alpha=alpha, solver="L-BFGS-B", max_iter=max_iter, random_state=0)
                 fitted[name] = (clf.fit(X_fit, y), X_fit)
             finally:
-                _optimize.SCIPY_BLAS_THREADS = saved
+                optimizers.SCIPY_BLAS_THREADS = saved
 
         return fit
 
@@ -498,7 +496,7 @@ def fit_table(X, y, max_iter=50, alpha=1.0, repeats=3, progress=None):
             def fit():
                 clf = sklearn_mlp(hidden_layer_sizes=(25,), solver="lbfgs", activation="logistic", alpha=alpha,
                                   max_iter=max_iter, random_state=0)
-                scipy_blas = _threads.scipy_own_blas() if limit_scipy else None
+                scipy_blas = threads.scipy_own_blas() if limit_scipy else None
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # ConvergenceWarning: max_iter is the point
                     with scipy_blas.limit(limits=1) if limit_scipy else contextlib.nullcontext():
@@ -536,7 +534,7 @@ def fit_table(X, y, max_iter=50, alpha=1.0, repeats=3, progress=None):
     table.notes.append(
         "scikit-learn's multiclass network has a softmax output (nnlearn's: the course's 10 sigmoid units); "
         "both regularize with alpha / (2 m) * sum(W^2). The rows naming SciPy's BLAS show the effect of the "
-        "thread limit nnlearn.optimize sets around scipy.optimize.minimize."
+        "thread limit nnlearn.core.optimizers sets around scipy.optimize.minimize."
     )
     return table
 
@@ -581,9 +579,9 @@ def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784,
         progress(f"memory, m = {m}")
         X, y = _synthetic_data(m, n_features, K)
         Y = np.eye(K)[y]
-        extra = peak_extra_bytes(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
-        plain_extra = peak_extra_bytes(lambda: cost_and_gradient_plain(net, theta, X, y, 1.0))
-        rss, peak_rss = rss_during(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
+        extra = peak_extra_bytes(lambda: cost_and_gradient(theta, X, Y, 1.0, net.spec))
+        plain_extra = peak_extra_bytes(lambda: cost_and_gradient_plain(theta, X, Y, 1.0, net.spec))
+        rss, peak_rss = rss_during(lambda: cost_and_gradient(theta, X, Y, 1.0, net.spec))
         data = X.nbytes + X.nbytes // 2 + Y.nbytes + y.nbytes  # X, X in float32, Y, y as timed below
         memory[m] = [data / MB, extra / MB, plain_extra / MB, rss / MB, peak_rss / MB]
         del X, y, Y
@@ -594,9 +592,9 @@ def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784,
     for m in sizes:
         X, y = _synthetic_data(m, n_features, K)
         X32, Y = X.astype(np.float32), np.eye(K)[y]
-        candidates[m, "nnlearn"] = lambda X=X, Y=Y: net._cost_and_gradient(theta, X, Y, 1.0)
-        candidates[m, "float32"] = lambda X32=X32, Y=Y: net._cost_and_gradient(theta, X32, Y, 1.0)
-        candidates[m, "plain"] = lambda X=X, y=y: cost_and_gradient_plain(net, theta, X, y, 1.0)
+        candidates[m, "nnlearn"] = lambda X=X, Y=Y: cost_and_gradient(theta, X, Y, 1.0, net.spec)
+        candidates[m, "float32"] = lambda X32=X32, Y=Y: cost_and_gradient(theta, X32, Y, 1.0, net.spec)
+        candidates[m, "plain"] = lambda X=X, Y=Y: cost_and_gradient_plain(theta, X, Y, 1.0, net.spec)
     times = time_interleaved(candidates, budget=budget * len(sizes), min_repeats=min_repeats,
                              max_repeats_of={(m, "plain"): min_repeats for m in sizes})
     del candidates
@@ -610,7 +608,7 @@ def scaling_table(sizes=(1000, 2000, 5000, 10000, 20000, 60000), n_features=784,
         table.notes.append(f"nnlearn's time grows as m^{exponent:.2f} over m = {sizes[0]}..{sizes[-1]} (1.00 is linear).")
     table.notes.append(
         f"extra MB: the peak of the memory one evaluation allocates (tracemalloc), data excluded; nnlearn works in "
-        f"blocks of {_network.BLOCK_ROWS} rows, the plain version on all m at once. RSS / peak RSS: the "
+        f"blocks of {kernel.BLOCK_ROWS} rows, the plain version on all m at once. RSS / peak RSS: the "
         "process's resident memory (this m's data included) before one nnlearn evaluation and at its peak during it"
         + ("." if _can_reset_peak_rss() else " (peak so far: this system cannot reset the peak).")
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import numbers
 import warnings
 
 import numpy as np
@@ -12,11 +11,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import params
-from .activations import valid_activation_names
-from .losses import OUTPUTS
+from . import _validation as v
+from .core import kernel, params
 from .network import Network
-from .optimize import METHODS, TrainingDiverged, train
+from .optimize import TrainingDiverged, check_training, run_training
 
 __all__ = ["MLPClassifier"]
 
@@ -32,26 +30,11 @@ def _naming_X():
         raise ValueError(f"X must hold numbers; {err}") from err
 
 
-_INF = float("inf")
-
-# One table of hyperparameter constraints: name -> (kind, lower, upper, closed-lower, allow None).
-_NUMERIC_CONSTRAINTS = {
-    "alpha": ("real", 0.0, _INF, True, False),
-    "max_iter": ("int", 0, _INF, True, False),
-    "learning_rate": ("real", 0.0, _INF, False, True),
-    "batch_size": ("int", 1, _INF, True, True),
-    "momentum": ("real", 0.0, 1.0, True, False),
-    "epsilon_init": ("real", 0.0, _INF, True, False),
-    "tol": ("real", 0.0, _INF, True, True),
-}
-_OPTION_CONSTRAINTS = {
-    "activation": valid_activation_names(),
-    "output": sorted(OUTPUTS),
-    "solver": list(METHODS),
-    "init": list(params.INIT_METHODS),
-}
-# train() matches method names in any case; the activation, output and init names are matched exactly.
-_CASE_INSENSITIVE_OPTIONS = ("solver",)
+# The hyperparameters, each checked by the rule of the same name in nnlearn._validation.RULES.
+_HYPERPARAMETERS = (
+    "hidden_layer_sizes", "activation", "output", "alpha", "solver", "max_iter", "learning_rate", "batch_size",
+    "momentum", "init", "epsilon_init", "tol", "random_state", "verbose",
+)
 
 
 class MLPClassifier(ClassifierMixin, BaseEstimator):
@@ -134,49 +117,32 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     # -- validation ---------------------------------------------------------
 
     def _validate_hyperparameters(self):
+        """Every hyperparameter checked by its rule, as a dict name -> value to use."""
         cls = type(self).__name__
-        for name, (kind, low, high, closed_low, allow_none) in _NUMERIC_CONSTRAINTS.items():
-            value = getattr(self, name)
-            if value is None and allow_none:
-                continue
-            is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-            ok_type = is_int if kind == "int" else (isinstance(value, numbers.Real) and not isinstance(value, bool))
-            above = ok_type and (value >= low if closed_low else value > low)
-            ok_range = above and (value < high if high != _INF else bool(np.isfinite(value)))
-            if not ok_range:
-                kind_text = "an int" if kind == "int" else "a float"
-                interval = f"{'[' if closed_low else '('}{low}, {'inf)' if high == _INF else f'{high})'}"
-                none_text = " or None" if allow_none else ""
-                raise (ValueError if ok_type else TypeError)(
-                    f"The '{name}' parameter of {cls} must be {kind_text} in the range {interval}{none_text}. "
-                    f"Got {value!r} instead."
-                )
-        for name, options in _OPTION_CONSTRAINTS.items():
-            value = getattr(self, name)
-            fold = str.lower if name in _CASE_INSENSITIVE_OPTIONS else str
-            if not isinstance(value, str) or fold(value) not in [fold(o) for o in options]:
-                raise ValueError(f"The '{name}' parameter of {cls} must be a str among {options}. Got {value!r} instead.")
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
-            sizes = (sizes,)
-        try:
-            sizes = tuple(sizes)
-        except TypeError:
-            raise TypeError(
-                f"The 'hidden_layer_sizes' parameter of {cls} must be a tuple of ints such as (25,). Got {sizes!r} instead."
-            ) from None
-        for s in sizes:
-            if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
-                raise ValueError(
-                    f"The 'hidden_layer_sizes' parameter of {cls} must hold ints >= 1. Got {self.hidden_layer_sizes!r} instead."
-                )
-        return tuple(int(s) for s in sizes)
+        return dict(zip(_HYPERPARAMETERS, v.check(cls, **{name: getattr(self, name) for name in _HYPERPARAMETERS})))
 
     # -- fit / predict ------------------------------------------------------
 
     def fit(self, X, y):
-        """Train on X (m, n) and labels y (m,) of any values; returns self."""
-        hidden = self._validate_hyperparameters()
+        """Train on X (m, n) and labels y (m,) of any values; returns self.
+
+        Every hyperparameter and the data are checked, and the network is
+        trained, before any fitted attribute is set: a fit that raises leaves the
+        estimator as it was (unfitted, or with its previous weights and results).
+        """
+        before = dict(self.__dict__)
+        try:
+            return self._fit(X, y)
+        except BaseException:
+            # validate_data records n_features_in_ (and feature names) as soon as it has read X:
+            # put back exactly what was there, so nothing of a failed or interrupted fit remains.
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit(self, X, y):
+        cls = type(self).__name__
+        hp = self._validate_hyperparameters()
         with _naming_X():
             X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False, multi_output=False)
         y = column_or_1d(y, warn=True)
@@ -184,53 +150,43 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         classes, y_index = np.unique(y, return_inverse=True)
         if classes.size < 2:
             raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the data, but the data "
+                f"{cls} needs samples of at least 2 classes in the data, but the data "
                 f"contain only 1 class: {classes.tolist()[0]!r}."
             )
-        K = 1 if classes.size == 2 and self.output == "sigmoid" else classes.size
-        net = Network([X.shape[1], *hidden, K], activation=self.activation, output=self.output)
-        theta0 = net.init_weights(method=self.init, epsilon=self.epsilon_init, random_state=self.random_state)
+        K = 1 if classes.size == 2 and hp["output"] == "sigmoid" else classes.size
+        net = Network([X.shape[1], *hp["hidden_layer_sizes"], K], activation=hp["activation"], output=hp["output"])
+        options = check_training(cls, net.n_params, X.shape[0], hp["solver"], hp["max_iter"], hp["learning_rate"],
+                                 hp["batch_size"], hp["momentum"], hp["tol"], None, hp["random_state"])
+        theta0 = params.init_weights(net.layer_sizes, method=hp["init"], epsilon=hp["epsilon_init"],
+                                     random_state=hp["random_state"])
+        Y = v.check_targets(y_index, X.shape[0], K, net.output, cls)
 
         progress = None
-        callback = None
-        if self.verbose:
+        if hp["verbose"]:
             from tqdm.auto import tqdm
 
-            progress = tqdm(total=self.max_iter, desc=f"{type(self).__name__} ({self.solver})", unit="it", leave=True)
+            progress = tqdm(total=hp["max_iter"], desc=f"{cls} ({self.solver})", unit="it", leave=True)
 
             def callback(iteration, theta, cost):
                 progress.update(1)
                 progress.set_postfix(cost=f"{cost:.6f}")
 
-        self.classes_ = classes
-        self.network_ = net
+            options["callback"] = callback
         try:
-            result = train(
-                net,
-                theta0,
-                X,
-                y_index,
-                alpha=self.alpha,
-                method=self.solver,
-                max_iter=self.max_iter,
-                learning_rate=self.learning_rate,
-                batch_size=self.batch_size,
-                momentum=self.momentum,
-                callback=callback,
-                random_state=self.random_state,
-                tol=self.tol,
-            )
+            result = run_training(net, theta0, X, Y, hp["alpha"], options)
         except TrainingDiverged as err:
-            self._set_weights(net, err.theta, err.cost_history)
-            raise ValueError(f"{type(self).__name__}.fit: {err}") from err
+            raise ValueError(f"{cls}.fit: {err}") from err
         finally:
             if progress is not None:
                 progress.close()
+        # Only now, with the new model complete, are the fitted attributes set.
+        self.classes_ = classes
+        self.network_ = net
         self._set_weights(net, result.theta, result.cost_history)
         self.train_result_ = result
-        if result.message.startswith("reached max_iter") and self.max_iter > 0:
+        if result.message.startswith("reached max_iter") and hp["max_iter"] > 0:
             warnings.warn(
-                f"{self.solver} stopped after max_iter={self.max_iter} iterations without meeting its "
+                f"{self.solver} stopped after max_iter={hp['max_iter']} iterations without meeting its "
                 "convergence criterion; increase max_iter for a closer optimum.",
                 ConvergenceWarning,
                 stacklevel=2,
@@ -238,7 +194,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _set_weights(self, net, theta, cost_history):
-        self.thetas_ = [T.copy() for T in net.unpack(theta)]
+        self.thetas_ = [T.copy() for T in params.unpack(theta, net.layer_sizes)]
         self.loss_curve_ = list(cost_history)
         self.n_iter_ = len(cost_history) - 1
 
@@ -256,7 +212,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         with _naming_X():
             X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return self.network_.predict_proba(params.pack(self.thetas_), X)
+        return kernel.forward(self.thetas_, X, self.network_.spec)
 
     def predict_proba(self, X):
         """Class probabilities of shape (m, n_classes); rows sum to 1.
@@ -277,6 +233,4 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Predicted labels (values from ``classes_``) of shape (m,)."""
-        h = self._output_activations(X)
-        index = (h[:, 0] >= 0.5).astype(np.intp) if h.shape[1] == 1 else np.argmax(h, axis=1)
-        return self.classes_[index]
+        return self.classes_[kernel.predict(self._output_activations(X))]

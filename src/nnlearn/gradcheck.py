@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import params
-from ._validation import _as_numeric_array, check_positive_float
+from . import _validation as v
+from .core import kernel, params
 
 __all__ = ["numerical_gradient", "relative_difference", "gradient_check", "debug_problem", "GradientCheck"]
 
@@ -34,12 +34,15 @@ def numerical_gradient(f, theta, eps=1e-4):
 
     with an error of order :math:`\epsilon^2`.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable f(theta) returning J or (J, grad); got {type(f).__name__} {f!r}.")
-    eps = check_positive_float(eps, "eps")
-    theta = np.array(_as_numeric_array(theta, "theta"), dtype=np.float64)
-    if theta.ndim != 1:
-        raise ValueError(f"theta must be a 1-D vector; got shape {theta.shape}.")
+    door = "numerical_gradient"
+    f = v.Function(allow_none=False).check(f, "f", door)
+    eps = v.check(door, eps=eps)
+    theta = np.array(v.check_theta(theta, None, door), dtype=np.float64)  # a copy, perturbed in place
+    return central_differences(f, theta, eps)
+
+
+def central_differences(f, theta, eps):
+    """:func:`numerical_gradient` on checked arguments; ``theta`` (float64, (n,)) is perturbed and restored."""
 
     def J(t):
         value = f(t)
@@ -64,7 +67,17 @@ def numerical_gradient(f, theta, eps=1e-4):
 
 
 def relative_difference(numerical, analytical):
-    r""":math:`\|n - a\| / \|n + a\|` (0 when both are zero)."""
+    r""":math:`\|n - a\| / \|n + a\|` (0 when both are zero).
+
+    Both vectors are divided by their largest entry first, which leaves the
+    ratio unchanged and keeps the norms finite for entries near the float64
+    limit (squaring 1e155 would overflow).
+    """
+    numerical, analytical = np.asarray(numerical, dtype=np.float64), np.asarray(analytical, dtype=np.float64)
+    scale = max(float(np.max(np.abs(numerical), initial=0.0)), float(np.max(np.abs(analytical), initial=0.0)))
+    if scale == 0 or not np.isfinite(scale):
+        return 0.0 if scale == 0 else float("nan")
+    numerical, analytical = numerical / scale, analytical / scale
     denominator = np.linalg.norm(numerical + analytical)
     if denominator == 0:
         return 0.0
@@ -124,14 +137,14 @@ def gradient_check(net, theta, X, y, alpha=0.0, eps=1e-4):
     """
     from .network import Network
 
+    door = "gradient_check"
     if not isinstance(net, Network):
-        raise TypeError(f"net must be an nnlearn.Network; got {type(net).__name__} {net!r:.60}.")
-    theta, X, Y, alpha = net._check(theta, X, y, alpha)
-    eps = check_positive_float(eps, "eps")
+        raise TypeError(v.message("net", door, "an nnlearn.Network", v.describe(net)))
+    theta, X, Y, alpha = net.check_inputs(theta, X, y, alpha, door=door)
+    eps = v.check(door, eps=eps)
     X = X.astype(np.float64)
-    J_of = lambda t: net._cost_and_gradient(t, X, Y, alpha, need_gradient=False)[0]  # noqa: E731
-    analytical = net._cost_and_gradient(theta, X, Y, alpha)[1]
-    numerical = numerical_gradient(J_of, theta, eps=eps)
+    analytical = kernel.cost_and_gradient(theta, X, Y, alpha, net.spec)[1]
+    numerical = central_differences(lambda t: kernel.cost(t, X, Y, alpha, net.spec), theta.copy(), eps)
     errors = np.abs(numerical - analytical)
     per_layer = [float(np.max(err_l)) for err_l in params.unpack(errors, net.layer_sizes)]
     return GradientCheck(relative_difference(numerical, analytical), per_layer, numerical, analytical, net.layer_sizes)

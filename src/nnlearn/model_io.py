@@ -59,7 +59,6 @@ import errno
 import json
 import math
 import numbers
-import os
 import warnings
 import zipfile
 import zlib
@@ -70,8 +69,8 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._atomic import write_atomically
-from ._validation import check_theta
-from .params import layer_shapes
+from . import _validation as v
+from .core.params import layer_shapes
 
 __all__ = ["save_model", "load_model", "read_header", "write_atomically", "FORMAT", "FORMAT_VERSION"]
 
@@ -134,24 +133,26 @@ def save_model(path, model, theta=None):
     from .estimator import MLPClassifier
     from .network import Network
 
-    path = _check_path(path, "path")
+    door = "save_model"
+    path = _check_path(path, door)
     if isinstance(model, tuple) and len(model) == 2 and isinstance(model[0], Network) and theta is None:
         model, theta = model
     if isinstance(model, MLPClassifier):
         if theta is not None:
-            raise TypeError("theta is only for a Network; an MLPClassifier is saved with its own thetas_.")
+            raise TypeError(v.message("theta", door, "None for an MLPClassifier (it is saved with its own thetas_)",
+                                      v.describe(theta)))
         header, arrays = _classifier_contents(model)
     elif isinstance(model, Network):
         if theta is None:
-            raise TypeError("save_model(path, net, theta) needs the weights theta of the Network; got theta=None.")
-        theta = check_theta(theta, model.n_params)
+            raise TypeError(v.message("theta", door, f"the weights of the Network ({model.n_params} numbers)", "None"))
+        theta = v.check_theta(theta, model.n_params, door)
         header = _base_header("Network", model)
         arrays = _theta_arrays(model, theta)
     else:
-        raise TypeError(
-            "model must be a fitted nnlearn.MLPClassifier, a nnlearn.Network (with theta) or a tuple "
-            f"(Network, theta); got {type(model).__module__}.{type(model).__qualname__}."
-        )
+        raise TypeError(v.message(
+            "model", door, "a fitted nnlearn.MLPClassifier, an nnlearn.Network (with theta) or a tuple (Network, theta)",
+            f"{type(model).__module__}.{type(model).__qualname__}",
+        ))
     text = json.dumps(header, indent=1, allow_nan=False, ensure_ascii=False).encode("utf-8")
     members = {"header": np.frombuffer(text, dtype=np.uint8), **arrays}
     write_atomically(path, lambda f: np.savez(f, **members))
@@ -176,7 +177,7 @@ def _base_header(kind, net):
 def _classifier_contents(clf):
     check_is_fitted(clf)
     net = clf.network_
-    theta = check_theta(net.pack(clf.thetas_), net.n_params, name="thetas_")
+    theta = v.check_theta(net.pack(clf.thetas_), net.n_params, "save_model", name="model.thetas_")
     header = _base_header("MLPClassifier", net)
     header["classes"] = _classes_to_json(clf.classes_)
     header["n_features_in"] = int(clf.n_features_in_)
@@ -279,7 +280,7 @@ def read_header(path):
     TypeError, FileNotFoundError, IsADirectoryError, ValueError
         As :func:`load_model`.
     """
-    path = _check_path(path, "path")
+    path = _check_path(path, "read_header")
     return _read_header(path, _read_members(path))
 
 
@@ -323,7 +324,7 @@ def load_model(path):
     """
     from .network import Network
 
-    path = _check_path(path, "path")
+    path = _check_path(path, "load_model")
     members = _read_members(path)
     header = _read_header(path, members)
     where = f"{path} (nnlearn model file)"
@@ -543,10 +544,8 @@ def _read_npy(path, archive, info):
 # -- shared ----------------------------------------------------------------------
 
 
-def _check_path(path, name):
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a str or os.PathLike; got {type(path).__name__} {path!r}.")
-    return Path(path)
+def _check_path(path, door):
+    return Path(v.PathLike().check(path, "path", door))
 
 
 def _exc_text(exc):

@@ -1,6 +1,8 @@
-r"""Training: minimize J(theta) with an optimizer that sees only flat vectors.
+r"""Training, the door: check the arguments once, then minimize with :mod:`nnlearn.core.optimizers`.
 
-Every method reports the same history: ``cost_history[0] = J(theta0)`` and
+:func:`train` minimizes a network's regularized cost; :func:`minimize` and
+:func:`fmincg` minimize any ``fun(theta) -> (J, grad)`` on flat vectors. Every
+method reports the same history: ``cost_history[0] = J(theta0)`` and
 ``cost_history[k]`` is J after k iterations, where an iteration is one
 optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
 pass over the data (sgd, adam with mini-batches).
@@ -8,170 +10,71 @@ pass over the data (sgd, adam with mini-batches).
 
 from __future__ import annotations
 
-import functools
-import time
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
-import scipy.optimize
 
-from . import _threads
-from ._validation import (
-    check_alpha,
-    check_int,
-    check_positive_float,
-    check_random_state,
-    check_targets,
-    check_theta,
-    check_X,
+from . import _validation as v
+from .core import fmincg as _fmincg
+from .core import kernel
+from .core import optimizers as core
+from .core.optimizers import (
+    DEFAULT_LEARNING_RATES,
+    METHODS,
+    TrainingDiverged,
+    TrainingInterrupted,
+    TrainResult,
 )
-from .fmincg import fmincg
 
-__all__ = ["train", "TrainResult", "TrainingInterrupted", "TrainingDiverged", "METHODS", "DEFAULT_LEARNING_RATES"]
-
-# Gradient-based scipy.optimize.minimize methods that need only J and its gradient.
-SCIPY_METHODS = {"cg": "CG", "l-bfgs-b": "L-BFGS-B", "lbfgs": "L-BFGS-B", "tnc": "TNC", "bfgs": "BFGS"}
-# BFGS keeps a dense n x n inverse Hessian: fine for small nets, hopeless for 10^4 parameters.
-DENSE_HESSIAN_MAX_PARAMS = 2000
-OWN_METHODS = ("fmincg", "gd", "sgd", "adam")
-METHODS = ("CG", "L-BFGS-B", "lbfgs", "TNC", "BFGS", *OWN_METHODS)
-DEFAULT_LEARNING_RATES = {"gd": 1.0, "sgd": 0.1, "adam": 0.001}
-
-
-class TrainingInterrupted(UserWarning):
-    """Training was stopped by Ctrl-C; the weights of the last finished iteration were kept."""
+__all__ = [
+    "train",
+    "minimize",
+    "fmincg",
+    "TrainResult",
+    "TrainingInterrupted",
+    "TrainingDiverged",
+    "METHODS",
+    "DEFAULT_LEARNING_RATES",
+]
 
 
-class TrainingDiverged(FloatingPointError):
-    """The cost or the weights became non-finite during training.
+def check_training(door, n_params, m, method, max_iter, learning_rate=None, batch_size=None, momentum=0.0,
+                   tol=None, callback=None, random_state=None):
+    """The optimizer's arguments checked for a problem of ``n_params`` parameters and ``m`` examples.
 
-    Attributes
-    ----------
-    iteration : int, the iteration that produced non-finite values
-    theta : ndarray of shape (n_params,), the weights of the last finite iteration
-    cost_history : list of float, the history up to that iteration
+    Returns a dict of keyword arguments for :func:`nnlearn.core.optimizers.minimize`
+    (method resolved to its canonical name; ``batch_size`` above ``m`` clamped to
+    ``m`` with a warning). Doors that train (``train``, the estimators) call it
+    before they change anything.
     """
+    method = v.check_method(method, n_params, door)
+    max_iter, learning_rate, batch_size, momentum, tol, callback, random_state = v.check(
+        door, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size, momentum=momentum, tol=tol,
+        callback=callback, random_state=random_state,
+    )
+    if batch_size is not None and m is not None and batch_size > m:
+        warnings.warn(f"batch_size={batch_size} is larger than the {m} samples; using batch_size={m}.",
+                      UserWarning, stacklevel=3)
+        batch_size = m
+    return dict(method=method, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size,
+                momentum=momentum, tol=tol, callback=callback, random_state=random_state)
 
-    def __init__(self, message, iteration, theta, cost_history):
-        super().__init__(message)
-        self.iteration = iteration
-        self.theta = theta
-        self.cost_history = cost_history
 
+def network_objective(net, X, Y, alpha):
+    """``fun(theta, rows=None) -> (J, grad)`` of ``net`` on checked ``X``, ``Y``, for :func:`core.minimize`.
 
-@dataclass
-class TrainResult:
-    """What :func:`train` returns.
-
-    Attributes
-    ----------
-    theta : ndarray of shape (n_params,), the trained weights
-    cost_history : list of float, ``cost_history[k]`` = J after k iterations (``[0]`` = J(theta0))
-    n_iter : int, iterations done
-    n_evaluations : int, cost-and-gradient evaluations (full-batch equivalents for sgd/adam)
-    message : str, why training stopped
-    elapsed : float, wall time in seconds
-    method : str, the resolved method name (e.g. ``"L-BFGS-B"`` for ``"lbfgs"``)
-    converged : bool, True when a scipy method reports success; False for the others
-    interrupted : bool, True when Ctrl-C ended training
+    With ``rows`` (sgd, adam) it is the objective of those examples, with the
+    regularization term scaled by their share of the m examples, so that a pass
+    over the data follows the gradient of the full J.
     """
+    spec, m = net.spec, X.shape[0]
 
-    theta: np.ndarray
-    cost_history: list
-    n_iter: int
-    n_evaluations: int
-    message: str
-    elapsed: float
-    method: str = ""
-    converged: bool = False
-    interrupted: bool = False
+    def fun(theta, rows=None):
+        if rows is None:
+            return kernel.cost_and_gradient(theta, X, Y, alpha, spec)
+        return kernel.cost_and_gradient(theta, X[rows], Y[rows], alpha * len(rows) / m, spec)
 
-
-class _StopTraining(Exception):
-    """Raised inside an optimizer's callback to end the run."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class _Tracker:
-    """Counts evaluations, keeps the history and the last finished iterate, and runs the callback."""
-
-    def __init__(self, objective, theta0, max_iter, callback):
-        self.objective = objective
-        self.max_iter = max_iter
-        self.callback = callback
-        self.n_evaluations = 0
-        self._last_x = self._last_J = self._last_grad = None
-        self.theta = theta0.copy()
-        self.cost_history = [self.fun(theta0)[0]]
-        self.n_iter = 0
-
-    def fun(self, theta):
-        """(J, grad) at theta; a repeat of the last point (scipy starts at theta0 again) is not recomputed."""
-        if self._last_x is not None and np.array_equal(theta, self._last_x):
-            return self._last_J, self._last_grad.copy()
-        J, grad = self.objective(theta)
-        self.n_evaluations += 1
-        self._last_x, self._last_J, self._last_grad = theta.copy(), J, grad
-        return J, grad
-
-    def cost_at(self, theta):
-        """J at an iterate the optimizer reports; reuses the last evaluation when it was there."""
-        if self._last_x is not None and np.array_equal(theta, self._last_x):
-            return self._last_J
-        return self.fun(theta)[0]
-
-    def iteration_done(self, theta, J):
-        if not np.isfinite(J) or not np.all(np.isfinite(theta)):
-            raise TrainingDiverged(
-                f"training diverged at iteration {self.n_iter + 1}: the cost or the weights became "
-                "non-finite; the weights of the last finite iteration are kept. "
-                "Try a smaller learning_rate or a larger alpha.",
-                iteration=self.n_iter + 1,
-                theta=self.theta.copy(),
-                cost_history=list(self.cost_history),
-            )
-        theta = np.array(theta, dtype=np.float64, copy=True)
-        self.cost_history.append(float(J))
-        # Stored together after the append: a Ctrl-C between two statements finds either
-        # iteration k or k + 1 finished (train() trims a history entry appended ahead).
-        self.theta, self.n_iter = theta, self.n_iter + 1
-        if self.callback is not None and self.callback(self.n_iter, self.theta.copy(), float(J)):
-            raise _StopTraining("stopped by callback")
-        if self.n_iter >= self.max_iter:
-            raise _StopTraining(f"reached max_iter={self.max_iter}")
-
-
-# Overflow and invalid operations inside the optimizer loops (a diverging run) are not
-# warned about: _Tracker.iteration_done checks every iterate and raises TrainingDiverged.
-def _nonfinite_is_checked(run):
-    @functools.wraps(run)
-    def quiet(*args, **kwargs):
-        with np.errstate(over="ignore", invalid="ignore"):  # a fresh errstate per call: thread-safe
-            return run(*args, **kwargs)
-
-    return quiet
-
-
-def _resolve_method(method, n_params):
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a string, one of {list(METHODS)}; got {type(method).__name__} {method!r}.")
-    key = method.lower()
-    if key in OWN_METHODS:
-        return key
-    if key not in SCIPY_METHODS:
-        raise ValueError(f"Unknown method {method!r}; valid methods are {list(METHODS)}.")
-    name = SCIPY_METHODS[key]
-    if name == "BFGS" and n_params > DENSE_HESSIAN_MAX_PARAMS:
-        raise ValueError(
-            f"method 'BFGS' keeps a dense {n_params} x {n_params} Hessian approximation "
-            f"({n_params ** 2 * 8 / 2**30:.1f} GiB); it is refused above {DENSE_HESSIAN_MAX_PARAMS} parameters. "
-            "Use 'L-BFGS-B', 'CG' or 'fmincg' instead."
-        )
-    return name
+    return fun
 
 
 def train(
@@ -199,13 +102,14 @@ def train(
     y : ndarray of shape (m,) class indices or (m, K) 0/1 targets
     alpha : float >= 0, the course's lambda
     method : str
-        ``"CG"``, ``"L-BFGS-B"`` (alias ``"lbfgs"``), ``"TNC"``, ``"BFGS"`` (small
-        networks only): ``scipy.optimize.minimize`` with the analytic gradient.
-        ``"fmincg"``: nnlearn's implementation of the course's conjugate
+        ``"CG"``, ``"L-BFGS-B"`` (alias ``"lbfgs"``), ``"TNC"``, ``"BFGS"`` (networks
+        of at most 2000 parameters): ``scipy.optimize.minimize`` with the analytic
+        gradient. ``"fmincg"``: nnlearn's implementation of the course's conjugate
         gradient optimizer (an iteration is a line search). ``"gd"``: full-batch
         gradient descent. ``"sgd"``: mini-batch gradient descent with optional
         momentum. ``"adam"``: Adam (full batch unless ``batch_size`` is given).
-    max_iter : int >= 0
+        Names match in any case.
+    max_iter : int in [0, 10**8]
         Iterations (epochs for sgd, and for adam with mini-batches).
     learning_rate : float > 0, optional
         Step size of gd/sgd/adam; defaults ``{"gd": 1.0, "sgd": 0.1, "adam": 0.001}``.
@@ -227,6 +131,8 @@ def train(
 
     Raises
     ------
+    ValueError, TypeError
+        For a bad argument (checked before any work), or if the cost at ``theta0`` is not finite.
     TrainingDiverged
         A FloatingPointError raised if the cost or the weights become non-finite;
         it names the iteration and carries the last finite weights.
@@ -236,150 +142,71 @@ def train(
     Ctrl-C during training returns the weights of the last finished iteration
     with a :class:`TrainingInterrupted` warning instead of losing the run.
     """
-    theta0 = check_theta(theta0, net.n_params, name="theta0")
-    X = check_X(X, net.n_features, feature_source=f"the network expects {net.n_features} (layer_sizes[0])")
-    Y = check_targets(y, X.shape[0], net.n_outputs, net.output)
-    alpha = check_alpha(alpha)
-    method = _resolve_method(method, net.n_params)
-    max_iter = check_int(max_iter, "max_iter", minimum=0)
-    momentum = check_positive_float(momentum, "momentum", allow_zero=True)
-    if momentum >= 1:
-        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
-    tol = check_positive_float(tol, "tol", allow_none=True, allow_zero=True)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None; got {type(callback).__name__}.")
-    m = X.shape[0]
-    learning_rate = check_positive_float(learning_rate, "learning_rate", allow_none=True)  # checked for every method
-    if method in ("gd", "sgd", "adam") and learning_rate is None:
-        learning_rate = DEFAULT_LEARNING_RATES[method]
-    check_random_state(random_state)
-    batch_size = check_int(batch_size, "batch_size", minimum=1, allow_none=True)
-    if batch_size is not None and batch_size > m:
-        warnings.warn(f"batch_size={batch_size} is larger than the {m} samples; using batch_size={m}.", UserWarning, stacklevel=2)
-        batch_size = m
+    from .network import Network
 
-    objective = lambda theta: net._cost_and_gradient(theta, X, Y, alpha)  # noqa: E731
-    start = time.perf_counter()
-    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite J is reported as a ValueError below
-        tracker = _Tracker(objective, theta0, max_iter, callback)
-    if not np.isfinite(tracker.cost_history[0]):
-        raise ValueError(
-            f"the cost at theta0 is {tracker.cost_history[0]}: theta0 or X is too large for float64 "
-            f"(largest |theta0| {np.max(np.abs(theta0)):.3g}, largest |X| {np.max(np.abs(X)):.3g}); "
-            "scale the features or start from smaller weights."
-        )
-    message, converged, interrupted = f"reached max_iter={max_iter}", False, False
-    try:
-        if max_iter == 0:
-            raise _StopTraining("max_iter=0: no training")
-        if method == "fmincg":
-            message = _run_fmincg(tracker, theta0, max_iter)
-        elif method == "gd":
-            message = _run_gd(tracker, theta0, learning_rate, max_iter)
-        elif method in ("sgd", "adam"):
-            batch = batch_size if batch_size is not None else (min(200, m) if method == "sgd" else m)
-            message = _run_minibatch(
-                tracker, net, theta0, X, Y, alpha, method, learning_rate, batch, momentum, random_state
-            )
-        else:
-            message, converged = _run_scipy(tracker, theta0, method, max_iter, tol)
-    except _StopTraining as stop:
-        message = stop.message
-    except KeyboardInterrupt:
-        interrupted = True
-        del tracker.cost_history[tracker.n_iter + 1 :]  # an entry appended just before the interrupt
-        message = f"interrupted by the user after {tracker.n_iter} iterations"
-        warnings.warn(
-            f"Training interrupted (Ctrl-C) after {tracker.n_iter} iterations; "
-            "keeping the weights of the last finished iteration.",
-            TrainingInterrupted,
-            stacklevel=2,
-        )
-    return TrainResult(
-        theta=tracker.theta,
-        cost_history=tracker.cost_history,
-        n_iter=tracker.n_iter,
-        n_evaluations=int(round(tracker.n_evaluations)),
-        message=message,
-        elapsed=time.perf_counter() - start,
-        method=method,
-        converged=converged,
-        interrupted=interrupted,
-    )
+    if not isinstance(net, Network):
+        raise TypeError(v.message("net", "train", "an nnlearn.Network", v.describe(net)))
+    theta0, X, Y, alpha = net.check_inputs(theta0, X, y, alpha, door="train")
+    options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
+                             momentum, tol, callback, random_state)
+    return run_training(net, theta0, X, Y, alpha, options)
 
 
-# Threads of SciPy's own BLAS library while scipy.optimize.minimize runs (None: leave it alone).
-# Its pool would fight NumPy's for the cores: see nnlearn._threads. On 2 cores, 50 L-BFGS-B
-# iterations on the course's digits ran about 4x slower without this limit.
-SCIPY_BLAS_THREADS = 1
+def run_training(net, theta0, X, Y, alpha, options):
+    """:func:`nnlearn.core.optimizers.minimize` of ``net``'s cost on checked inputs (``options`` from :func:`check_training`).
 
-
-@_nonfinite_is_checked
-def _run_scipy(tracker, theta0, method, max_iter, tol):
-    options = {"maxiter": max_iter} if method != "TNC" else {"maxfun": max(100, 20 * max_iter)}
-    if tol is not None:
-        options["gtol"] = tol
-
-    def on_iteration(xk):
-        tracker.iteration_done(xk, tracker.cost_at(xk))
-
-    with _threads.scipy_blas_limited(SCIPY_BLAS_THREADS):  # SciPy's BLAS must not fight NumPy's for the cores
-        result = scipy.optimize.minimize(
-            tracker.fun, theta0.copy(), jac=True, method=method, callback=on_iteration, options=options
-        )
-    # A converged optimizer may end between callbacks; its final point is the last iterate.
-    if not np.array_equal(result.x, tracker.theta) and np.isfinite(result.fun) and result.fun <= tracker.cost_history[-1]:
-        if tracker.n_iter < max_iter:
-            tracker.iteration_done(result.x, result.fun)
-    message = result.message if isinstance(result.message, str) else str(result.message)
-    return message, bool(result.success)
-
-
-@_nonfinite_is_checked
-def _run_fmincg(tracker, theta0, max_iter):
-    result = fmincg(
-        tracker.fun, theta0, max_iter=max_iter, callback=lambda i, x, J: tracker.iteration_done(x, J)
-    )
-    return result.message
-
-
-@_nonfinite_is_checked
-def _run_gd(tracker, theta, learning_rate, max_iter):
-    _, grad = tracker.fun(theta)  # J(theta0) was just evaluated by the tracker: reuse the point
-    while True:
-        theta = theta - learning_rate * grad  # θ ← θ - η ∇J(θ)
-        J, grad = tracker.fun(theta)
-        tracker.iteration_done(theta, J)
-
-
-@_nonfinite_is_checked
-def _run_minibatch(tracker, net, theta, X, Y, alpha, method, learning_rate, batch_size, momentum, random_state):
-    r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over shuffled data.
-
-    The regularization term is spread over batches in proportion to their size,
-    so a full pass follows the gradient of the same J as the batch methods.
+    A non-finite cost at ``theta0`` becomes a ValueError that says which input is too large.
     """
-    rng = np.random.default_rng(random_state)
-    m = X.shape[0]
-    velocity = np.zeros_like(theta)  # sgd momentum
-    first, second = np.zeros_like(theta), np.zeros_like(theta)  # Adam moments
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    step = 0
-    while True:
-        order = rng.permutation(m) if batch_size < m else np.arange(m)
-        for start in range(0, m, batch_size):
-            rows = order[start : start + batch_size]
-            _, grad = net._cost_and_gradient(theta, X[rows], Y[rows], alpha * len(rows) / m)
-            tracker.n_evaluations += len(rows) / m
-            if method == "sgd":
-                velocity = momentum * velocity - learning_rate * grad  # v ← μ v - η ∇J
-                theta = theta + velocity
-            else:
-                step += 1
-                first = beta1 * first + (1 - beta1) * grad  # m_t
-                second = beta2 * second + (1 - beta2) * grad * grad  # v_t
-                m_hat = first / (1 - beta1**step)
-                v_hat = second / (1 - beta2**step)
-                theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
-        J = tracker.fun(theta)[0]
-        tracker.iteration_done(theta, J)
+    try:
+        return core.minimize(network_objective(net, X, Y, alpha), theta0, n_samples=X.shape[0], **options)
+    except ValueError as err:
+        if not str(err).startswith("the cost at theta0"):
+            raise
+        raise ValueError(
+            f"{err}: theta0 or X is too large for float64 (largest |theta0| {np.max(np.abs(theta0)):.3g}, "
+            f"largest |X| {np.max(np.abs(X)):.3g}); scale the features or start from smaller weights."
+        ) from None
+
+
+def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_rate=None, batch_size=None,
+             momentum=0.0, tol=None, callback=None, random_state=None):
+    r"""Minimize any ``fun(theta) -> (J, grad)`` on flat vectors with one of :func:`train`'s methods.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(theta) -> (J, grad)``, ``theta`` of shape (n,). For ``"sgd"`` and
+        ``"adam"``, ``fun(theta, rows)`` must give the objective of the examples
+        ``rows`` (an index array into ``range(n_samples)``).
+    theta0 : array-like of shape (n,), finite
+    method, max_iter, learning_rate, batch_size, momentum, tol, callback, random_state
+        As in :func:`train`.
+    n_samples : int >= 1, required by ``"sgd"`` and ``"adam"``
+
+    Returns
+    -------
+    TrainResult
+    """
+    door = "minimize"
+    fun = v.Function(allow_none=False).check(fun, "fun", door)
+    theta0 = v.check_theta(theta0, None, door, name="theta0")
+    n_samples = v.Int(1, allow_none=True).check(n_samples, "n_samples", door)
+    options = check_training(door, theta0.size, n_samples, method, max_iter, learning_rate, batch_size, momentum,
+                             tol, callback, random_state)
+    if options["method"] in core.MINIBATCH_METHODS and n_samples is None:
+        raise ValueError(v.message("n_samples", door, f"an int >= 1 for method={options['method']!r}", "None"))
+    return core.minimize(fun, theta0, n_samples=n_samples, **options)
+
+
+def fmincg(fun, x0, max_iter=100, callback=None):
+    """The course's conjugate-gradient minimizer; see :func:`nnlearn.core.fmincg.fmincg`.
+
+    Checks ``fun`` and ``callback`` (callables), ``x0`` (a finite non-empty 1-D
+    array of numbers) and ``max_iter`` (an int in [0, 10**8]), then calls the core.
+    """
+    door = "fmincg"
+    fun = v.Function(allow_none=False).check(fun, "fun", door)
+    callback, max_iter = v.check(door, callback=callback, max_iter=max_iter)
+    x0 = v.check_theta(x0, None, door, name="x0")
+    return _fmincg.fmincg(fun, x0, max_iter=max_iter, callback=callback)
+

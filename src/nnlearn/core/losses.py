@@ -8,7 +8,7 @@ logits is ``h(Z) - Y``: that is why backpropagation may start from
 ``delta_L = A_L - Y`` (it holds only for these matching pairs).
 
 ``h_inplace(Z)`` is the same ``h`` written into ``Z``'s memory (the fast
-kernel of :class:`nnlearn.Network` reuses its buffers); losses are summed in
+kernel (:mod:`nnlearn.core.kernel`) reuses its buffers); losses are summed in
 float64 whatever the dtype of ``Z``.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from .activations import sigmoid, sigmoid_inplace
 
-__all__ = ["OUTPUTS", "resolve_output", "sigmoid_cross_entropy", "softmax_cross_entropy", "softmax"]
+__all__ = ["OUTPUTS", "OUTPUT_NAMES", "one_hot", "sigmoid_cross_entropy", "softmax_cross_entropy", "softmax"]
 
 
 def sigmoid_cross_entropy(Z, Y):
@@ -115,12 +115,18 @@ OUTPUTS = {
 }
 
 
-def resolve_output(name):
-    """Return the registered :class:`Output` for ``name``; lists valid names if unknown."""
-    if not isinstance(name, str):
-        raise TypeError(f"output must be a string, one of {sorted(OUTPUTS)}; got {type(name).__name__} {name!r}.")
-    if name == "logistic":
-        name = "sigmoid"
-    if name not in OUTPUTS:
-        raise ValueError(f"Unknown output {name!r}; valid names are {sorted(OUTPUTS)}.")
-    return OUTPUTS[name]
+# Every accepted name -> the registered output ("logistic" is scikit-learn's name of the sigmoid).
+OUTPUT_NAMES = {"sigmoid": "sigmoid", "logistic": "sigmoid", "softmax": "softmax"}
+
+
+def one_hot(labels, K):
+    """The 0/1 target matrix ``Y`` of shape (m, K), float64, of class indices ``labels`` (m,).
+
+    For K = 1 (one sigmoid unit) ``Y`` is the labels themselves, 0 or 1, as a column.
+    """
+    m = labels.shape[0]
+    if K == 1:
+        return labels.astype(np.float64).reshape(m, 1)
+    Y = np.zeros((m, K))
+    Y[np.arange(m), labels] = 1.0
+    return Y

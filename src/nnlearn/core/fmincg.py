@@ -4,7 +4,9 @@ The algorithm is Carl Edward Rasmussen's: Polak-Ribiere conjugate directions,
 and along each direction a line search that brackets a step satisfying the
 strong Wolfe-Powell conditions by quadratic and cubic interpolation and cubic
 extrapolation. It needs only ``fun(x) -> (f, grad)`` on a flat vector, which is
-exactly what ``Network.cost_and_gradient`` provides.
+exactly what ``Network.cost_and_gradient`` provides. This function trusts its
+arguments (``fun`` callable, ``x0`` a finite non-empty 1-D float array,
+``max_iter`` an int >= 0); :func:`nnlearn.optimize.fmincg` is the checked door.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._validation import check_int
 
 __all__ = ["fmincg", "FmincgResult"]
 
@@ -112,13 +113,10 @@ def fmincg(
     Raises
     ------
     TypeError
-        If ``fun`` or ``callback`` is not callable, ``max_iter`` is not an
-        integer, ``x0`` does not hold numbers, or ``fun`` does not return a
-        pair ``(f, grad)``.
+        If ``fun`` does not return a pair ``(f, grad)``.
     ValueError
-        If ``max_iter`` is negative, ``x0`` is not a non-empty finite 1-D
-        array, ``grad`` does not have the shape of ``x``, ``f`` is not a
-        scalar, or ``fun(x0)`` is not finite.
+        If ``grad`` does not have the shape of ``x``, ``f`` is not a scalar,
+        or ``fun(x0)`` is not finite.
 
     Notes
     -----
@@ -184,19 +182,14 @@ def fmincg(
     Examples
     --------
     >>> import numpy as np
-    >>> from nnlearn.fmincg import fmincg
+    >>> from nnlearn.optimize import fmincg
     >>> A = np.array([[3.0, 1.0], [1.0, 2.0]])
     >>> b = np.array([1.0, 1.0])
     >>> result = fmincg(lambda x: (0.5 * x @ A @ x - b @ x, A @ x - b), np.zeros(2))
     >>> np.allclose(result.x, np.linalg.solve(A, b))
     True
     """
-    if not callable(fun):
-        raise TypeError(f"fun must be callable as fun(x) -> (f, grad); got {type(fun).__name__}.")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None; got {type(callback).__name__}.")
-    max_iter = check_int(max_iter, "max_iter", minimum=0)
-    x = _check_x0(x0)
+    x = np.array(x0, dtype=np.float64)  # a copy: x0 is not modified
 
     f, g = _evaluate(fun, x)
     if not (np.isfinite(f) and np.all(np.isfinite(g))):
@@ -254,20 +247,6 @@ def fmincg(
         success=message != LINE_SEARCH_FAILED,
         message=message,
     )
-
-
-def _check_x0(x0):
-    try:
-        x = np.asarray(x0)
-    except Exception as exc:  # ragged lists and other things numpy cannot hold
-        raise ValueError(f"x0 could not be converted to a numeric array: {exc}") from None
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"x0 must hold numbers (bool, int or float); got an array of dtype {x.dtype}.")
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty 1-D array; got shape {x.shape}. Flatten it first.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 contains NaN or infinity; every entry must be finite.")
-    return np.array(x, dtype=np.float64)  # always a copy, so x0 is never modified
 
 
 def _evaluate(fun, x):

@@ -6,7 +6,7 @@ Each activation is a small set of functions kept in the registry
 (for sigmoid, tanh and relu the derivative is a function of the output, so
 backpropagation never needs to keep ``Z``).
 
-The fast kernel of :class:`nnlearn.Network` uses two in-place forms of the
+The kernel (:mod:`nnlearn.core.kernel`) uses two in-place forms of the
 same math, so that a block of rows reuses its buffers: ``g_inplace(Z)``
 overwrites ``Z`` with ``g(Z)`` and returns it, and
 ``mul_g_prime_inplace(D, A)`` overwrites ``D`` with ``D * g'(z)`` and returns
@@ -26,7 +26,7 @@ __all__ = [
     "tanh",
     "relu",
     "ACTIVATIONS",
-    "resolve_activation",
+    "ACTIVATION_NAMES",
 ]
 
 
@@ -164,32 +164,5 @@ ACTIVATIONS = {
     "relu": Activation("relu", relu, lambda A: (A > 0).astype(A.dtype), _relu_inplace, _relu_mul_g_prime_inplace),
 }
 
-ALIASES = {"logistic": "sigmoid"}
-
-
-def resolve_activation(name, param="activation"):
-    """Return the registered :class:`Activation` for ``name`` (aliases allowed).
-
-    Raises
-    ------
-    TypeError
-        If ``name`` is not a string.
-    ValueError
-        If ``name`` is unknown; the message lists the valid names.
-    """
-    if not isinstance(name, str):
-        raise TypeError(
-            f"{param} must be a string, one of {valid_activation_names()}; "
-            f"got {type(name).__name__} {name!r}."
-        )
-    key = ALIASES.get(name, name)
-    if key not in ACTIVATIONS:
-        raise ValueError(
-            f"Unknown {param} {name!r}; valid names are {valid_activation_names()}."
-        )
-    return ACTIVATIONS[key]
-
-
-def valid_activation_names():
-    """The accepted activation names, aliases included, sorted."""
-    return sorted([*ACTIVATIONS, *ALIASES])
+# Every accepted name -> the registered activation ("logistic" is scikit-learn's name of the sigmoid).
+ACTIVATION_NAMES = {"sigmoid": "sigmoid", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}

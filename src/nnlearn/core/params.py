@@ -3,7 +3,9 @@ r"""The one canonical parameter layout: ``Thetas`` and the flat vector ``theta``
 ``Thetas[l]`` has shape ``(s_{l+1}, s_l + 1)``; column 0 holds the bias
 weights (the Octave layout of the course). The flat vector ``theta`` is the
 concatenation of every ``Thetas[l]`` raveled in row-major (C) order, layer by
-layer. This module is the only code that knows that layout.
+layer. This module is the only code that knows that layout. It trusts its
+arguments (the doors check them), except that :func:`unpack` refuses a vector
+of the wrong size.
 """
 
 from __future__ import annotations
@@ -127,10 +129,6 @@ def init_weights(layer_sizes, method="uniform", epsilon=0.12, random_state=None)
     -------
     theta : ndarray of shape (n_params,), float64
     """
-    if method not in INIT_METHODS:
-        raise ValueError(f"Unknown init method {method!r}; valid methods are {list(INIT_METHODS)}.")
-    if method == "uniform" and not (np.isfinite(epsilon) and epsilon >= 0):
-        raise ValueError(f"epsilon must be a finite number >= 0; got {epsilon!r}.")
     rng = np.random.default_rng(random_state)
     Thetas = []
     for fan_out, cols in layer_shapes(layer_sizes):

@@ -5,9 +5,10 @@ example at a time, with column vectors and the bias unit prepended, exactly as
 the exercise describes it. :func:`cost_and_gradient_plain` is the same
 algorithm vectorized over all m examples at once, the way the course's
 vectorized solution writes it (``a1 = [ones(m, 1) X]``, ...). Both compute the
-same numbers as :meth:`nnlearn.Network.cost_and_gradient`, whose kernel is the
-plain version reorganized for speed (tests check all three agree);
-``nnlearn bench`` shows how much faster that kernel is.
+same numbers as :func:`nnlearn.core.kernel.cost_and_gradient`, the plain version
+reorganized for speed (tests check all three agree); ``nnlearn bench`` shows
+how much faster that kernel is. All three take the same arguments, already
+checked by a door: ``(theta, X, Y, alpha, spec)``.
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ from . import params
 __all__ = ["backprop_loop", "cost_and_gradient_plain"]
 
 
-def backprop_loop(net, theta, X, y, alpha=0.0):
+def backprop_loop(theta, X, Y, alpha, spec):
     r"""Cost and gradient by the per-example loop of the course.
 
     Parameters
     ----------
-    net : nnlearn.Network
-    theta : ndarray of shape (n_params,)
-    X : ndarray of shape (m, s_1)
-    y : ndarray of shape (m,) class indices, or (m, K) 0/1 targets
+    theta : ndarray of shape (n_params,), float64
+    X : ndarray of shape (m, s_1), float64
+    Y : ndarray of shape (m, K), 0/1 targets
     alpha : float >= 0, the course's lambda
+    spec : nnlearn.core.kernel.Spec
 
     Returns
     -------
@@ -48,12 +49,10 @@ def backprop_loop(net, theta, X, y, alpha=0.0):
     5. Average and regularize: :math:`D^{(l)} = \Delta^{(l)} / m + (\alpha / m)\, \Theta^{(l)}`
        for every column but the bias column.
     """
-    theta, X, Y, alpha = net._check(theta, X, y, alpha)
-    Thetas = net.unpack(theta)
-    g = net._activation.g
-    g_prime_from_A = net._activation.g_prime_from_A
+    Thetas = params.unpack(theta, spec.layer_sizes)
+    g, g_prime_from_A = spec.g.g, spec.g.g_prime_from_A
     m = X.shape[0]
-    L = len(net.layer_sizes)
+    L = len(spec.layer_sizes)
 
     Deltas = [np.zeros_like(T) for T in Thetas]
     J = 0.0
@@ -64,9 +63,9 @@ def backprop_loop(net, theta, X, y, alpha=0.0):
             z = Thetas[l] @ a[l]  # z(l+1) = Θ(l) a(l); (s_{l+1}, 1)
             a.append(np.vstack(([[1.0]], g(z))))  # a(l+1) = [1; g(z(l+1))]
         z_L = Thetas[L - 2] @ a[L - 2]  # (K, 1)
-        h = net._output.h(z_L.T).T  # a(L) = h; (K, 1)
+        h = spec.h.h(z_L.T).T  # a(L) = h; (K, 1)
         y_t = Y[t].reshape(-1, 1)  # (K, 1)
-        J += net._output.loss(z_L.T, y_t.T)
+        J += spec.h.loss(z_L.T, y_t.T)
 
         # Step 2: error of the output layer (sigmoid/softmax with cross-entropy).
         delta = h - y_t  # δ(L); (K, 1)
@@ -88,16 +87,16 @@ def backprop_loop(net, theta, X, y, alpha=0.0):
     return J, params.pack(grads)
 
 
-def cost_and_gradient_plain(net, theta, X, y, alpha=0.0):
+def cost_and_gradient_plain(theta, X, Y, alpha, spec):
     r"""Cost and gradient by the textbook vectorized backpropagation (all m examples at once).
 
     Parameters
     ----------
-    net : nnlearn.Network
-    theta : ndarray of shape (n_params,)
-    X : ndarray of shape (m, s_1); float32 is computed in float32, anything else in float64
-    y : ndarray of shape (m,) class indices, or (m, K) 0/1 targets
+    theta : ndarray of shape (n_params,), float64
+    X : ndarray of shape (m, s_1), float64 or float32 (computed in float32)
+    Y : ndarray of shape (m, K), 0/1 targets
     alpha : float >= 0, the course's lambda
+    spec : nnlearn.core.kernel.Spec
 
     Returns
     -------
@@ -118,16 +117,14 @@ def cost_and_gradient_plain(net, theta, X, y, alpha=0.0):
         D^{(l)} = \frac{1}{m} \delta^{(l+1)T} A^{(l)} + \frac{\alpha}{m} [0, \Theta^{(l)}_{:, 1:}]
 
     The memory grows with m (every layer's activations for all examples are
-    kept); :meth:`nnlearn.Network.cost_and_gradient` works in blocks of rows instead.
+    kept); :func:`nnlearn.core.kernel.cost_and_gradient` works in blocks of rows instead.
     """
-    theta, X, Y, alpha = net._check(theta, X, y, alpha)
-    Thetas = net.unpack(theta)  # float64, for the regularization
+    Thetas = params.unpack(theta, spec.layer_sizes)  # float64, for the regularization
     Thetas_x = [T.astype(X.dtype) for T in Thetas]  # the same weights in X's precision
     Y = Y.astype(X.dtype)
-    g = net._activation.g
-    g_prime_from_A = net._activation.g_prime_from_A
+    g, g_prime_from_A = spec.g.g, spec.g.g_prime_from_A
     m = X.shape[0]
-    L = len(net.layer_sizes)
+    L = len(spec.layer_sizes)
     ones = np.ones((m, 1), dtype=X.dtype)
 
     A = [np.hstack([ones, X])]  # a(1) = [1, x]; (m, s_1 + 1)
@@ -135,8 +132,8 @@ def cost_and_gradient_plain(net, theta, X, y, alpha=0.0):
         Z = A[l] @ Thetas_x[l].T  # z(l+1) = Θ(l) a(l); (m, s_{l+1})
         A.append(np.hstack([ones, g(Z)]))  # a(l+1) = [1, g(z(l+1))]; (m, s_{l+1} + 1)
     Z_L = A[L - 2] @ Thetas_x[L - 2].T  # z(L); (m, K)
-    H = net._output.h(Z_L)  # h = a(L); (m, K)
-    J = net._output.loss(Z_L, Y) / m  # the loss from the logits: finite for any z
+    H = spec.h.h(Z_L)  # h = a(L); (m, K)
+    J = spec.h.loss(Z_L, Y) / m  # the loss from the logits: finite for any z
     J += alpha / (2 * m) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)  # not the bias column
 
     # δ(L) = h - y holds for sigmoid + binary and softmax + categorical cross-entropy.

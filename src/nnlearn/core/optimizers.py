@@ -1,0 +1,341 @@
+r"""Optimizers on flat vectors: :func:`minimize` knows nothing about networks.
+
+Every method reports the same history: ``cost_history[0] = J(theta0)`` and
+``cost_history[k]`` is J after k iterations, where an iteration is one
+optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
+pass over the data (sgd, adam with mini-batches).
+
+Nothing here validates: :func:`nnlearn.train` and :func:`nnlearn.optimize.minimize`
+check the arguments and resolve the method name through :data:`METHODS`.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+
+from . import threads
+from .fmincg import fmincg
+
+__all__ = [
+    "minimize",
+    "TrainResult",
+    "TrainingInterrupted",
+    "TrainingDiverged",
+    "METHODS",
+    "DEFAULT_LEARNING_RATES",
+    "MINIBATCH_METHODS",
+    "DENSE_HESSIAN_MAX_PARAMS",
+]
+
+# The one table of method names: every spelling a door accepts (matched in any case) -> the method.
+# CG, L-BFGS-B, TNC and BFGS are scipy.optimize.minimize's, with the analytic gradient.
+METHODS = {
+    "CG": "CG",
+    "L-BFGS-B": "L-BFGS-B",
+    "lbfgs": "L-BFGS-B",
+    "TNC": "TNC",
+    "BFGS": "BFGS",
+    "fmincg": "fmincg",
+    "gd": "gd",
+    "sgd": "sgd",
+    "adam": "adam",
+}
+SCIPY_METHODS = ("CG", "L-BFGS-B", "TNC", "BFGS")
+MINIBATCH_METHODS = ("sgd", "adam")
+# BFGS keeps a dense n x n inverse Hessian: fine for small nets, hopeless for 10^4 parameters.
+DENSE_HESSIAN_MAX_PARAMS = 2000
+DEFAULT_LEARNING_RATES = {"gd": 1.0, "sgd": 0.1, "adam": 0.001}
+
+
+class TrainingInterrupted(UserWarning):
+    """Training was stopped by Ctrl-C; the weights of the last finished iteration were kept."""
+
+
+class TrainingDiverged(FloatingPointError):
+    """The cost or the weights became non-finite during training.
+
+    Attributes
+    ----------
+    iteration : int, the iteration that produced non-finite values
+    theta : ndarray of shape (n_params,), the weights of the last finite iteration
+    cost_history : list of float, the history up to that iteration
+    """
+
+    def __init__(self, message, iteration, theta, cost_history):
+        super().__init__(message)
+        self.iteration = iteration
+        self.theta = theta
+        self.cost_history = cost_history
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (n_params,), the trained weights
+    cost_history : list of float, ``cost_history[k]`` = J after k iterations (``[0]`` = J(theta0))
+    n_iter : int, iterations done
+    n_evaluations : int, cost-and-gradient evaluations (full-batch equivalents for sgd/adam)
+    message : str, why training stopped
+    elapsed : float, wall time in seconds
+    method : str, the resolved method name (e.g. ``"L-BFGS-B"`` for ``"lbfgs"``)
+    converged : bool, True when a scipy method reports success; False for the others
+    interrupted : bool, True when Ctrl-C ended training
+    """
+
+    theta: np.ndarray
+    cost_history: list
+    n_iter: int
+    n_evaluations: int
+    message: str
+    elapsed: float
+    method: str = ""
+    converged: bool = False
+    interrupted: bool = False
+
+
+class _StopTraining(Exception):
+    """Raised inside an optimizer's callback to end the run."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class _Tracker:
+    """Counts evaluations, keeps the history and the last finished iterate, and runs the callback."""
+
+    def __init__(self, objective, theta0, max_iter, callback):
+        self.objective = objective
+        self.max_iter = max_iter
+        self.callback = callback
+        self.n_evaluations = 0
+        self._last_x = self._last_J = self._last_grad = None
+        self.theta = theta0.copy()
+        self.cost_history = [self.fun(theta0)[0]]
+        self.n_iter = 0
+
+    def fun(self, theta):
+        """(J, grad) at theta; a repeat of the last point (scipy starts at theta0 again) is not recomputed."""
+        if self._last_x is not None and np.array_equal(theta, self._last_x):
+            return self._last_J, self._last_grad.copy()
+        J, grad = self.objective(theta)
+        self.n_evaluations += 1
+        self._last_x, self._last_J, self._last_grad = theta.copy(), J, grad
+        return J, grad
+
+    def cost_at(self, theta):
+        """J at an iterate the optimizer reports; reuses the last evaluation when it was there."""
+        if self._last_x is not None and np.array_equal(theta, self._last_x):
+            return self._last_J
+        return self.fun(theta)[0]
+
+    def iteration_done(self, theta, J):
+        if not np.isfinite(J) or not np.all(np.isfinite(theta)):
+            raise TrainingDiverged(
+                f"training diverged at iteration {self.n_iter + 1}: the cost or the weights became "
+                "non-finite; the weights of the last finite iteration are kept. "
+                "Try a smaller learning_rate or a larger alpha.",
+                iteration=self.n_iter + 1,
+                theta=self.theta.copy(),
+                cost_history=list(self.cost_history),
+            )
+        theta = np.array(theta, dtype=np.float64, copy=True)
+        self.cost_history.append(float(J))
+        # Stored together after the append: a Ctrl-C between two statements finds either
+        # iteration k or k + 1 finished (train() trims a history entry appended ahead).
+        self.theta, self.n_iter = theta, self.n_iter + 1
+        if self.callback is not None and self.callback(self.n_iter, self.theta.copy(), float(J)):
+            raise _StopTraining("stopped by callback")
+        if self.n_iter >= self.max_iter:
+            raise _StopTraining(f"reached max_iter={self.max_iter}")
+
+
+# Overflow and invalid operations inside the optimizer loops (a diverging run) are not
+# warned about: _Tracker.iteration_done checks every iterate and raises TrainingDiverged.
+def _nonfinite_is_checked(run):
+    @functools.wraps(run)
+    def quiet(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):  # a fresh errstate per call: thread-safe
+            return run(*args, **kwargs)
+
+    return quiet
+
+
+def minimize(
+    fun,
+    theta0,
+    method="CG",
+    max_iter=50,
+    *,
+    n_samples=None,
+    learning_rate=None,
+    batch_size=None,
+    momentum=0.0,
+    tol=None,
+    callback=None,
+    random_state=None,
+):
+    r"""Minimize ``fun`` from ``theta0`` with ``method``; nothing is validated.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(theta) -> (J, grad)`` on a float64 vector of shape (n,). For
+        ``"sgd"`` and ``"adam"``, ``fun(theta, rows)`` gives the objective of the
+        examples ``rows`` (an index array into ``n_samples``), whose gradient
+        averaged over a pass is the full-batch gradient.
+    theta0 : ndarray of shape (n,), float64, not modified
+    method : str, a value of :data:`METHODS`
+    max_iter : int >= 0
+    n_samples : int, the number of examples (sgd and adam only)
+    learning_rate : float > 0 or None (gd, sgd, adam; None: :data:`DEFAULT_LEARNING_RATES`)
+    batch_size : int in [1, n_samples] or None (sgd: ``min(200, n_samples)``, adam: full batch)
+    momentum : float in [0, 1), of sgd
+    tol : float >= 0 or None, scipy's ``gtol``
+    callback : callable or None, ``callback(iteration, theta, J)``; True stops
+    random_state : None, int or Generator, the mini-batch order
+
+    Returns
+    -------
+    TrainResult
+
+    Raises
+    ------
+    ValueError
+        If ``fun(theta0)`` is not finite.
+    TrainingDiverged
+        If the cost or the weights become non-finite during training.
+
+    Notes
+    -----
+    Ctrl-C during training returns the weights of the last finished iteration
+    with a :class:`TrainingInterrupted` warning instead of losing the run.
+    """
+    if learning_rate is None:
+        learning_rate = DEFAULT_LEARNING_RATES.get(method)
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite J is reported as a ValueError below
+        tracker = _Tracker(fun, theta0, max_iter, callback)
+    if not np.isfinite(tracker.cost_history[0]):
+        raise ValueError(f"the cost at theta0 is {tracker.cost_history[0]}")
+    message, converged, interrupted = f"reached max_iter={max_iter}", False, False
+    try:
+        if max_iter == 0:
+            raise _StopTraining("max_iter=0: no training")
+        if method == "fmincg":
+            message = _run_fmincg(tracker, theta0, max_iter)
+        elif method == "gd":
+            message = _run_gd(tracker, theta0, learning_rate, max_iter)
+        elif method in MINIBATCH_METHODS:
+            batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
+            message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum, random_state)
+        else:
+            message, converged = _run_scipy(tracker, theta0, method, max_iter, tol)
+    except _StopTraining as stop:
+        message = stop.message
+    except KeyboardInterrupt:
+        interrupted = True
+        del tracker.cost_history[tracker.n_iter + 1 :]  # an entry appended just before the interrupt
+        message = f"interrupted by the user after {tracker.n_iter} iterations"
+        warnings.warn(
+            f"Training interrupted (Ctrl-C) after {tracker.n_iter} iterations; "
+            "keeping the weights of the last finished iteration.",
+            TrainingInterrupted,
+            stacklevel=3,
+        )
+    return TrainResult(
+        theta=tracker.theta,
+        cost_history=tracker.cost_history,
+        n_iter=tracker.n_iter,
+        n_evaluations=int(round(tracker.n_evaluations)),
+        message=message,
+        elapsed=time.perf_counter() - start,
+        method=method,
+        converged=converged,
+        interrupted=interrupted,
+    )
+
+
+# Threads of SciPy's own BLAS library while scipy.optimize.minimize runs (None: leave it alone).
+# Its pool would fight NumPy's for the cores: see nnlearn.core.threads. On 2 cores, 50 L-BFGS-B
+# iterations on the course's digits ran about 4x slower without this limit.
+SCIPY_BLAS_THREADS = 1
+
+
+@_nonfinite_is_checked
+def _run_scipy(tracker, theta0, method, max_iter, tol):
+    options = {"maxiter": max_iter} if method != "TNC" else {"maxfun": max(100, 20 * max_iter)}
+    if tol is not None:
+        options["gtol"] = tol
+
+    def on_iteration(xk):
+        tracker.iteration_done(xk, tracker.cost_at(xk))
+
+    with threads.scipy_blas_limited(SCIPY_BLAS_THREADS):  # SciPy's BLAS must not fight NumPy's for the cores
+        result = scipy.optimize.minimize(
+            tracker.fun, theta0.copy(), jac=True, method=method, callback=on_iteration, options=options
+        )
+    # A converged optimizer may end between callbacks; its final point is the last iterate.
+    if not np.array_equal(result.x, tracker.theta) and np.isfinite(result.fun) and result.fun <= tracker.cost_history[-1]:
+        if tracker.n_iter < max_iter:
+            tracker.iteration_done(result.x, result.fun)
+    message = result.message if isinstance(result.message, str) else str(result.message)
+    return message, bool(result.success)
+
+
+@_nonfinite_is_checked
+def _run_fmincg(tracker, theta0, max_iter):
+    result = fmincg(
+        tracker.fun, theta0, max_iter=max_iter, callback=lambda i, x, J: tracker.iteration_done(x, J)
+    )
+    return result.message
+
+
+@_nonfinite_is_checked
+def _run_gd(tracker, theta, learning_rate, max_iter):
+    _, grad = tracker.fun(theta)  # J(theta0) was just evaluated by the tracker: reuse the point
+    while True:
+        theta = theta - learning_rate * grad  # θ ← θ - η ∇J(θ)
+        J, grad = tracker.fun(theta)
+        tracker.iteration_done(theta, J)
+
+
+@_nonfinite_is_checked
+def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, momentum, random_state):
+    r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over shuffled data.
+
+    ``fun(theta, rows)`` spreads the regularization term over batches in proportion
+    to their size, so a full pass follows the gradient of the same J as the batch methods.
+    """
+    rng = np.random.default_rng(random_state)
+    velocity = np.zeros_like(theta)  # sgd momentum
+    first, second = np.zeros_like(theta), np.zeros_like(theta)  # Adam moments
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    step = 0
+    while True:
+        order = rng.permutation(m) if batch_size < m else np.arange(m)
+        for start in range(0, m, batch_size):
+            rows = order[start : start + batch_size]
+            _, grad = fun(theta, rows)
+            tracker.n_evaluations += len(rows) / m
+            if method == "sgd":
+                velocity = momentum * velocity - learning_rate * grad  # v ← μ v - η ∇J
+                theta = theta + velocity
+            else:
+                step += 1
+                first = beta1 * first + (1 - beta1) * grad  # m_t
+                second = beta2 * second + (1 - beta2) * grad * grad  # v_t
+                m_hat = first / (1 - beta1**step)
+                v_hat = second / (1 - beta2**step)
+                theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+        J = tracker.fun(theta)[0]
+        tracker.iteration_done(theta, J)
