@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from nnlearn.activations import ACTIVATIONS, resolve_activation, sigmoid, sigmoid_gradient
+import nnlearn
+from nnlearn.core.activations import ACTIVATION_NAMES, ACTIVATIONS, sigmoid, sigmoid_gradient
 
 
 def test_sigmoid_gradient_at_zero_is_a_quarter():
@@ -30,11 +31,14 @@ def test_derivative_from_activations_matches_central_differences(name):
 
 
 def test_logistic_is_an_alias_of_sigmoid():
-    assert resolve_activation("logistic") is ACTIVATIONS["sigmoid"]
+    assert ACTIVATIONS[ACTIVATION_NAMES["logistic"]] is ACTIVATIONS["sigmoid"]
+    assert nnlearn.Network([2, 3, 1], activation="logistic").activation == "sigmoid"
+    assert nnlearn.Network([2, 3, 1], output="logistic").output == "sigmoid"
 
 
 def test_unknown_activation_lists_valid_names():
-    with pytest.raises(ValueError, match=r"Unknown activation 'softsign'.*\['logistic', 'relu', 'sigmoid', 'tanh'\]"):
-        resolve_activation("softsign")
-    with pytest.raises(TypeError, match="activation must be a string"):
-        resolve_activation(3)
+    with pytest.raises(ValueError, match=r"The 'activation' parameter of Network must be a str among "
+                       r"\['sigmoid', 'logistic', 'tanh', 'relu'\]. Got 'softsign' instead."):
+        nnlearn.Network([2, 3, 1], activation="softsign")
+    with pytest.raises(TypeError, match=r"The 'activation' parameter of Network must be a str among .* Got 3 instead"):
+        nnlearn.Network([2, 3, 1], activation=3)

@@ -1,6 +1,6 @@
-"""The fast kernel (Network._cost_and_gradient, _forward) computes the plain version's numbers.
+"""The kernel (nnlearn.core.kernel: cost_and_gradient, forward) computes the plain version's numbers.
 
-The plain version is the textbook vectorized backpropagation in nnlearn.reference
+The plain version is the textbook vectorized backpropagation in nnlearn.core.reference
 (ones column, all rows at once, allocating activations and losses). Tolerances:
 1e-12 relative in float64, 1e-5 in float32 (both sides then compute in float32).
 """
@@ -13,12 +13,16 @@ from scipy.special import expit
 from scipy.special import softmax as scipy_softmax
 
 import nnlearn
-from nnlearn import activations, losses
-from nnlearn import network as network_module
 from nnlearn.bench import peak_extra_bytes
-from nnlearn.reference import cost_and_gradient_plain
+from nnlearn.core import activations, kernel, losses
+from nnlearn.core.reference import cost_and_gradient_plain
 
 M = 23  # rows: block sizes below cut it into 1, 2, 4 and 23 blocks, with ragged last blocks
+
+
+def plain(net, theta, X, y, alpha):
+    """The plain version on the inputs the network's door checks and prepares (Y one-hot)."""
+    return cost_and_gradient_plain(*net.check_inputs(theta, X, y, alpha), net.spec)
 
 
 def _relative(a, b):
@@ -47,9 +51,9 @@ def _assert_same(fast, plain, tolerance):
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 def test_fast_equals_plain_float64(monkeypatch, block_rows, sizes, activation, output):
     net, theta, X, y = _problem(sizes, activation, output)
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
     for alpha in (0.0, 1.3):
-        _assert_same(net.cost_and_gradient(theta, X, y, alpha), cost_and_gradient_plain(net, theta, X, y, alpha), 1e-12)
+        _assert_same(net.cost_and_gradient(theta, X, y, alpha), plain(net, theta, X, y, alpha), 1e-12)
 
 
 @pytest.mark.parametrize("block_rows", [7, 4096])
@@ -58,14 +62,14 @@ def test_fast_equals_plain_float64(monkeypatch, block_rows, sizes, activation, o
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 def test_fast_equals_plain_float32(monkeypatch, block_rows, sizes, activation, output):
     net, theta, X, y = _problem(sizes, activation, output, dtype=np.float32)
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
-    _assert_same(net.cost_and_gradient(theta, X, y, 1.3), cost_and_gradient_plain(net, theta, X, y, 1.3), 1e-5)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
+    _assert_same(net.cost_and_gradient(theta, X, y, 1.3), plain(net, theta, X, y, 1.3), 1e-5)
 
 
 def test_with_blas_threads_1_the_callers_blas_setting_changes_no_bit(monkeypatch):
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    monkeypatch.setattr(network_module, "BLAS_THREADS", 1)
+    monkeypatch.setattr(kernel, "BLAS_THREADS", 1)
     net, theta, X, y = _problem([400, 30, 10], "sigmoid", "sigmoid", m=3000)
     before = [pool["num_threads"] for pool in threadpool_info()]
     J, grad = net.cost_and_gradient(theta, X, y, 1.0)
@@ -110,20 +114,20 @@ def test_course_network_on_the_bundled_digits():
     X, y = X[::5], y[::5]  # 1000 digits, every digit
     net = nnlearn.Network([400, 25, 10])
     theta = net.init_weights(random_state=0)
-    _assert_same(net.cost_and_gradient(theta, X, y, 1.0), cost_and_gradient_plain(net, theta, X, y, 1.0), 1e-12)
+    _assert_same(net.cost_and_gradient(theta, X, y, 1.0), plain(net, theta, X, y, 1.0), 1e-12)
     X32 = X.astype(np.float32)
-    _assert_same(net.cost_and_gradient(theta, X32, y, 1.0), cost_and_gradient_plain(net, theta, X32, y, 1.0), 1e-5)
+    _assert_same(net.cost_and_gradient(theta, X32, y, 1.0), plain(net, theta, X32, y, 1.0), 1e-5)
 
 
 @pytest.mark.parametrize("block_rows", [3, 4096])
 def test_binary_output_and_multilabel_targets(monkeypatch, block_rows):
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
     net, theta, X, y = _problem([4, 6, 1], "tanh", "sigmoid")
-    _assert_same(net.cost_and_gradient(theta, X, y, 0.5), cost_and_gradient_plain(net, theta, X, y, 0.5), 1e-12)
+    _assert_same(net.cost_and_gradient(theta, X, y, 0.5), plain(net, theta, X, y, 0.5), 1e-12)
     # Several sigmoid units may be on at once (0/1 targets that are not one-hot).
     net, theta, X, _ = _problem([4, 6, 3], "sigmoid", "sigmoid")
     Y = np.random.default_rng(5).integers(0, 2, (M, 3))
-    _assert_same(net.cost_and_gradient(theta, X, Y, 0.5), cost_and_gradient_plain(net, theta, X, Y, 0.5), 1e-12)
+    _assert_same(net.cost_and_gradient(theta, X, Y, 0.5), plain(net, theta, X, Y, 0.5), 1e-12)
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
@@ -134,14 +138,14 @@ def test_saturated_units_agree_and_stay_finite(activation, output):
         warnings.simplefilter("error")
         fast = net.cost_and_gradient(theta, X, y, 1.0)
     assert np.isfinite(fast[0]) and np.all(np.isfinite(fast[1]))
-    _assert_same(fast, cost_and_gradient_plain(net, theta, X, y, 1.0), 1e-12)
+    _assert_same(fast, plain(net, theta, X, y, 1.0), 1e-12)
 
 
 def test_inputs_are_not_modified():
     net, theta, X, y = _problem([5, 7, 3], "sigmoid", "sigmoid")
     Y = np.eye(3)[y]
     copies = theta.copy(), X.copy(), Y.copy()
-    net._cost_and_gradient(theta, X, Y, 1.0)
+    kernel.cost_and_gradient(theta, X, Y, 1.0, net.spec)
     net.predict_proba(theta, X)
     for before, after in zip(copies, (theta, X, Y)):
         np.testing.assert_array_equal(before, after)
@@ -151,7 +155,7 @@ def test_inputs_are_not_modified():
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, output):
     net, theta, X, _ = _problem([5, 7, 6, 3], "tanh", output)
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
     A = X
     for T in net.unpack(theta):
         Z = np.hstack([np.ones((M, 1)), A]) @ T.T  # z = Θ [1; a]
@@ -164,15 +168,15 @@ def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, ou
 
 def test_memory_of_an_evaluation_is_bounded_by_the_block_not_by_m(monkeypatch):
     # tracemalloc counts the bytes NumPy allocates: no timing involved.
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", 64)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", 64)
     net = nnlearn.Network([50, 20, 10])
     theta = net.init_weights(random_state=0)
     extra, plain_extra = {}, {}
     for m in (1024, 16384):
         rng = np.random.default_rng(0)
         X, Y = rng.random((m, 50)), np.eye(10)[rng.integers(0, 10, m)]
-        extra[m] = peak_extra_bytes(lambda: net._cost_and_gradient(theta, X, Y, 1.0))
-        plain_extra[m] = peak_extra_bytes(lambda: cost_and_gradient_plain(net, theta, X, Y, 1.0))
+        extra[m] = peak_extra_bytes(lambda: kernel.cost_and_gradient(theta, X, Y, 1.0, net.spec))
+        plain_extra[m] = peak_extra_bytes(lambda: cost_and_gradient_plain(theta, X, Y, 1.0, net.spec))
     # One block's activations, errors and partial sums, and the accumulated gradient.
     bound = 8 * (64 * 3 * (20 + 10 + 10) + 4 * net.n_params)
     assert extra[1024] < bound and extra[16384] < bound  # X of 0.4 MB or of 6.5 MB: the same memory

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nnlearn
-from nnlearn import network as network_module
+from nnlearn.core import kernel
 from nnlearn.gradcheck import debug_problem
 
 
@@ -94,7 +94,7 @@ def test_blocked_evaluation_equals_one_block(rng, monkeypatch):
     X = rng.normal(size=(50, 6))
     y = rng.integers(0, 3, 50)
     J_one, g_one = net.cost_and_gradient(theta, X, y, alpha=0.5)
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", 7)
     J_blocks, g_blocks = net.cost_and_gradient(theta, X, y, alpha=0.5)
     assert J_blocks == pytest.approx(J_one, rel=1e-12)
     np.testing.assert_allclose(g_blocks, g_one, rtol=1e-12, atol=1e-15)
@@ -128,13 +128,13 @@ def test_course_weights_with_debug_problem_are_deterministic():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"layer_sizes": [3]}, ValueError, "at least 2 layers"),
-        ({"layer_sizes": [3, 0, 2]}, ValueError, r"layer_sizes\[1\] must be >= 1"),
-        ({"layer_sizes": [3, 2.5, 2]}, TypeError, r"layer_sizes\[1\] must be an integer"),
-        ({"layer_sizes": "400"}, TypeError, "sequence of integers"),
-        ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"Unknown activation 'swish'.*valid names"),
-        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"Unknown output 'linear'.*\['sigmoid', 'softmax'\]"),
-        ({"layer_sizes": [3, 1], "output": "softmax"}, ValueError, "softmax' needs at least 2 output units"),
+        ({"layer_sizes": [3]}, ValueError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 .* Got \[3\] instead"),
+        ({"layer_sizes": [3, 0, 2]}, ValueError, r"'layer_sizes' .* at least 2 ints >= 1 .* Got \[3, 0, 2\] instead"),
+        ({"layer_sizes": [3, 2.5, 2]}, TypeError, r"'layer_sizes' .* ints >= 1 .* Got \[3, 2.5, 2\] instead"),
+        ({"layer_sizes": "400"}, TypeError, r"'layer_sizes' .* must be a sequence .* Got '400' instead"),
+        ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]. Got 'swish' instead"),
+        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax'\]. Got 'linear' instead"),
+        ({"layer_sizes": [3, 1], "output": "softmax"}, ValueError, r"'layer_sizes' .* ending with at least 2 output units for output='softmax'. Got \[3, 1\] instead"),
     ],
 )
 def test_bad_networks(kwargs, error, match):
@@ -150,23 +150,23 @@ def _net_theta_X_y():
 @pytest.mark.parametrize(
     "change, error, match",
     [
-        (lambda a: {**a, "theta": np.zeros(7)}, ValueError, r"theta has 7 entries.*26 parameters"),
-        (lambda a: {**a, "X": np.ones((5, 4))}, ValueError, r"X has 4 features, but the network expects 3"),
-        (lambda a: {**a, "X": np.ones(3)}, ValueError, r"X must be a 2-D array.*got 1-D"),
-        (lambda a: {**a, "X": np.ones((5, 3, 1))}, ValueError, r"X must be a 2-D array.*got 3-D"),
-        (lambda a: {**a, "X": np.ones((0, 3)), "y": np.array([], int)}, ValueError, "X is empty"),
-        (lambda a: {**a, "X": np.full((5, 3), np.nan)}, ValueError, "X contains NaN"),
-        (lambda a: {**a, "X": np.full((5, 3), np.inf)}, ValueError, "X contains infinity"),
-        (lambda a: {**a, "X": np.full((5, 3), "a")}, TypeError, "X must hold numbers"),
-        (lambda a: {**a, "y": np.array([0, 1])}, ValueError, r"y has 2 entries, but X has 5 rows"),
-        (lambda a: {**a, "y": np.array([0, 1, 2, 1, 0])}, ValueError, r"class index 2, outside 0..1"),
-        (lambda a: {**a, "y": np.array([0, 1, -1, 1, 0])}, ValueError, r"class index -1, outside 0..1"),
-        (lambda a: {**a, "y": np.array([0, 1, 0.5, 1, 0])}, ValueError, "integer class indices"),
-        (lambda a: {**a, "y": np.ones((5, 3))}, ValueError, r"3 columns, but the network has 2 output units"),
-        (lambda a: {**a, "y": np.full((5, 2), 0.5)}, ValueError, "only 0 and 1"),
-        (lambda a: {**a, "alpha": -1.0}, ValueError, r"alpha must be a finite number >= 0; got -1.0"),
-        (lambda a: {**a, "alpha": np.nan}, ValueError, "alpha must be a finite number"),
-        (lambda a: {**a, "alpha": "1"}, TypeError, "alpha must be a real number"),
+        (lambda a: {**a, "theta": np.zeros(7)}, ValueError, r"The 'theta' parameter of Network.cost(_and_gradient)? must be a 1-D array of 26 finite numbers. Got a 1-D array of shape \(7,\) instead"),
+        (lambda a: {**a, "X": np.ones((5, 4))}, ValueError, r"The 'X' parameter of Network.cost(_and_gradient)? must be an array with 3 features \(the network's layer_sizes\[0\]\). Got 4 features instead"),
+        (lambda a: {**a, "X": np.ones(3)}, ValueError, r"'X' .* must be a 2-D array of shape \(m, n\). Got a 1-D array of shape \(3,\) instead. Reshape a single sample"),
+        (lambda a: {**a, "X": np.ones((5, 3, 1))}, ValueError, r"'X' .* must be a 2-D array of shape \(m, n\). Got a 3-D array"),
+        (lambda a: {**a, "X": np.ones((0, 3)), "y": np.array([], int)}, ValueError, r"'X' .* must be a 2-D array with at least 1 row. Got a 2-D array of shape \(0, 3\)"),
+        (lambda a: {**a, "X": np.full((5, 3), np.nan)}, ValueError, r"'X' .* must be finite .* Got an array containing NaN instead"),
+        (lambda a: {**a, "X": np.full((5, 3), np.inf)}, ValueError, r"'X' .* must be finite .* Got an array containing infinity instead"),
+        (lambda a: {**a, "X": np.full((5, 3), "a")}, TypeError, r"'X' .* must be a 2-D array of numbers .* Got an array of dtype <U1 instead"),
+        (lambda a: {**a, "y": np.array([0, 1])}, ValueError, r"The 'y' parameter of Network.cost(_and_gradient)? must be 5 class indices in 0..1 .* Got 2 entries instead"),
+        (lambda a: {**a, "y": np.array([0, 1, 2, 1, 0])}, ValueError, r"'y' .* must be 5 class indices in 0..1 \(one per row of X; the network has 2 output units\). Got class index 2 instead"),
+        (lambda a: {**a, "y": np.array([0, 1, -1, 1, 0])}, ValueError, r"'y' .* class indices in 0..1 .* Got class index -1 instead"),
+        (lambda a: {**a, "y": np.array([0, 1, 0.5, 1, 0])}, ValueError, r"'y' .* class indices .* Got non-integer values instead"),
+        (lambda a: {**a, "y": np.ones((5, 3))}, ValueError, r"'y' .* must be a 0/1 target matrix of shape \(5, 2\) .* Got a 2-D array of shape \(5, 3\) instead"),
+        (lambda a: {**a, "y": np.full((5, 2), 0.5)}, ValueError, r"'y' .* 0/1 target matrix .* Got values other than 0 and 1 instead"),
+        (lambda a: {**a, "alpha": -1.0}, ValueError, r"The 'alpha' parameter of Network.cost(_and_gradient)? must be a float in the range \[0.0, inf\). Got -1.0 instead"),
+        (lambda a: {**a, "alpha": np.nan}, ValueError, r"'alpha' .* \[0.0, inf\). Got nan instead"),
+        (lambda a: {**a, "alpha": "1"}, TypeError, r"'alpha' .* must be a float .* Got '1' instead"),
     ],
 )
 def test_bad_arrays(change, error, match):
@@ -178,15 +178,15 @@ def test_bad_arrays(change, error, match):
 
 def test_unpack_and_pack_errors():
     net = nnlearn.Network([3, 4, 2])
-    with pytest.raises(ValueError, match=r"theta has 3 entries.*26 parameters"):
+    with pytest.raises(ValueError, match=r"The 'theta' parameter of Network.unpack must be a 1-D array of 26 .* shape \(3,\)"):
         net.unpack(np.zeros(3))
-    with pytest.raises(ValueError, match=r"Thetas\[1\] has shape \(3, 5\), but layer 1 needs shape \(2, 5\)"):
+    with pytest.raises(ValueError, match=r"'Thetas' .* of Network.pack must be a list of 2 matrices of shapes \[\(4, 4\), \(2, 5\)\]. Got Thetas\[1\] of shape \(3, 5\) instead"):
         net.pack([np.zeros((4, 4)), np.zeros((3, 5))])
-    with pytest.raises(ValueError, match="Thetas has 1 matrices"):
+    with pytest.raises(ValueError, match=r"'Thetas' .* list of 2 matrices .* Got 1 matrices instead"):
         net.pack([np.zeros((4, 4))])
 
 
 def test_softmax_needs_one_hot_rows():
     net = nnlearn.Network([2, 3], output="softmax")
-    with pytest.raises(ValueError, match="one-hot"):
+    with pytest.raises(ValueError, match=r"'y' .* exactly one 1 per row \(one-hot\) for a softmax output. Got row 0 with 2 ones instead"):
         net.cost(net.init_weights(random_state=0), np.ones((2, 2)), np.array([[1, 1, 0], [0, 1, 0]]))

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from nnlearn import params
+import nnlearn
+from nnlearn.core import params
 
 
 def test_layer_shapes_and_count_for_the_course_network():
@@ -75,10 +76,12 @@ def test_init_is_deterministic_and_seed_dependent():
 
 
 def test_unknown_init_method():
-    with pytest.raises(ValueError, match=r"Unknown init method 'he'.*\['uniform', 'glorot', 'normal', 'debug'\]"):
-        params.init_weights([2, 2], method="he")
-    with pytest.raises(ValueError, match="epsilon must be a finite number >= 0"):
-        params.init_weights([2, 2], epsilon=-1)
+    net = nnlearn.Network([2, 2])
+    with pytest.raises(ValueError, match=r"The 'init' parameter of Network.init_weights must be a str among "
+                       r"\['uniform', 'glorot', 'normal', 'debug'\]. Got 'he' instead"):
+        net.init_weights(method="he")
+    with pytest.raises(ValueError, match=r"The 'epsilon' parameter of Network.init_weights must be a float in the range \[0.0, inf\). Got -1"):
+        net.init_weights(epsilon=-1)
 
 
 def test_unpack_accepts_a_list():

@@ -397,7 +397,7 @@ def check_X(X, door, n_features=None, name="X", feature_source="layer_sizes[0]")
         bad = "NaN" if np.isnan(low) or np.isnan(high) else "infinity"
         _fail(ValueError, name, door, "finite (no NaN or infinity)", f"an array containing {bad}")
     if n_features is not None and X.shape[1] != n_features:
-        _fail(ValueError, name, door, f"an array of {n_features} features ({feature_source})",
+        _fail(ValueError, name, door, f"an array with {n_features} features ({feature_source})",
               f"{X.shape[1]} features")
     scale = max(-low, high)
     if scale > LARGE_FEATURE:
@@ -439,8 +439,11 @@ def check_targets(y, m, K, output, door, name="y"):
         if not np.all((y == 0) | (y == 1)):
             _fail(ValueError, name, door, rule, "values other than 0 and 1")
         Y = y.astype(np.float64)
-        if output == "softmax" and not np.all(Y.sum(axis=1) == 1):
-            _fail(ValueError, name, door, rule + " with exactly one 1 per row for a softmax output", "other rows")
+        ones = Y.sum(axis=1)
+        if output == "softmax" and not np.all(ones == 1):
+            row = int(np.flatnonzero(ones != 1)[0])
+            _fail(ValueError, name, door, rule + " with exactly one 1 per row (one-hot) for a softmax output",
+                  f"row {row} with {int(ones[row])} ones")
         return Y
     _fail(ValueError, name, door, "class indices of shape (m,) or 0/1 targets of shape (m, K)", _shape_text(y))
 

@@ -233,4 +233,5 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Predicted labels (values from ``classes_``) of shape (m,)."""
-        return self.classes_[kernel.predict(self._output_activations(X))]
+        index = kernel.predict(self._output_activations(X))  # checks that the estimator is fitted
+        return self.classes_[index]

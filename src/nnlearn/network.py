@@ -130,14 +130,14 @@ class Network:
 
     # -- the doors of the kernel ----------------------------------------------
 
-    def check_inputs(self, theta, X, y=None, alpha=0.0, door="Network"):
+    def check_inputs(self, theta, X, y=None, alpha=0.0, door="Network", theta_name="theta"):
         """``(theta, X, Y, alpha)`` checked for this network, as the kernel takes them.
 
         ``Y`` is the 0/1 target matrix (m, K) built from ``y`` (None without ``y``).
         Other doors that take a network's inputs (training, gradient checking)
         call this with their own ``door`` name.
         """
-        theta = v.check_theta(theta, self.n_params, door)
+        theta = v.check_theta(theta, self.n_params, door, name=theta_name)
         X = v.check_X(X, door, n_features=self.n_features, feature_source="the network's layer_sizes[0]")
         Y = None if y is None else v.check_targets(y, X.shape[0], self.n_outputs, self.output, door)
         return theta, X, Y, v.check(door, alpha=alpha)

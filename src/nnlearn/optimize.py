@@ -146,7 +146,7 @@ def train(
 
     if not isinstance(net, Network):
         raise TypeError(v.message("net", "train", "an nnlearn.Network", v.describe(net)))
-    theta0, X, Y, alpha = net.check_inputs(theta0, X, y, alpha, door="train")
+    theta0, X, Y, alpha = net.check_inputs(theta0, X, y, alpha, door="train", theta_name="theta0")
     options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
                              momentum, tol, callback, random_state)
     return run_training(net, theta0, X, Y, alpha, options)
