@@ -165,3 +165,37 @@ def test_divergence_keeps_last_finite_weights():
     with pytest.raises(NotFittedError):
         clf.predict(X)
     assert np.all(np.isfinite(info.value.__cause__.theta))
+
+
+# -- a fit checks everything before it changes anything (issue 10, item 3) -------------
+
+
+def test_bfgs_on_a_big_network_is_refused_before_anything_is_fitted():
+    X = np.random.default_rng(0).random((30, 400))
+    clf = MLPClassifier(solver="BFGS")
+    with pytest.raises(ValueError, match=r"The 'solver' parameter of MLPClassifier must be a method other than 'BFGS'"):
+        clf.fit(X, np.arange(30) % 10)
+    assert not any(name.endswith("_") for name in vars(clf))
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+def test_a_failed_refit_keeps_the_old_model_whole():
+    X = np.random.default_rng(6).normal(size=(20, 2))
+    y = np.arange(20) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5, random_state=0).fit(X, y)
+    before = {name: value for name, value in vars(clf).items() if name.endswith("_")}
+    thetas, result, predicted = [T.copy() for T in clf.thetas_], clf.train_result_, clf.predict(X)
+    # A divergence (gd at lr 1e305 on large inputs) and a mistake found at the door:
+    for change in ({"solver": "gd", "learning_rate": 1e305}, {"batch_size": 0}):
+        clf.set_params(**change)
+        with warnings.catch_warnings(), pytest.raises(ValueError):
+            warnings.simplefilter("ignore")
+            clf.fit(X * 1e3, y)
+        clf.set_params(solver="CG", learning_rate=None, batch_size=None)
+        assert {name: value for name, value in vars(clf).items() if name.endswith("_")}.keys() == before.keys()
+        assert clf.train_result_ is result and clf.n_iter_ == result.n_iter
+        assert all(np.array_equal(a, b) for a, b in zip(clf.thetas_, thetas))
+        np.testing.assert_array_equal(clf.predict(X), predicted)

@@ -72,3 +72,10 @@ def test_numerical_gradient_errors():
         nnlearn.numerical_gradient(lambda t: 0.0, np.zeros(2), eps=0)
     with pytest.raises(ValueError, match=r"The 'theta' parameter of numerical_gradient must be a non-empty 1-D array .* Got a 2-D array of shape \(2, 2\)"):
         nnlearn.numerical_gradient(lambda t: 0.0, np.zeros((2, 2)))
+
+
+def test_relative_difference_of_huge_vectors_does_not_overflow():
+    a = np.random.default_rng(0).normal(size=50) * 1e155
+    b = a * (1 + 5e-6)  # |a - b| / |a + b| = 5e-6 / (2 + 5e-6)
+    assert relative_difference(a, b) == pytest.approx(2.5e-6, rel=1e-5)
+    assert relative_difference(np.zeros(3), np.zeros(3)) == 0.0

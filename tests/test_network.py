@@ -190,3 +190,48 @@ def test_softmax_needs_one_hot_rows():
     net = nnlearn.Network([2, 3], output="softmax")
     with pytest.raises(ValueError, match=r"'y' .* exactly one 1 per row \(one-hot\) for a softmax output. Got row 0 with 2 ones instead"):
         net.cost(net.init_weights(random_state=0), np.ones((2, 2)), np.array([[1, 1, 0], [0, 1, 0]]))
+
+
+# -- numerics the core owns (issue 10, item 5) --------------------------------------
+
+
+def test_alpha_zero_adds_nothing_even_to_huge_weights():
+    net = nnlearn.Network([3, 4, 2], activation="tanh")
+    theta = net.init_weights(random_state=0) * 1e155  # the squared weights overflow float64
+    X, y = np.random.default_rng(1).normal(size=(6, 3)), np.arange(6) % 2
+    J, grad = net.cost_and_gradient(theta, X, y, alpha=0.0)
+    assert np.isfinite(J) and np.all(np.isfinite(grad)) and net.cost(theta, X, y) == J
+    with pytest.raises(FloatingPointError, match=r"Network.cost: the cost overflowed float64: .*largest \|theta\| 1.\d+e\+154"):
+        net.cost(theta, X, y, alpha=1.0)  # alpha/(2m) * sum(theta^2) is beyond float64: said, not returned
+
+
+def test_overflowing_units_raise_a_clear_error_never_nan():
+    net = nnlearn.Network([4, 5, 6, 7, 3], activation="relu", output="softmax")
+    theta = net.init_weights(random_state=0) * 1e80
+    X, y = np.random.default_rng(2).normal(size=(6, 4)), np.arange(6) % 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one error, no RuntimeWarning on the way
+        for call in (lambda: net.predict_proba(theta, X), lambda: net.predict(theta, X),
+                     lambda: net.cost(theta, X, y), lambda: net.cost_and_gradient(theta, X, y)):
+            with pytest.raises(FloatingPointError, match=r"overflowed float64: the network's units overflow"):
+                call()
+    # Sigmoid units of huge logits are representable (0 or 1): those are answered.
+    net = nnlearn.Network([4, 5, 3], activation="relu")
+    H = net.predict_proba(net.init_weights(random_state=0) * 1e160, X)
+    assert np.all((H == 0) | (H == 1))
+
+
+@pytest.mark.parametrize("activation, output", [("sigmoid", "softmax"), ("relu", "sigmoid"), ("relu", "softmax")])
+def test_float32_beyond_its_range_is_computed_in_float64(activation, output):
+    net = nnlearn.Network([4, 5, 3], activation=activation, output=output)
+    theta = net.init_weights(random_state=0) * 1e40  # beyond float32's 3.4e38
+    X = np.random.default_rng(3).normal(size=(6, 4))
+    y = np.arange(6) % 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        H32, H64 = net.predict_proba(theta, X.astype(np.float32)), net.predict_proba(theta, X.astype(np.float32).astype(np.float64))
+        J32, grad32 = net.cost_and_gradient(theta, X.astype(np.float32), y)
+    J64, grad64 = net.cost_and_gradient(theta, X.astype(np.float32).astype(np.float64), y)
+    np.testing.assert_allclose(H32, H64, rtol=1e-12)
+    assert J32 == pytest.approx(J64, rel=1e-12)
+    np.testing.assert_allclose(grad32, grad64, rtol=1e-12)

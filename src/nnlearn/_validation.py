@@ -40,6 +40,7 @@ __all__ = [
     "check_theta",
     "check_method",
     "check_array",
+    "check_result",
 ]
 
 # Features this large make sigmoid/tanh units saturate at any reasonable weight scale.
@@ -459,3 +460,25 @@ def check_theta(theta, n_params, door, name="theta"):
     if not np.all(np.isfinite(theta)):
         _fail(ValueError, name, door, rule, "an array containing NaN or infinity")
     return theta
+
+
+def check_result(compute, what, door, theta, X):
+    """``compute()``, the kernel's answer for a door, if it is all finite; else a FloatingPointError.
+
+    ``compute`` runs without NumPy's overflow warnings: non-finite numbers in
+    what a door returns (a cost, a gradient, output activations) mean the
+    network's units overflow float64 with these weights and inputs, and that is
+    reported once, as an error naming the overflow, never returned as a result.
+    ``theta`` is the flat weights or the list ``Thetas``. A tuple result is
+    checked item by item.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = compute()
+    if all(np.all(np.isfinite(item)) for item in (value if isinstance(value, tuple) else (value,))):
+        return value
+    largest = max(float(np.max(np.abs(T))) for T in (theta if isinstance(theta, list) else [theta]))
+    raise FloatingPointError(
+        f"{door}: the {what} overflowed float64: the network's units overflow with these weights (largest |theta| "
+        f"{largest:.3g}) and inputs (largest |X| {float(np.max(np.abs(X))):.3g}); "
+        "use smaller weights or scale the features."
+    )

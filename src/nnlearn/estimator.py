@@ -212,7 +212,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         with _naming_X():
             X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return kernel.forward(self.thetas_, X, self.network_.spec)
+        return v.check_result(lambda: kernel.forward(self.thetas_, X, self.network_.spec), "output activations",
+                              f"{type(self).__name__}.predict", self.thetas_, X)
 
     def predict_proba(self, X):
         """Class probabilities of shape (m, n_classes); rows sum to 1.

@@ -144,7 +144,9 @@ class Network:
 
     def cost(self, theta, X, y, alpha=0.0):
         """The regularized cost J (float) at ``theta``; see :meth:`cost_and_gradient`."""
-        return kernel.cost(*self.check_inputs(theta, X, y, alpha, "Network.cost"), self.spec)
+        door = "Network.cost"
+        theta, X, Y, alpha = self.check_inputs(theta, X, y, alpha, door)
+        return v.check_result(lambda: kernel.cost(theta, X, Y, alpha, self.spec), "cost", door, theta, X)
 
     def cost_and_gradient(self, theta, X, y, alpha=0.0):
         """Regularized cost and its gradient by backpropagation.
@@ -164,15 +166,29 @@ class Network:
         -------
         J : float
         grad : ndarray of shape (n_params,), float64, in ``theta``'s layout
+
+        Raises
+        ------
+        FloatingPointError
+            If J or the gradient overflow float64 (weights or inputs far too large).
         """
-        return kernel.cost_and_gradient(*self.check_inputs(theta, X, y, alpha, "Network.cost_and_gradient"), self.spec)
+        door = "Network.cost_and_gradient"
+        theta, X, Y, alpha = self.check_inputs(theta, X, y, alpha, door)
+        return v.check_result(lambda: kernel.cost_and_gradient(theta, X, Y, alpha, self.spec), "cost and gradient",
+                              door, theta, X)
 
     def predict_proba(self, theta, X):
-        """Output activations ``h`` of shape (m, K) (sigmoid units or softmax rows)."""
-        theta, X, _, _ = self.check_inputs(theta, X, door="Network.predict_proba")
-        return kernel.forward(theta, X, self.spec)
+        """Output activations ``h`` of shape (m, K) (sigmoid units or softmax rows).
+
+        Raises FloatingPointError if they overflow float64 (never NaN probabilities).
+        """
+        door = "Network.predict_proba"
+        theta, X, _, _ = self.check_inputs(theta, X, door=door)
+        return v.check_result(lambda: kernel.forward(theta, X, self.spec), "output activations", door, theta, X)
 
     def predict(self, theta, X):
         """Class index 0..K-1 (argmax of h) for K > 1, or 0/1 (h >= 0.5) for K == 1; shape (m,)."""
-        theta, X, _, _ = self.check_inputs(theta, X, door="Network.predict")
-        return kernel.predict(kernel.forward(theta, X, self.spec))
+        door = "Network.predict"
+        theta, X, _, _ = self.check_inputs(theta, X, door=door)
+        H = v.check_result(lambda: kernel.forward(theta, X, self.spec), "output activations", door, theta, X)
+        return kernel.predict(H)

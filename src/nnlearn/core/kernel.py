@@ -45,6 +45,8 @@ BLOCK_ROWS = 8192
 # threads wait for each other by spinning (see nnlearn.core.threads). At 1 the results
 # also do not depend on how many threads the caller's BLAS has, to the last bit.
 BLAS_THREADS = None
+# A float32 block may overflow (its result is checked and computed again in float64): no warnings.
+_FLOAT32_OVERFLOW = {"over": "ignore", "invalid": "ignore"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def cost_and_gradient(theta, X, Y, alpha, spec):
     ----------
     theta : ndarray of shape (n_params,), float64
     X : ndarray of shape (m, s_1), float64 or float32 (float32 is computed in
-        float32; J and the gradient are accumulated and returned in float64)
+        float32; J and the gradient are accumulated and returned in float64; a
+        block whose float32 numbers overflow is computed again in float64)
     Y : ndarray of shape (m, K), 0/1 targets
     alpha : float >= 0, the course's lambda
     spec : Spec
@@ -94,6 +97,10 @@ def cost_and_gradient(theta, X, Y, alpha, spec):
     -------
     J : float
     grad : ndarray of shape (n_params,), float64, in ``theta``'s layout
+
+    Non-finite values (weights too large even for float64) are returned as they
+    are: the optimizers treat them as a step too long or a divergence, and the
+    doors report them (:func:`nnlearn._validation.check_result`).
 
     Notes
     -----
@@ -129,10 +136,16 @@ def _evaluate(theta, X, Y, alpha, spec, need_gradient):
     J_sum = 0.0
     Delta_W = [np.zeros(W_l.shape) for W_l in W]  # Δ(l) = Σ δ(l+1) a(l)^T over all examples, float64
     Delta_b = [np.zeros(W_l.shape[0]) for W_l in W]  # and Σ δ(l+1): Δ(l)'s bias column
+    W64 = b64 = None  # float64 weights, made only if a float32 block overflows
     with threads.numpy_blas_limited(BLAS_THREADS):
         for i in range(n_blocks):
             rows = (m * i // n_blocks, m * (i + 1) // n_blocks)
-            J_block, dW, db = block_sums(W, b, X, Y, spec, need_gradient, rows)
+            with np.errstate(**_FLOAT32_OVERFLOW if X.dtype == np.float32 else {}):
+                J_block, dW, db = block_sums(W, b, X, Y, spec, need_gradient, rows)
+            if X.dtype == np.float32 and not _all_finite(J_block, dW, db):  # float32 overflowed: redo in float64
+                if W64 is None:
+                    W64, b64 = weights_and_biases(Thetas, np.float64)
+                J_block, dW, db = block_sums(W64, b64, X, Y, spec, need_gradient, rows)
             J_sum += J_block
             for l in range(len(W)) if need_gradient else ():
                 Delta_W[l] += dW[l]
@@ -206,16 +219,34 @@ def forward(theta, X, spec):
     Thetas = params.unpack(theta, spec.layer_sizes) if isinstance(theta, np.ndarray) else theta
     W, b = weights_and_biases(Thetas, X.dtype)
     g_inplace, h_inplace = spec.g.g_inplace, spec.h.h_inplace
-    m, L = X.shape[0], len(spec.layer_sizes)
+    m = X.shape[0]
     H = np.empty((m, spec.layer_sizes[-1]))
     with threads.numpy_blas_limited(BLAS_THREADS):
         for start in range(0, m, BLOCK_ROWS):
-            A = aligned(X[start : start + BLOCK_ROWS]).T  # a(1) = x, one example per column; (s_1, mb)
-            for l in range(L - 1):
-                Z = W[l] @ A + b[l]  # z(l+1) = Θ(l) [1; a(l)]; (s_{l+1}, mb)
-                A = g_inplace(Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
-            H[start : start + BLOCK_ROWS] = A.T
+            with np.errstate(**_FLOAT32_OVERFLOW if X.dtype == np.float32 else {}):
+                H_block = _forward_block(W, b, X[start : start + BLOCK_ROWS], g_inplace, h_inplace)
+            if X.dtype == np.float32 and not np.all(np.isfinite(H_block)):  # float32 overflowed: redo in float64
+                W64, b64 = weights_and_biases(Thetas, np.float64)
+                H_block = _forward_block(W64, b64, X[start : start + BLOCK_ROWS], g_inplace, h_inplace)
+            H[start : start + BLOCK_ROWS] = H_block
     return H
+
+
+def _forward_block(W, b, X_block, g_inplace, h_inplace):
+    """h of the rows ``X_block`` (mb, s_1), as an (mb, K) array."""
+    A = aligned(X_block).T  # a(1) = x, one example per column; (s_1, mb)
+    L = len(W) + 1
+    for l in range(L - 1):
+        Z = W[l] @ A + b[l]  # z(l+1) = Θ(l) [1; a(l)]; (s_{l+1}, mb)
+        A = g_inplace(Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
+    return A.T
+
+
+def _all_finite(J_block, dW, db):
+    """Whether a block's loss and (if computed) gradient sums are all finite."""
+    if not np.isfinite(J_block):
+        return False
+    return dW is None or all(np.all(np.isfinite(d)) for d in (*dW, *db))
 
 
 def predict(H):
@@ -226,9 +257,14 @@ def predict(H):
 
 
 def weights_and_biases(Thetas, dtype):
-    """Contiguous copies ``W[l]`` (s_{l+1}, s_l) and column vectors ``b[l]`` (s_{l+1}, 1) in ``dtype``."""
+    """Contiguous copies ``W[l]`` (s_{l+1}, s_l) and column vectors ``b[l]`` (s_{l+1}, 1) in ``dtype``.
+
+    Weights beyond float32's range become infinite in float32; the blocks that
+    then overflow are computed again in float64.
+    """
     W, b = params.split_bias(Thetas)
-    return [np.ascontiguousarray(W_l, dtype=dtype) for W_l in W], [b_l.astype(dtype)[:, None] for b_l in b]
+    with np.errstate(over="ignore"):
+        return [np.ascontiguousarray(W_l, dtype=dtype) for W_l in W], [b_l.astype(dtype)[:, None] for b_l in b]
 
 
 def aligned(X_block):
