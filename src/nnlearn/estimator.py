@@ -156,7 +156,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         K = 1 if classes.size == 2 and hp["output"] == "sigmoid" else classes.size
         net = Network([X.shape[1], *hp["hidden_layer_sizes"], K], activation=hp["activation"], output=hp["output"])
         options = check_training(cls, net.n_params, X.shape[0], hp["solver"], hp["max_iter"], hp["learning_rate"],
-                                 hp["batch_size"], hp["momentum"], hp["tol"], None, hp["random_state"])
+                                 hp["batch_size"], hp["momentum"], hp["tol"], None, hp["random_state"], "solver")
         theta0 = params.init_weights(net.layer_sizes, method=hp["init"], epsilon=hp["epsilon_init"],
                                      random_state=hp["random_state"])
         Y = v.check_targets(y_index, X.shape[0], K, net.output, cls)

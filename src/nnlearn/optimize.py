@@ -39,7 +39,7 @@ __all__ = [
 
 
 def check_training(door, n_params, m, method, max_iter, learning_rate=None, batch_size=None, momentum=0.0,
-                   tol=None, callback=None, random_state=None):
+                   tol=None, callback=None, random_state=None, method_name="method"):
     """The optimizer's arguments checked for a problem of ``n_params`` parameters and ``m`` examples.
 
     Returns a dict of keyword arguments for :func:`nnlearn.core.optimizers.minimize`
@@ -47,7 +47,7 @@ def check_training(door, n_params, m, method, max_iter, learning_rate=None, batc
     ``m`` with a warning). Doors that train (``train``, the estimators) call it
     before they change anything.
     """
-    method = v.check_method(method, n_params, door)
+    method = v.check_method(method, n_params, door, name=method_name)
     max_iter, learning_rate, batch_size, momentum, tol, callback, random_state = v.check(
         door, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size, momentum=momentum, tol=tol,
         callback=callback, random_state=random_state,
