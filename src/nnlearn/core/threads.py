@@ -12,7 +12,7 @@ virtual machine:
   for its slowest thread, often a whole scheduler time slice: one evaluation of
   the course's network took 10x longer or worse than on 1 thread. On a quiet
   machine the threads make the products about 1.6x faster. nnlearn therefore
-  leaves NumPy's BLAS alone by default; ``nnlearn.network.BLAS_THREADS = 1``
+  leaves NumPy's BLAS alone by default; ``nnlearn.core.kernel.BLAS_THREADS = 1``
   (:data:`numpy_blas_limited`) is the setting for a busy machine.
 
 Threads of nnlearn's own over blocks of rows (tried: NumPy releases the GIL in
