@@ -29,6 +29,7 @@ from sklearn.exceptions import NotFittedError
 import nnlearn
 from nnlearn import MLPClassifier, Network, gradient_check, numerical_gradient, train
 from nnlearn.cli import main
+from nnlearn.core import kernel
 from nnlearn.datasets import load_ex4, load_ex4_weights, save_ex4_weights
 from nnlearn.model_io import load_model, save_model
 from nnlearn.optimize import TrainingDiverged, TrainingInterrupted
@@ -125,137 +126,137 @@ def fitted():
 # (call, exception, pattern that must appear in the message); call receives the `files` namespace.
 BAD_INPUTS = [
     # -- Network: layer sizes, activation, output, parameters ------------------------------
-    pytest.param(lambda f: Network([400]), ValueError, r"at least 2 layers \(inputs and outputs\); got 1: \[400\]", id="net-one-layer"),
-    pytest.param(lambda f: Network([]), ValueError, r"at least 2 layers.*got 0", id="net-no-layers"),
-    pytest.param(lambda f: Network([3, 0, 2]), ValueError, r"layer_sizes\[1\] must be >= 1 unit; got 0", id="net-zero-units"),
-    pytest.param(lambda f: Network([3, 4, -2]), ValueError, r"layer_sizes\[2\] must be >= 1 unit; got -2", id="net-negative-units"),
-    pytest.param(lambda f: Network([3, 2.5, 2]), TypeError, r"layer_sizes\[1\] must be an integer; got float 2.5", id="net-float-size"),
-    pytest.param(lambda f: Network([3.0, 2]), TypeError, r"layer_sizes\[0\] must be an integer; got float 3.0", id="net-integral-float-size"),
-    pytest.param(lambda f: Network(["3", 2]), TypeError, r"layer_sizes\[0\] must be an integer; got str '3'", id="net-str-size"),
-    pytest.param(lambda f: Network(400), TypeError, r"layer_sizes must be a sequence of integers such as \[400, 25, 10\]; got 400", id="net-int-not-sequence"),
-    pytest.param(lambda f: Network("400-25-10"), TypeError, r"layer_sizes must be a sequence of integers.*'400-25-10'", id="net-str-not-sequence"),
+    pytest.param(lambda f: Network([400]), ValueError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \[400\] instead", id="net-one-layer"),
+    pytest.param(lambda f: Network([]), ValueError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \[\] instead", id="net-no-layers"),
+    pytest.param(lambda f: Network([3, 0, 2]), ValueError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \[3, 0, 2\] instead", id="net-zero-units"),
+    pytest.param(lambda f: Network([3, 4, -2]), ValueError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \[3, 4, -2\] instead", id="net-negative-units"),
+    pytest.param(lambda f: Network([3, 2.5, 2]), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \[3, 2\.5, 2\] instead", id="net-float-size"),
+    pytest.param(lambda f: Network([3.0, 2]), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \[3\.0, 2\] instead", id="net-integral-float-size"),
+    pytest.param(lambda f: Network(["3", 2]), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got \['3', 2\] instead", id="net-str-size"),
+    pytest.param(lambda f: Network(400), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got 400 instead", id="net-int-not-sequence"),
+    pytest.param(lambda f: Network("400-25-10"), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got '400-25-10' instead", id="net-str-not-sequence"),
     pytest.param(lambda f: Network([3, 2], activation="gelu"), ValueError,
-                 r"Unknown activation 'gelu'; valid names are \['logistic', 'relu', 'sigmoid', 'tanh'\]", id="net-unknown-activation"),
+                 r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]\. Got 'gelu' instead", id="net-unknown-activation"),
     pytest.param(lambda f: Network([3, 2], activation=None), TypeError,
-                 r"activation must be a string, one of \['logistic', 'relu', 'sigmoid', 'tanh'\]; got NoneType", id="net-activation-none"),
+                 r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]\. Got None instead", id="net-activation-none"),
     pytest.param(lambda f: Network([3, 2], output="linear"), ValueError,
-                 r"Unknown output 'linear'; valid names are \['sigmoid', 'softmax'\]", id="net-unknown-output"),
-    pytest.param(lambda f: Network([3, 2], output=1), TypeError, r"output must be a string, one of \['sigmoid', 'softmax'\]", id="net-output-int"),
+                 r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax'\]\. Got 'linear' instead", id="net-unknown-output"),
+    pytest.param(lambda f: Network([3, 2], output=1), TypeError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax'\]\. Got 1 instead", id="net-output-int"),
     pytest.param(lambda f: Network([3, 1], output="softmax"), ValueError,
-                 r"output='softmax' needs at least 2 output units; layer_sizes ends with 1", id="net-softmax-one-unit"),
+                 r"The 'layer_sizes' parameter of Network must be a sequence ending with at least 2 output units for output='softmax'\. Got \[3, 1\] instead", id="net-softmax-one-unit"),
     pytest.param(lambda f: NET.init_weights(method="he"), ValueError,
-                 r"Unknown init method 'he'; valid methods are \['uniform', 'glorot', 'normal', 'debug'\]", id="init-unknown-method"),
-    pytest.param(lambda f: NET.init_weights(epsilon=-0.1), ValueError, r"epsilon must be a finite number >= 0; got -0.1", id="init-negative-epsilon"),
-    pytest.param(lambda f: NET.init_weights(epsilon="0.1"), TypeError, r"epsilon must be a real number; got str '0.1'", id="init-str-epsilon"),
+                 r"The 'init' parameter of Network\.init_weights must be a str among \['uniform', 'glorot', 'normal', 'debug'\]\. Got 'he' instead", id="init-unknown-method"),
+    pytest.param(lambda f: NET.init_weights(epsilon=-0.1), ValueError, r"The 'epsilon' parameter of Network\.init_weights must be a float in the range \[0\.0, inf\)\. Got -0\.1 instead", id="init-negative-epsilon"),
+    pytest.param(lambda f: NET.init_weights(epsilon="0.1"), TypeError, r"The 'epsilon' parameter of Network\.init_weights must be a float in the range \[0\.0, inf\)\. Got '0\.1' instead", id="init-str-epsilon"),
     pytest.param(lambda f: NET.init_weights(random_state="seed"), TypeError,
-                 r"random_state must be None, an int >= 0 or a numpy.random.Generator; got 'seed'", id="init-bad-random-state"),
-    pytest.param(lambda f: NET.init_weights(random_state=-1), ValueError, r"random_state must be None, an int >= 0.*got -1", id="init-negative-seed"),
-    pytest.param(lambda f: NET.pack([np.ones((4, 4))]), ValueError, r"Thetas has 1 matrices, but the network has 2 layers of weights", id="pack-count"),
+                 r"The 'random_state' parameter of Network\.init_weights must be None, an int >= 0 or a numpy\.random\.Generator\. Got 'seed' instead", id="init-bad-random-state"),
+    pytest.param(lambda f: NET.init_weights(random_state=-1), ValueError, r"The 'random_state' parameter of Network\.init_weights must be None, an int >= 0 or a numpy\.random\.Generator\. Got -1 instead", id="init-negative-seed"),
+    pytest.param(lambda f: NET.pack([np.ones((4, 4))]), ValueError, r"The 'Thetas' parameter of Network\.pack must be a list of 2 matrices of shapes \[\(4, 4\), \(2, 5\)\]\. Got 1 matrices instead", id="pack-count"),
     pytest.param(lambda f: NET.pack([np.ones((4, 4)), np.ones((2, 4))]), ValueError,
-                 r"Thetas\[1\] has shape \(2, 4\), but layer 1 needs shape \(2, 5\)", id="pack-shape"),
-    pytest.param(lambda f: NET.unpack(THETA[:-1]), ValueError, r"theta has 25 entries.*has 26 parameters", id="unpack-length"),
+                 r"The 'Thetas' parameter of Network\.pack must be a list of 2 matrices of shapes \[\(4, 4\), \(2, 5\)\]\. Got Thetas\[1\] of shape \(2, 4\) instead", id="pack-shape"),
+    pytest.param(lambda f: NET.unpack(THETA[:-1]), ValueError, r"The 'theta' parameter of Network\.unpack must be a 1-D array of 26 finite numbers\. Got a 1-D array of shape \(25,\) instead", id="unpack-length"),
     # -- arrays: theta ----------------------------------------------------------------------
     pytest.param(cost(NET, THETA[:-1], X, y), ValueError,
-                 r"theta has 25 entries \(shape \(25,\)\), but the network has 26 parameters", id="theta-short"),
-    pytest.param(cost(NET, np.append(THETA, 0.0), X, y), ValueError, r"theta has 27 entries.*26 parameters", id="theta-long"),
+                 r"The 'theta' parameter of Network\.cost must be a 1-D array of 26 finite numbers\. Got a 1-D array of shape \(25,\) instead", id="theta-short"),
+    pytest.param(cost(NET, np.append(THETA, 0.0), X, y), ValueError, r"The 'theta' parameter of Network\.cost must be a 1-D array of 26 finite numbers\. Got a 1-D array of shape \(27,\) instead", id="theta-long"),
     pytest.param(cost(NET, THETA.reshape(2, 13), X, y), ValueError,
-                 r"theta must be a 1-D array of length 26; got a 2-D array of shape \(2, 13\)", id="theta-2d"),
-    pytest.param(cost(NET, THETA.astype(str), X, y), TypeError, r"theta must hold numbers.*dtype <U", id="theta-strings"),
+                 r"The 'theta' parameter of Network\.cost must be a 1-D array of 26 finite numbers\. Got a 2-D array of shape \(2, 13\) instead\. Flatten it with Network\.pack", id="theta-2d"),
+    pytest.param(cost(NET, THETA.astype(str), X, y), TypeError, r"The 'theta' parameter of Network\.cost must be a 1-D array of 26 finite numbers\. Got an array of dtype <U32 instead", id="theta-strings"),
     pytest.param(cost(NET, np.where(np.arange(26) == 5, np.nan, THETA), X, y), ValueError,
-                 r"theta contains NaN or infinity; every weight must be finite", id="theta-nan"),
-    pytest.param(lambda f: NET.predict(np.full(26, np.inf), X), ValueError, r"theta contains NaN or infinity", id="theta-inf-predict"),
+                 r"The 'theta' parameter of Network\.cost must be a 1-D array of 26 finite numbers\. Got an array containing NaN or infinity instead", id="theta-nan"),
+    pytest.param(lambda f: NET.predict(np.full(26, np.inf), X), ValueError, r"The 'theta' parameter of Network\.predict must be a 1-D array of 26 finite numbers\. Got an array containing NaN or infinity instead", id="theta-inf-predict"),
     # -- arrays: X --------------------------------------------------------------------------
     pytest.param(cost(NET, THETA, np.ones((6, 4)), y), ValueError,
-                 r"X has 4 features, but the network expects 3 \(layer_sizes\[0\]\)\.$", id="X-wrong-features"),
+                 r"The 'X' parameter of Network\.cost must be an array with 3 features \(the network's layer_sizes\[0\]\)\. Got 4 features instead", id="X-wrong-features"),
     pytest.param(lambda f: NET.predict_proba(THETA, np.ones((2, 400))), ValueError,
-                 r"X has 400 features, but the network expects 3", id="X-wrong-features-predict"),
+                 r"The 'X' parameter of Network\.predict_proba must be an array with 3 features \(the network's layer_sizes\[0\]\)\. Got 400 features instead", id="X-wrong-features-predict"),
     pytest.param(cost(NET, THETA, X[0], y[:1]), ValueError,
-                 r"X must be a 2-D array of shape \(m, n\); got 1-D array of shape \(3,\).*X.reshape\(1, -1\)", id="X-1d"),
-    pytest.param(cost(NET, THETA, X[:, :, None], y), ValueError, r"X must be a 2-D array.*got 3-D array of shape \(6, 3, 1\)", id="X-3d"),
-    pytest.param(cost(NET, THETA, 5.0, y), ValueError, r"X must be a 2-D array.*got 0-D", id="X-scalar"),
+                 r"The 'X' parameter of Network\.cost must be a 2-D array of shape \(m, n\)\. Got a 1-D array of shape \(3,\) instead\. Reshape a single sample with X\.reshape\(1, -1\)", id="X-1d"),
+    pytest.param(cost(NET, THETA, X[:, :, None], y), ValueError, r"The 'X' parameter of Network\.cost must be a 2-D array of shape \(m, n\)\. Got a 3-D array of shape \(6, 3, 1\) instead", id="X-3d"),
+    pytest.param(cost(NET, THETA, 5.0, y), ValueError, r"The 'X' parameter of Network\.cost must be a 2-D array of shape \(m, n\)\. Got a 0-D array of shape \(\) instead", id="X-scalar"),
     pytest.param(cost(NET, THETA, np.ones((0, 3)), y[:0]), ValueError,
-                 r"X is empty: it has 0 rows \(shape \(0, 3\)\); at least 1 sample is required", id="X-empty"),
-    pytest.param(cost(NET, THETA, np.where(X > 1, np.nan, X), y), ValueError, r"X contains NaN; every entry must be finite", id="X-nan"),
-    pytest.param(cost(NET, THETA, np.where(X > 1, np.inf, X), y), ValueError, r"X contains infinity", id="X-inf"),
-    pytest.param(cost(NET, THETA, np.where(X > 1, -np.inf, X), y), ValueError, r"X contains infinity", id="X-minus-inf"),
-    pytest.param(cost(NET, THETA, X.astype(str), y), TypeError, r"X must hold numbers \(bool, int or float\); got an array of dtype <U", id="X-strings"),
-    pytest.param(cost(NET, THETA, X.astype(object), y), TypeError, r"X must hold numbers.*dtype object", id="X-objects"),
-    pytest.param(cost(NET, THETA, [[1, 2, 3], [4, 5]], y[:2]), ValueError, r"X could not be converted to a numeric array", id="X-ragged"),
-    pytest.param(cost(NET, THETA, X + 1j, y), TypeError, r"X must hold numbers.*complex128", id="X-complex"),
-    pytest.param(cost(NET, THETA, None, y), TypeError, r"X must be an array of numbers; got NoneType None", id="X-none"),
-    pytest.param(cost(NET, THETA, {"a": 1}, y), TypeError, r"X must be an array of numbers; got dict", id="X-dict"),
+                 r"The 'X' parameter of Network\.cost must be a 2-D array with at least 1 row\. Got a 2-D array of shape \(0, 3\) instead", id="X-empty"),
+    pytest.param(cost(NET, THETA, np.where(X > 1, np.nan, X), y), ValueError, r"The 'X' parameter of Network\.cost must be finite \(no NaN or infinity\)\. Got an array containing NaN instead", id="X-nan"),
+    pytest.param(cost(NET, THETA, np.where(X > 1, np.inf, X), y), ValueError, r"The 'X' parameter of Network\.cost must be finite \(no NaN or infinity\)\. Got an array containing infinity instead", id="X-inf"),
+    pytest.param(cost(NET, THETA, np.where(X > 1, -np.inf, X), y), ValueError, r"The 'X' parameter of Network\.cost must be finite \(no NaN or infinity\)\. Got an array containing infinity instead", id="X-minus-inf"),
+    pytest.param(cost(NET, THETA, X.astype(str), y), TypeError, r"The 'X' parameter of Network\.cost must be a 2-D array of numbers of shape \(m, n\)\. Got an array of dtype <U32 instead", id="X-strings"),
+    pytest.param(cost(NET, THETA, X.astype(object), y), TypeError, r"The 'X' parameter of Network\.cost must be a 2-D array of numbers of shape \(m, n\)\. Got an array of dtype object instead", id="X-objects"),
+    pytest.param(cost(NET, THETA, [[1, 2, 3], [4, 5]], y[:2]), ValueError, r"The 'X' parameter of Network\.cost must be a 2-D array of numbers of shape \(m, n\)\. Got \[\[1, 2, 3\], \[4, 5\]\] instead\. It could not be converted to an array \(ragged rows\?\)", id="X-ragged"),
+    pytest.param(cost(NET, THETA, X + 1j, y), TypeError, r"The 'X' parameter of Network\.cost must be a 2-D array of numbers of shape \(m, n\)\. Got an array of dtype complex128 instead", id="X-complex"),
+    pytest.param(cost(NET, THETA, None, y), TypeError, r"The 'X' parameter of Network\.cost must be a 2-D array of numbers of shape \(m, n\)\. Got None instead", id="X-none"),
+    pytest.param(cost(NET, THETA, {"a": 1}, y), TypeError, r"The 'X' parameter of Network\.cost must be a 2-D array of numbers of shape \(m, n\)\. Got \{'a': 1\} instead", id="X-dict"),
     # -- arrays: y ---------------------------------------------------------------------------
-    pytest.param(cost(NET, THETA, X, y[:-1]), ValueError, r"y has 5 entries, but X has 6 rows; they must match", id="y-short"),
-    pytest.param(cost(NET, THETA, X, np.eye(2)[[0, 1, 0, 1]]), ValueError, r"y has 4 rows, but X has 6 rows", id="Y-short"),
+    pytest.param(cost(NET, THETA, X, y[:-1]), ValueError, r"The 'y' parameter of Network\.cost must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got 5 entries instead", id="y-short"),
+    pytest.param(cost(NET, THETA, X, np.eye(2)[[0, 1, 0, 1]]), ValueError, r"The 'y' parameter of Network\.cost must be a 0/1 target matrix of shape \(6, 2\) \(one row per row of X, one column per output unit\)\. Got a 2-D array of shape \(4, 2\) instead", id="Y-short"),
     pytest.param(cost(NET, THETA, X, np.where(y == 1, 2, y)), ValueError,
-                 r"y holds class index 2, outside 0..1 \(the network has 2 output units\)", id="y-index-K"),
-    pytest.param(cost(NET, THETA, X, y - 1), ValueError, r"y holds class index -1, outside 0..1", id="y-index-negative"),
-    pytest.param(cost(NET1, THETA1, X, y * 2), ValueError, r"y holds class index 2, outside 0..1 \(the network has 1 output unit\)", id="y-K1-index-2"),
-    pytest.param(cost(NET, THETA, X, y + 0.5), ValueError, r"y must hold integer class indices; got non-integer values", id="y-fractional"),
-    pytest.param(cost(NET, THETA, X, np.where(y == 1, np.nan, y)), ValueError, r"y must hold integer class indices", id="y-nan"),
-    pytest.param(cost(NET, THETA, X, np.array(list("abcabc"))), TypeError, r"y must hold numbers.*dtype <U1", id="y-strings"),
+                 r"The 'y' parameter of Network\.cost must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got class index 2 instead", id="y-index-K"),
+    pytest.param(cost(NET, THETA, X, y - 1), ValueError, r"The 'y' parameter of Network\.cost must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got class index -1 instead", id="y-index-negative"),
+    pytest.param(cost(NET1, THETA1, X, y * 2), ValueError, r"The 'y' parameter of Network\.cost must be 6 class indices in 0\.\.1 \(one per row of X; the network has 1 output unit\)\. Got class index 2 instead", id="y-K1-index-2"),
+    pytest.param(cost(NET, THETA, X, y + 0.5), ValueError, r"The 'y' parameter of Network\.cost must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got non-integer values instead", id="y-fractional"),
+    pytest.param(cost(NET, THETA, X, np.where(y == 1, np.nan, y)), ValueError, r"The 'y' parameter of Network\.cost must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got non-integer values instead", id="y-nan"),
+    pytest.param(cost(NET, THETA, X, np.array(list("abcabc"))), TypeError, r"The 'y' parameter of Network\.cost must be class indices of shape \(m,\) or 0/1 targets of shape \(m, K\)\. Got an array of dtype <U1 instead", id="y-strings"),
     pytest.param(cost(NET, THETA, X, np.ones((6, 3))), ValueError,
-                 r"y is a target matrix with 3 columns, but the network has 2 output units", id="Y-width"),
-    pytest.param(cost(NET, THETA, X, np.full((6, 2), 0.5)), ValueError, r"y as a 2-D target matrix must hold only 0 and 1", id="Y-half"),
-    pytest.param(cost(NET, THETA, X, 2 * np.eye(2)[y]), ValueError, r"must hold only 0 and 1", id="Y-two"),
+                 r"The 'y' parameter of Network\.cost must be a 0/1 target matrix of shape \(6, 2\) \(one row per row of X, one column per output unit\)\. Got a 2-D array of shape \(6, 3\) instead", id="Y-width"),
+    pytest.param(cost(NET, THETA, X, np.full((6, 2), 0.5)), ValueError, r"The 'y' parameter of Network\.cost must be a 0/1 target matrix of shape \(6, 2\) \(one row per row of X, one column per output unit\)\. Got values other than 0 and 1 instead", id="Y-half"),
+    pytest.param(cost(NET, THETA, X, 2 * np.eye(2)[y]), ValueError, r"The 'y' parameter of Network\.cost must be a 0/1 target matrix of shape \(6, 2\) \(one row per row of X, one column per output unit\)\. Got values other than 0 and 1 instead", id="Y-two"),
     pytest.param(cost(SOFTMAX, THETA_S, X, np.ones((6, 3))), ValueError,
-                 r"y must be one-hot \(exactly one 1 per row\) for a softmax output", id="Y-softmax-not-one-hot"),
+                 r"The 'y' parameter of Network\.cost must be a 0/1 target matrix of shape \(6, 3\) \(one row per row of X, one column per output unit\) with exactly one 1 per row \(one-hot\) for a softmax output\. Got row 0 with 3 ones instead", id="Y-softmax-not-one-hot"),
     pytest.param(cost(SOFTMAX, THETA_S, X, np.zeros((6, 3))), ValueError, r"one-hot", id="Y-softmax-empty-rows"),
     pytest.param(cost(NET, THETA, X, np.ones((6, 2, 1))), ValueError,
-                 r"y must be 1-D class indices or a 2-D \(m, K\) target matrix; got shape \(6, 2, 1\)", id="y-3d"),
-    pytest.param(cost(NET, THETA, X, 1), ValueError, r"y must be 1-D class indices.*got shape \(\)", id="y-scalar"),
+                 r"The 'y' parameter of Network\.cost must be class indices of shape \(m,\) or 0/1 targets of shape \(m, K\)\. Got a 3-D array of shape \(6, 2, 1\) instead", id="y-3d"),
+    pytest.param(cost(NET, THETA, X, 1), ValueError, r"The 'y' parameter of Network\.cost must be class indices of shape \(m,\) or 0/1 targets of shape \(m, K\)\. Got a 0-D array of shape \(\) instead", id="y-scalar"),
     # -- alpha ------------------------------------------------------------------------------
-    pytest.param(cost(NET, THETA, X, y, -1.0), ValueError, r"alpha must be a finite number >= 0; got -1.0", id="alpha-negative"),
-    pytest.param(cost(NET, THETA, X, y, np.nan), ValueError, r"alpha must be a finite number >= 0; got nan", id="alpha-nan"),
-    pytest.param(cost(NET, THETA, X, y, np.inf), ValueError, r"alpha must be a finite number >= 0; got inf", id="alpha-inf"),
-    pytest.param(cost(NET, THETA, X, y, "1"), TypeError, r"alpha must be a real number >= 0; got str '1'", id="alpha-str"),
-    pytest.param(cost(NET, THETA, X, y, None), TypeError, r"alpha must be a real number >= 0; got NoneType", id="alpha-none"),
+    pytest.param(cost(NET, THETA, X, y, -1.0), ValueError, r"The 'alpha' parameter of Network\.cost must be a float in the range \[0\.0, inf\)\. Got -1\.0 instead", id="alpha-negative"),
+    pytest.param(cost(NET, THETA, X, y, np.nan), ValueError, r"The 'alpha' parameter of Network\.cost must be a float in the range \[0\.0, inf\)\. Got nan instead", id="alpha-nan"),
+    pytest.param(cost(NET, THETA, X, y, np.inf), ValueError, r"The 'alpha' parameter of Network\.cost must be a float in the range \[0\.0, inf\)\. Got inf instead", id="alpha-inf"),
+    pytest.param(cost(NET, THETA, X, y, "1"), TypeError, r"The 'alpha' parameter of Network\.cost must be a float in the range \[0\.0, inf\)\. Got '1' instead", id="alpha-str"),
+    pytest.param(cost(NET, THETA, X, y, None), TypeError, r"The 'alpha' parameter of Network\.cost must be a float in the range \[0\.0, inf\)\. Got None instead", id="alpha-none"),
     # -- train ------------------------------------------------------------------------------
-    pytest.param(trains(max_iter=-1), ValueError, r"max_iter must be >= 0; got -1", id="train-max-iter-negative"),
-    pytest.param(trains(max_iter=2.5), TypeError, r"max_iter must be an integer; got float 2.5", id="train-max-iter-float"),
-    pytest.param(trains(max_iter="10"), TypeError, r"max_iter must be an integer; got str '10'", id="train-max-iter-str"),
-    pytest.param(trains(method="gd", learning_rate=0), ValueError, r"learning_rate must be a finite number > 0; got 0", id="train-lr-zero"),
-    pytest.param(trains(method="sgd", learning_rate=-0.1), ValueError, r"learning_rate must be a finite number > 0; got -0.1", id="train-lr-negative"),
-    pytest.param(trains(method="adam", learning_rate=np.inf), ValueError, r"learning_rate must be a finite number > 0; got inf", id="train-lr-inf"),
+    pytest.param(trains(max_iter=-1), ValueError, r"The 'max_iter' parameter of train must be an int in the range \[0, 100000000\]\. Got -1 instead", id="train-max-iter-negative"),
+    pytest.param(trains(max_iter=2.5), TypeError, r"The 'max_iter' parameter of train must be an int in the range \[0, 100000000\]\. Got 2\.5 instead", id="train-max-iter-float"),
+    pytest.param(trains(max_iter="10"), TypeError, r"The 'max_iter' parameter of train must be an int in the range \[0, 100000000\]\. Got '10' instead", id="train-max-iter-str"),
+    pytest.param(trains(method="gd", learning_rate=0), ValueError, r"The 'learning_rate' parameter of train must be a float in the range \(0\.0, inf\) or None\. Got 0 instead", id="train-lr-zero"),
+    pytest.param(trains(method="sgd", learning_rate=-0.1), ValueError, r"The 'learning_rate' parameter of train must be a float in the range \(0\.0, inf\) or None\. Got -0\.1 instead", id="train-lr-negative"),
+    pytest.param(trains(method="adam", learning_rate=np.inf), ValueError, r"The 'learning_rate' parameter of train must be a float in the range \(0\.0, inf\) or None\. Got inf instead", id="train-lr-inf"),
     # regression: a bad learning_rate used to be ignored silently by the methods that do not use it
-    pytest.param(trains(method="CG", learning_rate=0), ValueError, r"learning_rate must be a finite number > 0; got 0", id="train-lr-zero-CG"),
+    pytest.param(trains(method="CG", learning_rate=0), ValueError, r"The 'learning_rate' parameter of train must be a float in the range \(0\.0, inf\) or None\. Got 0 instead", id="train-lr-zero-CG"),
     pytest.param(trains(method="Nelder-Mead"), ValueError,
-                 r"Unknown method 'Nelder-Mead'; valid methods are \['CG', 'L-BFGS-B', 'lbfgs', 'TNC', 'BFGS', 'fmincg', 'gd', 'sgd', 'adam'\]",
+                 r"The 'method' parameter of train must be a str among \['CG', 'L-BFGS-B', 'lbfgs', 'TNC', 'BFGS', 'fmincg', 'gd', 'sgd', 'adam'\]\. Got 'Nelder-Mead' instead",
                  id="train-unknown-method"),
-    pytest.param(trains(method=None), TypeError, r"method must be a string, one of \['CG'", id="train-method-none"),
-    pytest.param(trains(method="sgd", batch_size=0), ValueError, r"batch_size must be >= 1; got 0", id="train-batch-zero"),
-    pytest.param(trains(method="sgd", batch_size=-5), ValueError, r"batch_size must be >= 1; got -5", id="train-batch-negative"),
-    pytest.param(trains(method="sgd", batch_size=2.0), TypeError, r"batch_size must be an integer; got float 2.0", id="train-batch-float"),
-    pytest.param(trains(method="sgd", momentum=1.0), ValueError, r"momentum must be in \[0, 1\); got 1.0", id="train-momentum-one"),
-    pytest.param(trains(method="sgd", momentum=-0.5), ValueError, r"momentum must be a finite number >= 0; got -0.5", id="train-momentum-negative"),
-    pytest.param(trains(tol=-1e-3), ValueError, r"tol must be a finite number >= 0; got -0.001", id="train-tol-negative"),
-    pytest.param(trains(callback="print"), TypeError, r"callback must be callable or None; got str", id="train-callback"),
-    pytest.param(trains(method="sgd", random_state="seed"), TypeError, r"random_state must be None, an int >= 0.*got 'seed'", id="train-random-state"),
-    pytest.param(trains(alpha=-2), ValueError, r"alpha must be a finite number >= 0; got -2", id="train-alpha"),
-    pytest.param(trains(theta0=np.zeros(5)), ValueError, r"theta0 has 5 entries \(shape \(5,\)\), but the network has 26 parameters", id="train-theta0-length"),
-    pytest.param(trains(X_=np.ones((6, 2))), ValueError, r"X has 2 features, but the network expects 3 \(layer_sizes\[0\]\)", id="train-X-features"),
-    pytest.param(trains(y_=y[:3]), ValueError, r"y has 3 entries, but X has 6 rows", id="train-y-length"),
-    pytest.param(trains(y_=y + 5), ValueError, r"y holds class index 5, outside 0..1", id="train-y-index"),
+    pytest.param(trains(method=None), TypeError, r"The 'method' parameter of train must be a str among \['CG', 'L-BFGS-B', 'lbfgs', 'TNC', 'BFGS', 'fmincg', 'gd', 'sgd', 'adam'\]\. Got None instead", id="train-method-none"),
+    pytest.param(trains(method="sgd", batch_size=0), ValueError, r"The 'batch_size' parameter of train must be an int in the range \[1, inf\) or None\. Got 0 instead", id="train-batch-zero"),
+    pytest.param(trains(method="sgd", batch_size=-5), ValueError, r"The 'batch_size' parameter of train must be an int in the range \[1, inf\) or None\. Got -5 instead", id="train-batch-negative"),
+    pytest.param(trains(method="sgd", batch_size=2.0), TypeError, r"The 'batch_size' parameter of train must be an int in the range \[1, inf\) or None\. Got 2\.0 instead", id="train-batch-float"),
+    pytest.param(trains(method="sgd", momentum=1.0), ValueError, r"The 'momentum' parameter of train must be a float in the range \[0\.0, 1\.0\)\. Got 1\.0 instead", id="train-momentum-one"),
+    pytest.param(trains(method="sgd", momentum=-0.5), ValueError, r"The 'momentum' parameter of train must be a float in the range \[0\.0, 1\.0\)\. Got -0\.5 instead", id="train-momentum-negative"),
+    pytest.param(trains(tol=-1e-3), ValueError, r"The 'tol' parameter of train must be a float in the range \[0\.0, inf\) or None\. Got -0\.001 instead", id="train-tol-negative"),
+    pytest.param(trains(callback="print"), TypeError, r"The 'callback' parameter of train must be a callable or None\. Got 'print' instead", id="train-callback"),
+    pytest.param(trains(method="sgd", random_state="seed"), TypeError, r"The 'random_state' parameter of train must be None, an int >= 0 or a numpy\.random\.Generator\. Got 'seed' instead", id="train-random-state"),
+    pytest.param(trains(alpha=-2), ValueError, r"The 'alpha' parameter of train must be a float in the range \[0\.0, inf\)\. Got -2 instead", id="train-alpha"),
+    pytest.param(trains(theta0=np.zeros(5)), ValueError, r"The 'theta0' parameter of train must be a 1-D array of 26 finite numbers\. Got a 1-D array of shape \(5,\) instead", id="train-theta0-length"),
+    pytest.param(trains(X_=np.ones((6, 2))), ValueError, r"The 'X' parameter of train must be an array with 3 features \(the network's layer_sizes\[0\]\)\. Got 2 features instead", id="train-X-features"),
+    pytest.param(trains(y_=y[:3]), ValueError, r"The 'y' parameter of train must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got 3 entries instead", id="train-y-length"),
+    pytest.param(trains(y_=y + 5), ValueError, r"The 'y' parameter of train must be 6 class indices in 0\.\.1 \(one per row of X; the network has 2 output units\)\. Got class index 5 instead", id="train-y-index"),
     pytest.param(lambda f: train(Network([400, 25, 10]), np.zeros(10285), np.zeros((3, 400)), [0, 1, 2], method="BFGS"), ValueError,
-                 r"method 'BFGS' keeps a dense 10285 x 10285.*refused above 2000 parameters", id="train-bfgs-too-large"),
+                 r"The 'method' parameter of train must be a method other than 'BFGS' for a network of more than 2000 parameters\. Got 'BFGS' with 10285 parameters instead\. BFGS keeps a dense 10285 x 10285 Hessian approximation \(0\.8 GiB\); use 'L-BFGS-B', 'CG' or 'fmincg'", id="train-bfgs-too-large"),
     # regression: a theta0 whose cost overflows used to start training from J = inf
-    pytest.param(trains(theta0=np.full(26, 1e200)), ValueError,
+    pytest.param(trains(theta0=np.full(26, 1e200), alpha=1.0), ValueError,
                  r"the cost at theta0 is (nan|inf): theta0 or X is too large for float64 \(largest \|theta0\| 1e\+200", id="train-theta0-overflow"),
     # -- numerical_gradient / gradient_check (regressions: these used to escape as Python/NumPy errors or NaN)
-    pytest.param(lambda f: numerical_gradient(3, THETA), TypeError, r"f must be a callable f\(theta\) returning J or \(J, grad\); got int 3", id="numgrad-f-not-callable"),
+    pytest.param(lambda f: numerical_gradient(3, THETA), TypeError, r"The 'f' parameter of numerical_gradient must be a callable\. Got 3 instead", id="numgrad-f-not-callable"),
     pytest.param(lambda f: numerical_gradient(lambda t: np.nan, THETA), ValueError,
                  r"f returned a non-finite cost nan near theta\[0\]; the gradient would be NaN", id="numgrad-f-nan"),
     pytest.param(lambda f: numerical_gradient(lambda t: (np.inf, None), THETA), ValueError, r"f returned a non-finite cost inf", id="numgrad-f-inf"),
     pytest.param(lambda f: numerical_gradient(lambda t: "J", THETA), TypeError, r"f must return a scalar J \(or a tuple \(J, ...\)\); got str 'J'", id="numgrad-f-str"),
     pytest.param(lambda f: numerical_gradient(lambda t: t, THETA), TypeError, r"f must return a scalar J.*got ndarray", id="numgrad-f-vector"),
-    pytest.param(lambda f: numerical_gradient(lambda t: 0.0, ["a", "b"]), TypeError, r"theta must hold numbers.*dtype <U1", id="numgrad-theta-strings"),
-    pytest.param(lambda f: numerical_gradient(lambda t: 0.0, THETA.reshape(2, 13)), ValueError, r"theta must be a 1-D vector; got shape \(2, 13\)", id="numgrad-theta-2d"),
-    pytest.param(lambda f: numerical_gradient(lambda t: 0.0, THETA, eps=0), ValueError, r"eps must be a finite number > 0; got 0", id="numgrad-eps-zero"),
-    pytest.param(lambda f: gradient_check("3-4-2", THETA, X, y), TypeError, r"net must be an nnlearn.Network; got str '3-4-2'", id="gradcheck-net-str"),
-    pytest.param(lambda f: gradient_check(NET, THETA, X, y, eps=-1e-4), ValueError, r"eps must be a finite number > 0; got -0.0001", id="gradcheck-eps"),
-    pytest.param(lambda f: gradient_check(NET, THETA, X[:, :2], y), ValueError, r"X has 2 features, but the network expects 3", id="gradcheck-X"),
-    pytest.param(lambda f: gradient_check(NET, THETA[1:], X, y), ValueError, r"theta has 25 entries.*26 parameters", id="gradcheck-theta"),
-    pytest.param(lambda f: gradient_check(NET, THETA, X, y, alpha=-3), ValueError, r"alpha must be a finite number >= 0; got -3", id="gradcheck-alpha"),
+    pytest.param(lambda f: numerical_gradient(lambda t: 0.0, ["a", "b"]), TypeError, r"The 'theta' parameter of numerical_gradient must be a non-empty 1-D array of finite numbers\. Got an array of dtype <U1 instead", id="numgrad-theta-strings"),
+    pytest.param(lambda f: numerical_gradient(lambda t: 0.0, THETA.reshape(2, 13)), ValueError, r"The 'theta' parameter of numerical_gradient must be a non-empty 1-D array of finite numbers\. Got a 2-D array of shape \(2, 13\) instead", id="numgrad-theta-2d"),
+    pytest.param(lambda f: numerical_gradient(lambda t: 0.0, THETA, eps=0), ValueError, r"The 'eps' parameter of numerical_gradient must be a float in the range \(0\.0, inf\)\. Got 0 instead", id="numgrad-eps-zero"),
+    pytest.param(lambda f: gradient_check("3-4-2", THETA, X, y), TypeError, r"The 'net' parameter of gradient_check must be an nnlearn\.Network\. Got '3-4-2' instead", id="gradcheck-net-str"),
+    pytest.param(lambda f: gradient_check(NET, THETA, X, y, eps=-1e-4), ValueError, r"The 'eps' parameter of gradient_check must be a float in the range \(0\.0, inf\)\. Got -0\.0001 instead", id="gradcheck-eps"),
+    pytest.param(lambda f: gradient_check(NET, THETA, X[:, :2], y), ValueError, r"The 'X' parameter of gradient_check must be an array with 3 features \(the network's layer_sizes\[0\]\)\. Got 2 features instead", id="gradcheck-X"),
+    pytest.param(lambda f: gradient_check(NET, THETA[1:], X, y), ValueError, r"The 'theta' parameter of gradient_check must be a 1-D array of 26 finite numbers\. Got a 1-D array of shape \(25,\) instead", id="gradcheck-theta"),
+    pytest.param(lambda f: gradient_check(NET, THETA, X, y, alpha=-3), ValueError, r"The 'alpha' parameter of gradient_check must be a float in the range \[0\.0, inf\)\. Got -3 instead", id="gradcheck-alpha"),
     # -- MLPClassifier -----------------------------------------------------------------------
     pytest.param(fits(y_=np.full(6, 7)), ValueError,
                  r"MLPClassifier needs samples of at least 2 classes in the data, but the data contain only 1 class: 7\.", id="fit-one-class"),
@@ -278,10 +279,10 @@ BAD_INPUTS = [
     pytest.param(fits(alpha=np.nan), ValueError, r"The 'alpha' parameter.*Got nan instead", id="fit-alpha-nan"),
     pytest.param(fits(learning_rate=0), ValueError, r"The 'learning_rate' parameter.*range \(0.0, inf\) or None. Got 0 instead", id="fit-lr"),
     pytest.param(fits(solver="newton"), ValueError, r"The 'solver' parameter of MLPClassifier must be a str among \['CG',", id="fit-solver"),
-    pytest.param(fits(activation="gelu"), ValueError, r"The 'activation' parameter.*\['logistic', 'relu', 'sigmoid', 'tanh'\]. Got 'gelu'", id="fit-activation"),
-    pytest.param(fits(hidden_layer_sizes=(4, 0)), ValueError, r"The 'hidden_layer_sizes' parameter of MLPClassifier must hold ints >= 1", id="fit-hidden"),
+    pytest.param(fits(activation="gelu"), ValueError, r"The 'activation' parameter of MLPClassifier must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]\. Got 'gelu' instead", id="fit-activation"),
+    pytest.param(fits(hidden_layer_sizes=(4, 0)), ValueError, r"The 'hidden_layer_sizes' parameter of MLPClassifier must be an int or a tuple of ints >= 1 such as \(25,\) or \(64, 32\)\. Got \(4, 0\) instead", id="fit-hidden"),
     pytest.param(fits(solver="sgd", batch_size=0), ValueError, r"The 'batch_size' parameter.*Got 0 instead", id="fit-batch"),
-    pytest.param(fits(random_state="seed"), TypeError, r"random_state must be None, an int >= 0.*got 'seed'", id="fit-random-state"),
+    pytest.param(fits(random_state="seed"), TypeError, r"The 'random_state' parameter of MLPClassifier must be None, an int >= 0 or a numpy\.random\.Generator\. Got 'seed' instead", id="fit-random-state"),
     pytest.param(fits(epsilon_init=-1.0), ValueError, r"The 'epsilon_init' parameter.*Got -1.0 instead", id="fit-epsilon-init"),
     # -- files: the course's .mat files --------------------------------------------------------
     pytest.param(lambda f: load_ex4(f.dir / "missing.mat"), FileNotFoundError, r"No such file.*missing.mat", id="mat-missing"),
@@ -309,7 +310,7 @@ BAD_INPUTS = [
     # -- files: model files (nnlearn.model_io) ------------------------------------------------
     pytest.param(lambda f: load_model(f.dir / "missing.npz"), FileNotFoundError, r"missing.npz", id="model-missing"),
     pytest.param(lambda f: load_model(f.a_directory), IsADirectoryError, r"a_directory", id="model-directory"),
-    pytest.param(lambda f: load_model(None), TypeError, r"path must be a str or os.PathLike; got NoneType", id="model-path-none"),
+    pytest.param(lambda f: load_model(None), TypeError, r"The 'path' parameter of load_model must be a str or os\.PathLike\. Got None instead", id="model-path-none"),
     pytest.param(lambda f: load_model(f.text), ValueError, r"text.mat is not an nnlearn model file \(not a .npz/zip archive", id="model-text"),
     pytest.param(lambda f: load_model(f.empty), ValueError, r"empty.mat is not an nnlearn model file \(the file is empty\)", id="model-empty"),
     pytest.param(lambda f: load_model(f.ok), ValueError, r"ok.mat is not an nnlearn model file", id="model-mat-file"),
@@ -561,14 +562,17 @@ def test_estimator_divergence_raises_and_keeps_the_last_finite_weights(diverging
     clf = MLPClassifier(max_iter=50, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        with pytest.raises(ValueError, match=r"MLPClassifier.fit: training diverged at iteration 2"):
+        with pytest.raises(ValueError, match=r"MLPClassifier.fit: training diverged at iteration 2") as info:
             clf.fit(X_, y_)
     with pytest.warns(Warning):  # ConvergenceWarning: max_iter=1 reached
         one_step = MLPClassifier(max_iter=1, **params).fit(X_, y_)
-    for kept, expected in zip(clf.thetas_, one_step.thetas_):
-        np.testing.assert_array_equal(kept, expected)
-    assert clf.n_iter_ == 1 and clf.loss_curve_ == one_step.loss_curve_
-    assert np.all(np.isfinite(clf.predict_proba(X_)))  # the kept weights are usable
+    # The estimator is left as it was (unfitted); the error keeps the last finite weights.
+    with pytest.raises(NotFittedError):
+        clf.predict(X_)
+    diverged = info.value.__cause__
+    assert isinstance(diverged, TrainingDiverged) and diverged.iteration == 2
+    np.testing.assert_array_equal(diverged.theta, one_step.network_.pack(one_step.thetas_))
+    assert diverged.cost_history == one_step.loss_curve_
 
 
 # -- nothing lost on Ctrl-C -------------------------------------------------------------------
@@ -597,16 +601,16 @@ def test_ctrl_c_in_the_callback_keeps_the_finished_iteration(method):
 
 def _interrupt_at_evaluation(monkeypatch, n):
     """Make the n-th cost evaluation raise KeyboardInterrupt, as a Ctrl-C landing mid-computation."""
-    kernel = Network._cost_and_gradient
+    cost_and_gradient = kernel.cost_and_gradient
     calls = {"n": 0}
 
-    def interrupted(self, *args, **kwargs):
+    def interrupted(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == n:
             raise KeyboardInterrupt
-        return kernel(self, *args, **kwargs)
+        return cost_and_gradient(*args, **kwargs)
 
-    monkeypatch.setattr(Network, "_cost_and_gradient", interrupted)
+    monkeypatch.setattr(kernel, "cost_and_gradient", interrupted)
 
 
 def test_estimator_ctrl_c_keeps_the_weights_of_the_last_finished_iteration(monkeypatch):

@@ -41,6 +41,7 @@ __all__ = [
     "check_method",
     "check_array",
     "check_result",
+    "warn_large_features",
 ]
 
 # Features this large make sigmoid/tanh units saturate at any reasonable weight scale.
@@ -400,15 +401,19 @@ def check_X(X, door, n_features=None, name="X", feature_source="layer_sizes[0]")
     if n_features is not None and X.shape[1] != n_features:
         _fail(ValueError, name, door, f"an array with {n_features} features ({feature_source})",
               f"{X.shape[1]} features")
-    scale = max(-low, high)
+    warn_large_features(max(-low, high), name)
+    return np.ascontiguousarray(X)
+
+
+def warn_large_features(scale, name="X"):
+    """Warn when the largest ``|X|``, ``scale``, exceeds :data:`LARGE_FEATURE`: sigmoid and tanh units saturate."""
     if scale > LARGE_FEATURE:
         warnings.warn(
             f"{name} has features as large as {scale:.3g}; sigmoid and tanh units saturate on such "
             "inputs. Scale the features (e.g. sklearn.preprocessing.StandardScaler) before training.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-    return np.ascontiguousarray(X)
 
 
 def check_targets(y, m, K, output, door, name="y"):

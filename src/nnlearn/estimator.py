@@ -145,6 +145,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         hp = self._validate_hyperparameters()
         with _naming_X():
             X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False, multi_output=False)
+        v.warn_large_features(float(np.max(np.abs(X))), "X")
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
@@ -212,6 +213,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         with _naming_X():
             X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        v.warn_large_features(float(np.max(np.abs(X))), "X")
         return v.check_result(lambda: kernel.forward(self.thetas_, X, self.network_.spec), "output activations",
                               f"{type(self).__name__}.predict", self.thetas_, X)
 
