@@ -434,9 +434,9 @@ def test_save_ex4_weights_errors(rng, tmp_path):
         save_ex4_weights(tmp_path / "w.mat", np.zeros(3))
     with pytest.raises(ValueError, match=re.escape(door.format("thetas")) + r"a list or tuple \[Theta1, Theta2\] .*\. Got 3 matrices instead"):
         save_ex4_weights(tmp_path / "w.mat", Thetas + [Thetas[1]])
-    with pytest.raises(ValueError, match=re.escape(door.format("thetas[1]")) + r"Theta2 of shape \(10, 6\): .*\. Got an array of shape \(10, 5\) instead"):
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas[1]")) + r"a Theta2 of shape \(10, 6\): .*\. Got an array of shape \(10, 5\) instead"):
         save_ex4_weights(tmp_path / "w.mat", [Thetas[0], Thetas[1][:, :5]])
-    with pytest.raises(ValueError, match=re.escape(door.format("thetas[0]")) + r"Theta1 of shape \(s2, 1 \+ s1\).*\. Got an array of shape \(5, 1\) instead"):
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas[0]")) + r"a Theta1 of shape \(s2, 1 \+ s1\).*\. Got an array of shape \(5, 1\) instead"):
         save_ex4_weights(tmp_path / "w.mat", [Thetas[0][:, :1], Thetas[1]])
     with pytest.raises(ValueError, match=re.escape(door.format("thetas[0]")) + r"a 2-D array of finite numbers\. Got an array of shape \(4,\) instead"):
         save_ex4_weights(tmp_path / "w.mat", [Thetas[0][0], Thetas[1]])

@@ -208,13 +208,13 @@ def save_ex4_weights(path, thetas):
     Theta1, Theta2 = Thetas
     if Theta1.shape[1] < 2:
         raise ValueError(v.message(
-            "thetas[0]", door, "Theta1 of shape (s2, 1 + s1): the bias column and s1 >= 1 input weights per "
+            "thetas[0]", door, "a Theta1 of shape (s2, 1 + s1): the bias column and s1 >= 1 input weights per "
             "hidden unit (the course: (25, 401))", f"an array of shape {Theta1.shape}",
         ))
     expected = (N_DIGITS, Theta1.shape[0] + 1)
     if Theta2.shape != expected:
         raise ValueError(v.message(
-            "thetas[1]", door, f"Theta2 of shape {expected}: {N_DIGITS} output units, each with the bias and "
+            "thetas[1]", door, f"a Theta2 of shape {expected}: {N_DIGITS} output units, each with the bias and "
             f"the {Theta1.shape[0]} hidden units of thetas[0] (shape {Theta1.shape})", f"an array of shape {Theta2.shape}",
         ))
     _refuse_directory(path)
