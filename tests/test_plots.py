@@ -517,6 +517,8 @@ def _says(door, name, rule, got):
          _says("confusion_table", "labels", "a non-empty 1-D array of distinct labels or None", "an empty array")),
         (lambda: plots.confusion_table([0], [0], labels=[0, 0]), ValueError,
          _says("confusion_table", "labels", "a non-empty 1-D array of distinct labels or None", r"\[0, 0\] \(with duplicates\)")),
+        (lambda: plots.confusion_table([[0], [1, 2]], [0, 1]), ValueError,
+         _says("confusion_table", "y_true", "a 1-D array of labels", r"\[\[0\], \[1, 2\]\]")),
         (lambda: plots.confusion_matrix([0, 1], [0]), ValueError,
          _says("confusion_matrix", "y_pred", r"a 1-D array of 2 labels \(one per entry of y_true\)", "1 labels")),
         (lambda: plots.confusion_matrix([0], [0], labels=[[0]]), ValueError,

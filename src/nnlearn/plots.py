@@ -47,16 +47,14 @@ def _shape(arr):
 class AxesOrNone(v.Rule):
     """A matplotlib Axes to draw on, or None for a new Figure."""
 
-    allow_none = True
-
     def text(self):
-        return "a matplotlib Axes"
+        return "a matplotlib Axes or None"
 
     def check(self, value, name, door):
         from matplotlib.axes import Axes
 
         if value is not None and not isinstance(value, Axes):
-            raise TypeError(v.message(name, door, self._text(), v.describe(value)))
+            raise TypeError(v.message(name, door, self.text(), v.describe(value)))
         return value
 
 
@@ -107,19 +105,17 @@ class Labels(v.Rule):
 class LabelOrder(v.Rule):
     """The row and column order of a confusion matrix: None, or a non-empty 1-D array of distinct labels."""
 
-    allow_none = True
-
     def text(self):
-        return "a non-empty 1-D array of distinct labels"
+        return "a non-empty 1-D array of distinct labels or None"
 
     def check(self, value, name, door):
         if value is None:
             return None
         labels = Labels().check(value, name, door)
         if labels.size == 0:
-            raise ValueError(v.message(name, door, self._text(), "an empty array"))
+            raise ValueError(v.message(name, door, self.text(), "an empty array"))
         if np.unique(labels).size != labels.size:
-            raise ValueError(v.message(name, door, self._text(), f"{v.describe(labels.tolist())} (with duplicates)"))
+            raise ValueError(v.message(name, door, self.text(), f"{v.describe(labels.tolist())} (with duplicates)"))
         return labels
 
 
@@ -216,7 +212,7 @@ def _figure_and_axes(ax, figsize):
     return ax.figure, ax
 
 
-# ------------------------------------------------------------ pure functions
+# ------------------------------------- pure functions (doors) and their unchecked helpers
 def rows_to_images(X, order="F"):
     """Reshape each row of ``X`` into a square image.
 
