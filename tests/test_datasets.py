@@ -293,7 +293,7 @@ def test_path_is_directory(func, tmp_path):
 
 @pytest.mark.parametrize("func", [load_ex4, load_ex4_weights])
 def test_path_wrong_type(func):
-    with pytest.raises(TypeError, match=r"'path' parameter of .* must be a str or os.PathLike. Got int"):
+    with pytest.raises(TypeError, match=rf"^The 'path' parameter of {func.__name__} must be a str or os\.PathLike\. Got 42 instead\.$"):
         func(42)
 
 
@@ -427,17 +427,22 @@ def test_load_ex4_weights_not_finite(tmp_path):
 
 def test_save_ex4_weights_errors(rng, tmp_path):
     Thetas = _random_thetas(rng, 3, 5)
-    with pytest.raises(TypeError, match=r"'path' parameter of save_ex4_weights must be a str or os.PathLike. Got NoneType"):
+    door = "The '{}' parameter of save_ex4_weights must be "
+    with pytest.raises(TypeError, match=re.escape(door.format("path")) + r"a str or os\.PathLike\. Got None instead"):
         save_ex4_weights(None, Thetas)
-    with pytest.raises(TypeError, match=r"thetas must be a list or tuple \[Theta1, Theta2\]; got ndarray"):
+    with pytest.raises(TypeError, match=re.escape(door.format("thetas")) + r"a list or tuple \[Theta1, Theta2\] .*\. Got array\(\[0\., 0\., 0\.\]\) instead"):
         save_ex4_weights(tmp_path / "w.mat", np.zeros(3))
-    with pytest.raises(ValueError, match=r"thetas must hold 2 matrices \[Theta1, Theta2\] .*; got 3"):
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas")) + r"a list or tuple \[Theta1, Theta2\] .*\. Got 3 matrices instead"):
         save_ex4_weights(tmp_path / "w.mat", Thetas + [Thetas[1]])
-    with pytest.raises(ValueError, match=r"Theta2 has shape \(10, 5\), expected \(10, 6\)"):
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas[1]")) + r"a Theta2 of shape \(10, 6\): .*\. Got an array of shape \(10, 5\) instead"):
         save_ex4_weights(tmp_path / "w.mat", [Thetas[0], Thetas[1][:, :5]])
-    with pytest.raises(ValueError, match=r"Theta1 must be a 2-D numeric matrix; found dtype float64 and shape \(4,\)"):
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas[0]")) + r"a Theta1 of shape \(s2, 1 \+ s1\).*\. Got an array of shape \(5, 1\) instead"):
+        save_ex4_weights(tmp_path / "w.mat", [Thetas[0][:, :1], Thetas[1]])
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas[0]")) + r"a 2-D array of finite numbers\. Got an array of shape \(4,\) instead"):
         save_ex4_weights(tmp_path / "w.mat", [Thetas[0][0], Thetas[1]])
-    with pytest.raises(ValueError, match=r"Theta1 must be finite"):
+    with pytest.raises(TypeError, match=re.escape(door.format("thetas[1]")) + r"a 2-D array of finite numbers\. Got an array of dtype <U1 instead"):
+        save_ex4_weights(tmp_path / "w.mat", [Thetas[0], [["a"]]])
+    with pytest.raises(ValueError, match=re.escape(door.format("thetas[0]")) + r"a 2-D array of finite numbers\. Got an array containing NaN or infinity instead"):
         save_ex4_weights(tmp_path / "w.mat", [Thetas[0] * np.nan, Thetas[1]])
     with pytest.raises(FileNotFoundError, match=r"Directory to save into does not exist.*missing"):
         save_ex4_weights(tmp_path / "missing" / "w.mat", Thetas)
@@ -710,7 +715,7 @@ def test_structure_check_walks_cells_and_structs(tmp_path):
 
 def test_structure_check_nesting_depth(tmp_path):
     deep = np.float64([[1.0]])
-    for _ in range(datasets.mat5._MAT_MAX_DEPTH + 1):
+    for _ in range(datasets.mat5.MAT_MAX_DEPTH + 1):
         box = np.empty((1, 1), dtype=object)
         box[0, 0] = deep
         deep = box
@@ -973,29 +978,37 @@ def test_logistic_baseline_on_spirals():
     "func, kwargs, error, match",
     [
         (make_spirals, {"n_per_class": 0}, ValueError,
-         r"'n_per_class' parameter of make_spirals must be an int in the range \[1, inf\)\. Got 0 instead"),
+         r"^The 'n_per_class' parameter of make_spirals must be an int in the range \[1, inf\)\. Got 0 instead\.$"),
         (make_spirals, {"n_per_class": 2.5}, TypeError,
-         r"'n_per_class' parameter of make_spirals must be an int\. Got 2\.5 of type float"),
-        (make_spirals, {"n_arms": True}, TypeError, r"'n_arms' parameter of make_spirals must be an int"),
+         r"^The 'n_per_class' parameter of make_spirals must be an int in the range \[1, inf\)\. Got 2\.5 instead\.$"),
+        (make_spirals, {"n_arms": True}, TypeError, r"'n_arms' parameter of make_spirals must be an int .* Got True"),
+        (make_spirals, {"n_arms": 1}, ValueError,
+         r"'n_arms' parameter of make_spirals must be an int in the range \[2, inf\)\. Got 1 instead"),
         (make_spirals, {"n_arms": 3, "n_classes": 4}, ValueError,
-         r"'n_classes' parameter of make_spirals must be an int in the range \[2, n_arms\] \(here n_arms = 3\)\. Got 4"),
-        (make_spirals, {"n_arms": 3, "n_classes": 1}, ValueError, r"'n_classes' .* range \[2, n_arms\]"),
+         r"^The 'n_classes' parameter of make_spirals must be an int in the range \[2, n_arms\] \(here n_arms = 3\)\. Got 4 instead\.$"),
+        (make_spirals, {"n_arms": 3, "n_classes": 1}, ValueError,
+         r"'n_classes' parameter of make_spirals must be an int in the range \[2, inf\)\. Got 1 instead"),
         (make_spirals, {"noise": -0.1}, ValueError,
-         r"'noise' parameter of make_spirals must be a float in the range \[0, inf\)\. Got -0\.1 instead"),
-        (make_spirals, {"noise": float("nan")}, ValueError, r"'noise' .* Got nan instead"),
-        (make_spirals, {"noise": "0.2"}, TypeError, r"'noise' parameter of make_spirals must be a float\. Got '0\.2' of type str"),
+         r"^The 'noise' parameter of make_spirals must be a float in the range \[0\.0, 1000000\.0\]\. Got -0\.1 instead\.$"),
+        (make_spirals, {"noise": float("nan")}, ValueError, r"'noise' parameter of make_spirals .* Got nan instead"),
+        (make_spirals, {"noise": "0.2"}, TypeError,
+         r"'noise' parameter of make_spirals must be a float in the range \[0\.0, 1000000\.0\]\. Got '0\.2' instead"),
         (make_spirals, {"random_state": -1}, ValueError,
-         r"'random_state' parameter of make_spirals must be None, an int >= 0 or a numpy.random.Generator\. Got -1"),
-        (make_spirals, {"random_state": "seed"}, TypeError, r"'random_state' parameter of make_spirals .* Got 'seed'"),
-        (make_flower, {"radius": 0}, ValueError, r"'radius' parameter of make_flower must be a float in the range \(0, inf\)\. Got 0\.0"),
-        (make_flower, {"n_per_class": -3}, ValueError, r"'n_per_class' parameter of make_flower"),
-        (make_circles, {"factor": 1.0}, ValueError, r"'factor' parameter of make_circles must be a float in the range \(0, 1\)\. Got 1\.0"),
-        (make_circles, {"factor": -0.5}, ValueError, r"'factor' parameter of make_circles .* \(0, inf\)"),
-        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, inf\)"),
-        (make_moons, {"noise": -1}, ValueError, r"'noise' parameter of make_moons"),
-        (make_xor, {"n_per_class": None}, TypeError, r"'n_per_class' parameter of make_xor must be an int\. Got None"),
-        (make_gaussians, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_gaussians"),
-        (make_gaussians, {"noise": np.inf}, ValueError, r"'noise' parameter of make_gaussians .* Got inf"),
+         r"^The 'random_state' parameter of make_spirals must be None, an int >= 0 or a numpy\.random\.Generator\. Got -1 instead\.$"),
+        (make_spirals, {"random_state": "seed"}, TypeError, r"'random_state' parameter of make_spirals .* Got 'seed' instead"),
+        (make_spirals, {"random_state": 1.0}, TypeError, r"'random_state' parameter of make_spirals .* Got 1\.0 instead"),
+        (make_flower, {"radius": 0}, ValueError,
+         r"^The 'radius' parameter of make_flower must be a float in the range \(0\.0, inf\)\. Got 0 instead\.$"),
+        (make_flower, {"n_per_class": -3}, ValueError, r"'n_per_class' parameter of make_flower .* Got -3 instead"),
+        (make_flower, {"random_state": -2}, ValueError, r"'random_state' parameter of make_flower .* Got -2 instead"),
+        (make_circles, {"factor": 1.0}, ValueError,
+         r"^The 'factor' parameter of make_circles must be a float in the range \(0\.0, 1\.0\)\. Got 1\.0 instead\.$"),
+        (make_circles, {"factor": -0.5}, ValueError, r"'factor' parameter of make_circles .* \(0\.0, 1\.0\)\. Got -0\.5"),
+        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, inf\)\. Got 1"),
+        (make_moons, {"noise": -1}, ValueError, r"'noise' parameter of make_moons .* Got -1 instead"),
+        (make_xor, {"n_per_class": None}, TypeError, r"'n_per_class' parameter of make_xor must be an int .* Got None instead"),
+        (make_gaussians, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_gaussians .* Got 1 instead"),
+        (make_gaussians, {"noise": np.inf}, ValueError, r"'noise' parameter of make_gaussians .* Got inf instead"),
     ],
 )
 def test_generator_argument_errors(func, kwargs, error, match):
@@ -1006,6 +1019,51 @@ def test_generator_argument_errors(func, kwargs, error, match):
 def test_generators_accept_numpy_scalars():
     X, y = make_spirals(n_per_class=np.int64(4), noise=np.float32(0.0))
     assert X.shape == (8, 2)
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_generator_noise_is_bounded_so_X_stays_finite(name):
+    func, _ = GENERATORS[name]
+    X, _ = func(n_per_class=500, noise=1e6, random_state=0)  # the largest noise accepted
+    assert np.all(np.isfinite(X))
+    for noise in (1e308, 1.0000001e6):  # 1e308 would overflow X to inf
+        with pytest.raises(ValueError, match=rf"^The 'noise' parameter of {func.__name__} must be a float in the range "
+                                             r"\[0\.0, 1000000\.0\]\. Got .* instead\.$"):
+            func(noise=noise)
+
+
+def test_logistic_baseline_seeds():
+    X, y = make_moons(n_per_class=20, random_state=0)
+    reference = logistic_baseline(X, y).coef_
+    for seed in (3, 2**40, np.random.default_rng(0), np.random.RandomState(0)):
+        model = logistic_baseline(X, y, random_state=seed)
+        np.testing.assert_allclose(model.coef_, reference)  # lbfgs does not use the seed
+    assert logistic_baseline(X, y, random_state=2**40).random_state < 2**32  # a seed sklearn accepts
+    assert logistic_baseline(X, [0.0, 1.0] * 20).score(X, [0, 1] * 20) > 0  # float labels that are integers
+
+
+@pytest.mark.parametrize(
+    "X, y, kwargs, error, match",
+    [
+        (np.zeros(4), [0, 1, 0, 1], {}, ValueError,
+         r"^The 'X' parameter of logistic_baseline must be a 2-D array of shape \(m, n\)\. Got a 1-D array of shape \(4,\) instead"),
+        ([["a", "b"]], [0], {}, TypeError, r"'X' parameter of logistic_baseline must be .* Got an array of dtype <U1"),
+        (np.full((2, 2), np.nan), [0, 1], {}, ValueError, r"'X' parameter of logistic_baseline must be finite"),
+        (np.zeros((4, 2)), [0, 1, 0], {}, ValueError,
+         r"^The 'y' parameter of logistic_baseline must be 4 integer class labels of shape \(4,\) \(one per row of X\), "
+         r"at least 2 distinct\. Got an array of shape \(3,\) instead\.$"),
+        (np.zeros((4, 2)), [0, 1, 0, 0.5], {}, ValueError, r"'y' parameter of logistic_baseline .* Got non-integer values"),
+        (np.zeros((4, 2)), [0, 1, 0, np.nan], {}, ValueError, r"'y' parameter of logistic_baseline .* Got non-integer values"),
+        (np.zeros((4, 2)), [2, 2, 2, 2], {}, ValueError, r"'y' parameter of logistic_baseline .* Got only the class 2 instead"),
+        (np.zeros((2, 2)), ["a", "b"], {}, TypeError, r"'y' parameter of logistic_baseline .* Got an array of dtype <U1"),
+        (np.zeros((2, 2)), [0, 1], {"random_state": -1}, ValueError,
+         r"^The 'random_state' parameter of logistic_baseline must be None, an int >= 0 or a numpy\.random\.Generator\. Got -1"),
+        (np.zeros((2, 2)), [0, 1], {"random_state": "0"}, TypeError, r"'random_state' parameter of logistic_baseline"),
+    ],
+)
+def test_logistic_baseline_argument_errors(X, y, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        logistic_baseline(X, y, **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -1035,9 +1093,30 @@ def test_kind_of_names_the_kind_without_loading(tmp_path):
 
 @pytest.mark.parametrize("func", [datasets.load, datasets.kind_of])
 def test_load_by_name_errors(func):
-    with pytest.raises(ValueError, match=r"Unknown data 'cifar'; use one of \['digits20', 'spirals'\] or a path to the course's \.mat file"):
+    rule = (rf"^The 'name' parameter of {func.__name__} must be one of \['digits20', 'spirals'\] or a path to the "
+            r"course's \.mat file \(ex4data1\.mat or ex3data1\.mat\)\. ")
+    with pytest.raises(ValueError, match=rule + r"Got 'cifar' instead\.$"):
         func("cifar")
-    with pytest.raises(ValueError, match=r"Unknown data \w*Path\('digits20'\)"):  # a path-like is a path, never a name
+    with pytest.raises(ValueError, match=rule + r"Got \w*Path\('digits20'\) instead"):  # a path-like is a path, never a name
         func(Path("digits20"))
-    with pytest.raises(TypeError, match=rf"The 'name' parameter of {func.__name__} must be a str or os.PathLike\. Got int instead"):
+    with pytest.raises(TypeError, match=rule + r"Got 3 instead\.$"):
         func(3)
+    with pytest.raises(TypeError, match=rule + r"Got b'digits20' instead\.$"):
+        func(b"digits20")
+
+
+def test_data_name_rule_for_other_doors(tmp_path):
+    rule = datasets.DataName()
+    assert rule.check("spirals", "--data", "nnlearn train") == "spirals"
+    assert rule.check(tmp_path / "a.MAT", "data", "build_report") == tmp_path / "a.MAT"
+    with pytest.raises(ValueError, match=r"^The '--data' option of nnlearn train must be one of \['digits20', 'spirals'\]"):
+        rule.check("mnist", "--data", "nnlearn train")
+
+
+def test_load_mat_by_name_errors_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No such file.*missing.mat"):
+        datasets.load(tmp_path / "missing.mat")
+    path = tmp_path / "bad.mat"
+    path.write_bytes(b"not a mat file" * 20)
+    with pytest.raises(ValueError, match=r"bad\.mat is not a MATLAB \.mat file"):
+        datasets.load(str(path))

@@ -9,6 +9,11 @@ functions, so ``import nnlearn.plots`` stays cheap.
 The array-building parts are pure functions that tests can check directly:
 :func:`rows_to_images`, :func:`image_grid`, :func:`confusion_table` and
 :func:`sweep_table`.
+
+Every public function is a door: it checks its arguments once with
+:mod:`nnlearn._validation` (the rules below add the kinds of argument only
+figures take) and names itself in the message, e.g. "The 'n' parameter of
+digits_grid must be an int in the range [1, inf). Got 0 instead."
 """
 
 import math
@@ -17,58 +22,197 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._validation import check_int, check_positive_float, check_random_state
+from . import _validation as v
 
-_ORDERS = {"F": "F", "C": "C"}
-
-
-# ---------------------------------------------------------------- validation
-def _as_float_array(a, name):
-    try:
-        return np.asarray(a, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers; got {type(a).__name__}.") from exc
-
-
-def _check_2d(X, name="X"):
-    X = _as_float_array(X, name)
-    if X.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D of shape (m, n); got {X.ndim}-D with shape {X.shape}. "
-            f"Use {name}.reshape(1, -1) for a single sample."
-        )
-    return X
+__all__ = [
+    "rows_to_images",
+    "image_grid",
+    "confusion_table",
+    "sweep_table",
+    "digits_grid",
+    "hidden_units",
+    "learning_curve",
+    "decision_boundary",
+    "confusion_matrix",
+    "misclassified",
+    "sweep_heatmap",
+]
 
 
-def _check_labels(y, name, m):
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D of shape (m,); got shape {y.shape}.")
-    if y.shape[0] != m:
-        raise ValueError(f"{name} has {y.shape[0]} entries, but X has {m} rows.")
-    return y
+# ------------------------------------------------------------ argument rules
+def _shape(arr):
+    return f"a {arr.ndim}-D array of shape {arr.shape}"
 
 
-def _check_order(order):
-    if order not in _ORDERS:
-        raise ValueError(f"order must be one of {sorted(_ORDERS)}; got {order!r}.")
-    return _ORDERS[order]
+class AxesOrNone(v.Rule):
+    """A matplotlib Axes to draw on, or None for a new Figure."""
+
+    def text(self):
+        return "a matplotlib Axes or None"
+
+    def check(self, value, name, door):
+        from matplotlib.axes import Axes
+
+        if value is not None and not isinstance(value, Axes):
+            raise TypeError(v.message(name, door, self.text(), v.describe(value)))
+        return value
+
+
+class ImageRows(v.Rule):
+    """Flattened square images, one per row: a numeric (m, side * side) array, side >= 1; returned as float64."""
+
+    def __init__(self, min_rows=0):
+        self.min_rows = min_rows
+
+    def text(self):
+        rows = f" with at least {self.min_rows} row{'s' if self.min_rows != 1 else ''}" if self.min_rows else ""
+        return f"a 2-D array of numbers of shape (m, side * side){rows}: one flattened square image per row"
+
+    def check(self, value, name, door):
+        X = v.check_array(value, name, door, self.text())
+        if X.ndim != 2:
+            hint = f" Reshape a single image with {name}.reshape(1, -1)." if X.ndim == 1 else ""
+            raise ValueError(v.message(name, door, self.text(), _shape(X)) + hint)
+        side = math.isqrt(X.shape[1])
+        if X.shape[1] == 0 or side * side != X.shape[1]:
+            raise ValueError(v.message(name, door, self.text(), f"{X.shape[1]} features, not a square number"))
+        if X.shape[0] < self.min_rows:
+            raise ValueError(v.message(name, door, self.text(), _shape(X)))
+        return X.astype(np.float64)
+
+
+class Labels(v.Rule):
+    """Labels of any type (ints, strs, ...): a 1-D array, of ``m`` entries if ``m`` is given (one per ``per``)."""
+
+    def __init__(self, m=None, per="row of X"):
+        self.m, self.per = m, per
+
+    def text(self):
+        return "a 1-D array of labels" if self.m is None else f"a 1-D array of {self.m} labels (one per {self.per})"
+
+    def check(self, value, name, door):
+        try:
+            y = np.asarray(value)  # any dtype: labels may be strings
+        except ValueError:  # ragged
+            raise ValueError(v.message(name, door, self.text(), v.describe(value))) from None
+        if y.ndim != 1:
+            raise ValueError(v.message(name, door, self.text(), _shape(y)))
+        if self.m is not None and y.shape[0] != self.m:
+            raise ValueError(v.message(name, door, self.text(), f"{y.shape[0]} labels"))
+        return y
+
+
+class LabelOrder(v.Rule):
+    """The row and column order of a confusion matrix: None, or a non-empty 1-D array of distinct labels."""
+
+    def text(self):
+        return "a non-empty 1-D array of distinct labels or None"
+
+    def check(self, value, name, door):
+        if value is None:
+            return None
+        labels = Labels().check(value, name, door)
+        if labels.size == 0:
+            raise ValueError(v.message(name, door, self.text(), "an empty array"))
+        if np.unique(labels).size != labels.size:
+            raise ValueError(v.message(name, door, self.text(), f"{v.describe(labels.tolist())} (with duplicates)"))
+        return labels
+
+
+class CostHistory(v.Rule):
+    """One run (a sequence of numbers) or several (a list of sequences, or a 2-D array with one run per row).
+
+    Returns the runs as a list of non-empty 1-D float arrays.
+    """
+
+    def text(self):
+        return "a sequence of numbers (one run), or a list of them or a 2-D array (one run per row)"
+
+    def check(self, value, name, door):
+        if isinstance(value, np.ndarray):
+            if value.ndim not in (1, 2):
+                raise ValueError(v.message(name, door, self.text(), _shape(value)))
+            runs = [value] if value.ndim == 1 else list(value)
+        elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError(v.message(name, door, self.text(), v.describe(value)))
+        else:
+            items = list(value)
+            one_run = items and all(np.isscalar(item) or getattr(item, "ndim", None) == 0 for item in items)
+            runs = [items] if one_run else items
+        if not runs:
+            raise ValueError(v.message(name, door, self.text() + " with at least one run", "an empty sequence"))
+        checked = []
+        for i, run in enumerate(runs):
+            rule = "a non-empty 1-D sequence of numbers (one run)"
+            run = v.check_array(run, f"{name}[{i}]", door, rule)
+            if run.ndim != 1 or run.size == 0:
+                raise ValueError(v.message(f"{name}[{i}]", door, rule, _shape(run)))
+            checked.append(run.astype(np.float64))
+        return checked
+
+
+class SweepRecords(v.Rule):
+    """A sweep's records: a non-empty sequence of dicts whose ``alpha``, ``max_iter`` and ``metric`` are real numbers.
+
+    NaN is allowed (a failed run's metric); returns the records as a list.
+    """
+
+    def __init__(self, metric):
+        self.metric = metric
+
+    def text(self):
+        return f"a non-empty sequence of dicts with the keys 'alpha', 'max_iter' and {self.metric!r}"
+
+    def check(self, value, name, door):
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+            raise TypeError(v.message(name, door, self.text(), v.describe(value)))
+        records = list(value)
+        if not records:
+            raise ValueError(v.message(name, door, self.text(), "an empty sequence"))
+        keys = ("alpha", "max_iter", self.metric)
+        for i, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                raise TypeError(v.message(f"{name}[{i}]", door, "a dict", v.describe(record)))
+            for key in keys:
+                if key not in record:
+                    raise ValueError(v.message(
+                        f"{name}[{i}]", door, f"a dict with the keys {list(keys)}",
+                        f"a dict without {key!r} (its keys are {sorted(map(str, record))})",
+                    ))
+                entry = record[key]
+                if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
+                    raise TypeError(v.message(f"{name}[{i}][{key!r}]", door, "a real number", v.describe(entry)))
+        return records
+
+
+class RecordKey(v.Rule):
+    """A str: the key of a record's value (the metric of a sweep)."""
+
+    def text(self):
+        return "a str (a key of the records)"
+
+    def check(self, value, name, door):
+        if not isinstance(value, str):
+            raise TypeError(v.message(name, door, self.text(), v.describe(value)))
+        return value
+
+
+AXES = AxesOrNone()
+ORDER = v.Option(["F", "C"])  # how a row was flattened; see rows_to_images
+METRIC = RecordKey()
 
 
 def _figure_and_axes(ax, figsize):
-    """Return ``(fig, ax)``: a new Figure with one Axes, or ``ax`` and its figure."""
-    from matplotlib.axes import Axes
+    """Return ``(fig, ax)``: a new Figure with one Axes, or ``ax`` (checked by :data:`AXES`) and its figure."""
     from matplotlib.figure import Figure
 
     if ax is None:
         fig = Figure(figsize=figsize)
         return fig, fig.add_subplot()
-    if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}.")
     return ax.figure, ax
 
 
-# ------------------------------------------------------------ pure functions
+# ------------------------------------- pure functions (doors) and their unchecked helpers
 def rows_to_images(X, order="F"):
     """Reshape each row of ``X`` into a square image.
 
@@ -93,17 +237,18 @@ def rows_to_images(X, order="F"):
         If ``X`` is not 2-D, ``n`` is not a perfect square, or ``order`` is
         not "F" or "C".
     TypeError
-        If ``X`` is not numeric.
+        If ``X`` is not numeric or ``order`` not a str.
     """
-    X = _check_2d(X)
-    order = _check_order(order)
+    door = "rows_to_images"
+    X = ImageRows().check(X, "X", door)
+    order = ORDER.check(order, "order", door)
+    return _upright(X, order)
+
+
+def _upright(X, order):
+    """The rows of ``X`` (m, side * side) as upright images (m, side, side)."""
     m, n = X.shape
     side = math.isqrt(n)
-    if n == 0 or side * side != n:
-        raise ValueError(
-            f"X must have a square number of features (side * side) to show as "
-            f"images; got {n} features."
-        )
     images = X.reshape(m, side, side)  # row-major reading of each row
     if order == "F":
         images = images.transpose(0, 2, 1)  # row.reshape(side, side).T
@@ -143,9 +288,11 @@ def image_grid(images, pad=1, pad_value=-1.0):
     Raises
     ------
     ValueError
-        If ``images`` is not 3-D or is empty, or ``pad`` is negative.
+        If ``images`` is not 3-D or is empty, ``pad`` is negative, or
+        ``pad_value`` is not finite.
     TypeError
-        If ``pad`` is not an int or ``images`` is not numeric.
+        If ``pad`` is not an int, ``pad_value`` not a real number, or
+        ``images`` is not numeric.
 
     Notes
     -----
@@ -154,20 +301,24 @@ def image_grid(images, pad=1, pad_value=-1.0):
 
     .. math:: \text{patch}_k = x_k / \max_{ij} |x_{k,ij}|
     """
-    images = _as_float_array(images, "images")
-    if images.ndim != 3:
-        raise ValueError(
-            f"images must be 3-D of shape (m, h, w); got shape {images.shape}."
-        )
+    door = "image_grid"
+    rule = "a 3-D array of numbers of shape (m, h, w) with m >= 1"
+    images = v.check_array(images, "images", door, rule)
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise ValueError(v.message("images", door, rule, _shape(images)))
+    pad = v.Int(0).check(pad, "pad", door)
+    pad_value = v.Real().check(pad_value, "pad_value", door)
+    return _tile(images.astype(np.float64), pad, pad_value)
+
+
+def _tile(images, pad=1, pad_value=-1.0):
+    """:func:`image_grid` of checked ``images`` (m, h, w), m >= 1."""
     m, h, w = images.shape
-    if m == 0:
-        raise ValueError("images must contain at least one image; got 0.")
-    pad = check_int(pad, "pad", minimum=0)
     n_rows, n_cols = _grid_shape(m)
     scale = np.abs(images).max(axis=(1, 2))  # (m,)
     scale[scale == 0] = 1.0
     patches = images / scale[:, None, None]  # (m, h, w), each in [-1, 1]
-    grid = np.full((pad + n_rows * (h + pad), pad + n_cols * (w + pad)), float(pad_value))
+    grid = np.full((pad + n_rows * (h + pad), pad + n_cols * (w + pad)), pad_value)
     for k in range(m):
         r, c = divmod(k, n_cols)
         top, left = pad + r * (h + pad), pad + c * (w + pad)
@@ -200,43 +351,28 @@ def confusion_table(y_true, y_pred, labels=None):
     Raises
     ------
     ValueError
-        If the inputs are not 1-D, their lengths differ, or ``labels`` is empty
-        or has duplicates.
+        If the inputs are not 1-D, their lengths differ, both are empty while
+        ``labels`` is None, or ``labels`` is empty or has duplicates.
     """
-    y_true = np.asarray(y_true)
-    if y_true.ndim != 1:
-        raise ValueError(f"y_true must be 1-D of shape (m,); got shape {y_true.shape}.")
-    y_pred = np.asarray(y_pred)
-    if y_pred.ndim != 1:
-        raise ValueError(f"y_pred must be 1-D of shape (m,); got shape {y_pred.shape}.")
-    if y_pred.shape[0] != y_true.shape[0]:
-        raise ValueError(
-            f"y_pred has {y_pred.shape[0]} entries, but y_true has {y_true.shape[0]}."
-        )
+    door = "confusion_table"
+    y_true = Labels().check(y_true, "y_true", door)
+    y_pred = Labels(y_true.shape[0], per="entry of y_true").check(y_pred, "y_pred", door)
+    labels = LabelOrder().check(labels, "labels", door)
+    if labels is None and y_true.size == 0:
+        raise ValueError(v.message("y_true", door, "a non-empty array of labels when labels is None", "an empty array"))
+    return _count(y_true, y_pred, labels)
+
+
+def _count(y_true, y_pred, labels):
+    """:func:`confusion_table` of checked arguments."""
     if labels is None:
         labels = np.unique(np.concatenate([y_true, y_pred]))
-        if labels.size == 0:
-            raise ValueError("y_true and y_pred are empty; there are no labels to count.")
-    else:
-        labels = np.asarray(labels)
-        if labels.ndim != 1 or labels.size == 0:
-            raise ValueError(
-                f"labels must be a non-empty 1-D array; got shape {labels.shape}."
-            )
-        if np.unique(labels).size != labels.size:
-            raise ValueError(f"labels must not contain duplicates; got {labels.tolist()}.")
     index = {label: i for i, label in enumerate(labels.tolist())}
     counts = np.zeros((labels.size, labels.size), dtype=int)
     for t, p in zip(y_true.tolist(), y_pred.tolist()):
         if t in index and p in index:
             counts[index[t], index[p]] += 1
     return labels, counts
-
-
-def _check_real(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}.")
-    return value
 
 
 def sweep_table(results, metric="train_accuracy"):
@@ -265,30 +401,19 @@ def sweep_table(results, metric="train_accuracy"):
     ValueError
         If ``results`` is empty or a record lacks a required key.
     TypeError
-        If ``results`` or a record has the wrong type, or a value is not a number.
+        If ``results`` or a record has the wrong type, a value is not a real
+        number (NaN is one: a failed run), or ``metric`` is not a str.
     """
-    if isinstance(results, (str, bytes, Mapping)) or not hasattr(results, "__iter__"):
-        raise TypeError(
-            f"results must be a sequence of dicts; got {type(results).__name__}."
-        )
-    results = list(results)
-    if not results:
-        raise ValueError("results must contain at least one record; got 0.")
+    door = "sweep_table"
+    metric = METRIC.check(metric, "metric", door)
+    return _tabulate(SweepRecords(metric).check(results, "results", door), metric)
+
+
+def _tabulate(records, metric):
+    """:func:`sweep_table` of checked records."""
     cells = {}
-    for i, record in enumerate(results):
-        if not isinstance(record, Mapping):
-            raise TypeError(
-                f"results[{i}] must be a dict; got {type(record).__name__}."
-            )
-        for key in ("alpha", "max_iter", metric):
-            if key not in record:
-                raise ValueError(
-                    f"results[{i}] has no key {key!r}; its keys are {sorted(map(str, record))}."
-                )
-        alpha = _check_real(record["alpha"], f"results[{i}]['alpha']")
-        max_iter = _check_real(record["max_iter"], f"results[{i}]['max_iter']")
-        value = _check_real(record[metric], f"results[{i}][{metric!r}]")
-        cells.setdefault((alpha, max_iter), []).append(float(value))
+    for record in records:
+        cells.setdefault((record["alpha"], record["max_iter"]), []).append(float(record[metric]))
     alphas = np.array(sorted({a for a, _ in cells}))
     max_iters = np.array(sorted({it for _, it in cells}))
     row = {a: i for i, a in enumerate(alphas.tolist())}
@@ -319,7 +444,7 @@ def digits_grid(X, n=100, random_state=None, order="F", ax=None):
         How many images to show, picked at random without replacement. If
         ``n >= m`` all rows are shown in their original order.
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for the pick, passed to ``np.random.default_rng``.
+        Seed for the pick (an int >= 0), passed to ``np.random.default_rng``.
     order : {"F", "C"}, default="F"
         Pixel order of a row; see :func:`rows_to_images`. "F" for the
         course's data, "C" for scikit-learn's digits and MNIST.
@@ -336,22 +461,24 @@ def digits_grid(X, n=100, random_state=None, order="F", ax=None):
     ------
     ValueError
         If ``X`` is not 2-D or empty, its feature count is not a perfect
-        square, ``n < 1`` or ``order`` is invalid.
+        square, ``n < 1``, ``order`` is invalid, or ``random_state`` is a
+        negative int.
     TypeError
-        If ``X`` is not numeric, ``n`` is not an int or ``ax`` is not an Axes.
-    ValueError, TypeError
-        If ``random_state`` is not a valid seed (checked only when ``n < m``).
+        If ``X`` is not numeric, ``n`` is not an int, ``random_state`` not a
+        seed, or ``ax`` is not an Axes.
     """
-    images = rows_to_images(X, order)
+    door = "digits_grid"
+    X = ImageRows(min_rows=1).check(X, "X", door)
+    n = v.Int(1).check(n, "n", door)
+    random_state = v.check(door, random_state=random_state)
+    order = ORDER.check(order, "order", door)
+    ax = AXES.check(ax, "ax", door)
+    images = _upright(X, order)
     m = images.shape[0]
-    if m == 0:
-        raise ValueError("X must have at least one row; got 0.")
-    n = check_int(n, "n", minimum=1)
     if n < m:
-        rng = check_random_state(random_state)
-        images = images[rng.choice(m, size=n, replace=False)]
+        images = images[np.random.default_rng(random_state).choice(m, size=n, replace=False)]
     fig, ax = _figure_and_axes(ax, (6, 6))
-    _show_grid(ax, image_grid(images), None)
+    _show_grid(ax, _tile(images), None)
     return fig
 
 
@@ -378,63 +505,25 @@ def hidden_units(theta1, order="F", ax=None):
     Raises
     ------
     ValueError
-        If ``theta1`` is not 2-D, has no weight columns besides the bias, or
-        ``n`` is not a perfect square.
+        If ``theta1`` is not 2-D, has no rows or no weight columns besides the
+        bias, ``n`` is not a perfect square, or ``order`` is invalid.
     TypeError
         If ``theta1`` is not numeric or ``ax`` is not an Axes.
     """
-    theta1 = _check_2d(theta1, "theta1")
-    if theta1.shape[0] == 0 or theta1.shape[1] < 2:
-        raise ValueError(
-            f"theta1 must have shape (s2, n + 1) with s2 >= 1 and n >= 1; "
-            f"got {theta1.shape}."
-        )
+    door = "hidden_units"
+    rule = ("a 2-D array of numbers of shape (s2, 1 + side * side) with s2 >= 1: the bias column, then each "
+            "hidden unit's input weights")
+    theta1 = v.check_array(theta1, "theta1", door, rule)
+    if theta1.ndim != 2 or theta1.shape[0] == 0 or theta1.shape[1] < 2:
+        raise ValueError(v.message("theta1", door, rule, _shape(theta1)))
     n = theta1.shape[1] - 1
     if math.isqrt(n) ** 2 != n:
-        raise ValueError(
-            f"theta1 must have 1 + side * side columns to show its weights as "
-            f"images; got {theta1.shape[1]} columns (n = {n} input weights)."
-        )
+        raise ValueError(v.message("theta1", door, rule, f"{theta1.shape[1]} columns (n = {n} input weights)"))
+    order = ORDER.check(order, "order", door)
+    ax = AXES.check(ax, "ax", door)
     fig, ax = _figure_and_axes(ax, (6, 6))
-    _show_grid(ax, image_grid(rows_to_images(theta1[:, 1:], order)), "hidden units")
+    _show_grid(ax, _tile(_upright(theta1[:, 1:].astype(np.float64), order)), "hidden units")
     return fig
-
-
-def _as_runs(cost_history):
-    """Normalise one sequence or a list of sequences to a list of 1-D arrays."""
-    if isinstance(cost_history, np.ndarray):
-        if cost_history.ndim == 1:
-            runs = [cost_history]
-        elif cost_history.ndim == 2:
-            runs = list(cost_history)
-        else:
-            raise ValueError(
-                f"cost_history must be 1-D (one run) or 2-D (one run per row); "
-                f"got shape {cost_history.shape}."
-            )
-    else:
-        try:
-            items = list(cost_history)
-        except TypeError as exc:
-            raise TypeError(
-                f"cost_history must be a sequence of numbers or a list of them; "
-                f"got {type(cost_history).__name__}."
-            ) from exc
-        if items and all(np.ndim(item) == 0 for item in items):
-            runs = [items]
-        else:
-            runs = items
-    if not runs:
-        raise ValueError("cost_history must contain at least one run; got none.")
-    out = []
-    for i, run in enumerate(runs):
-        run = _as_float_array(run, f"cost_history[{i}]")
-        if run.ndim != 1 or run.size == 0:
-            raise ValueError(
-                f"cost_history[{i}] must be a non-empty 1-D sequence; got shape {run.shape}."
-            )
-        out.append(run)
-    return out
 
 
 def learning_curve(cost_history, labels=None, log=False, ax=None):
@@ -465,24 +554,27 @@ def learning_curve(cost_history, labels=None, log=False, ax=None):
         If a run is empty or not 1-D, the number of labels differs from the
         number of runs, or ``log`` is set and a cost is not positive.
     TypeError
-        If ``cost_history`` is not a sequence of numbers.
+        If ``cost_history`` is not a sequence of numbers, ``labels`` not a
+        sequence, ``log`` not a bool, or ``ax`` not an Axes.
     """
-    runs = _as_runs(cost_history)
+    door = "learning_curve"
+    runs = CostHistory().check(cost_history, "cost_history", door)
     if labels is not None:
+        rule = f"None, a str or a sequence of {len(runs)} labels (one per run of cost_history)"
         if isinstance(labels, str):
             labels = [labels]
+        if isinstance(labels, bytes) or not hasattr(labels, "__iter__"):
+            raise TypeError(v.message("labels", door, rule, v.describe(labels)))
         labels = list(labels)
         if len(labels) != len(runs):
-            raise ValueError(
-                f"labels has {len(labels)} entries, but cost_history has {len(runs)} runs."
-            )
+            raise ValueError(v.message("labels", door, rule, f"{len(labels)} labels"))
+    log = v.Bool().check(log, "log", door)
     if log:
         for i, run in enumerate(runs):
             if np.any(run <= 0):
-                raise ValueError(
-                    f"log=True needs positive costs, but cost_history[{i}] has "
-                    f"minimum {run.min():g}."
-                )
+                raise ValueError(v.message("cost_history", door, "positive costs for log=True",
+                                           f"cost_history[{i}] with minimum {run.min():g}"))
+    ax = AXES.check(ax, "ax", door)
     from matplotlib.ticker import MaxNLocator
 
     fig, ax = _figure_and_axes(ax, (6, 4))
@@ -540,30 +632,32 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
     Raises
     ------
     ValueError
-        If ``X`` is not (m, 2) with m >= 1, ``y`` does not match, ``resolution < 2``,
-        ``padding`` is negative or not finite, or the model returns the wrong
-        number of predictions.
+        If ``X`` is not (m, 2) with m >= 1 or not finite, ``y`` does not
+        match, ``resolution < 2``, ``padding`` is negative or not finite, or
+        the model returns the wrong number of predictions.
     TypeError
         If ``model`` has no ``predict`` and is not callable, ``X`` is not
         numeric, ``resolution`` is not an int, ``padding`` is not a real
         number, or ``ax`` is not an Axes.
     """
-    X = _check_2d(X)
-    if X.shape[1] != 2 or X.shape[0] == 0:
-        raise ValueError(
-            f"X must have shape (m, 2) with m >= 1 for a 2-D decision boundary; "
-            f"got {X.shape}."
-        )
-    y = _check_labels(y, "y", X.shape[0])
+    door = "decision_boundary"
     predict = getattr(model, "predict", None)
     if not callable(predict):
         if not callable(model):
-            raise TypeError(
-                f"model must have a predict method or be callable; got {type(model).__name__}."
-            )
+            raise TypeError(v.message("model", door, "an estimator with a predict method, or a callable",
+                                      v.describe(model)))
         predict = model
-    resolution = check_int(resolution, "resolution", minimum=2)
-    padding = check_positive_float(padding, "padding", allow_zero=True)
+    rule = "a 2-D array of finite numbers of shape (m, 2) with m >= 1: points in the plane"
+    X = v.check_array(X, "X", door, rule)
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
+        raise ValueError(v.message("X", door, rule, _shape(X)))
+    X = X.astype(np.float64)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(v.message("X", door, rule, "an array containing NaN or infinity"))
+    y = Labels(X.shape[0]).check(y, "y", door)
+    ax = AXES.check(ax, "ax", door)
+    resolution = v.Int(2).check(resolution, "resolution", door)
+    padding = v.Real(0.0).check(padding, "padding", door)
 
     lo, hi = X.min(axis=0), X.max(axis=0)  # (2,)
     flat = hi == lo  # an axis where all samples share one value
@@ -575,9 +669,8 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
     X_grid = np.column_stack([xx.ravel(), yy.ravel()])  # (r*r, 2)
     Z = np.asarray(predict(X_grid)).ravel()
     if Z.size != X_grid.shape[0]:
-        raise ValueError(
-            f"model returned {Z.size} predictions for {X_grid.shape[0]} grid points."
-        )
+        raise ValueError(v.message("model", door, "a classifier that returns one label per point it is given",
+                                   f"{Z.size} labels for {X_grid.shape[0]} grid points"))
     classes = np.unique(np.concatenate([y, Z]))
     colors = _class_colors(classes.size)
 
@@ -625,8 +718,17 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None):
     ------
     ValueError
         As :func:`confusion_table`.
+    TypeError
+        If ``ax`` is not an Axes.
     """
-    labels, counts = confusion_table(y_true, y_pred, labels)
+    door = "confusion_matrix"
+    y_true = Labels().check(y_true, "y_true", door)
+    y_pred = Labels(y_true.shape[0], per="entry of y_true").check(y_pred, "y_pred", door)
+    labels = LabelOrder().check(labels, "labels", door)
+    if labels is None and y_true.size == 0:
+        raise ValueError(v.message("y_true", door, "a non-empty array of labels when labels is None", "an empty array"))
+    ax = AXES.check(ax, "ax", door)
+    labels, counts = _count(y_true, y_pred, labels)
     fig, ax = _figure_and_axes(ax, (5, 5))
     ax.imshow(counts, cmap="Blues", vmin=0, interpolation="nearest")
     # Blues is dark at the high end: white text above half the largest count.
@@ -659,7 +761,7 @@ def misclassified(X, y_true, y_pred, n=25, order="F", random_state=None, ax=None
     order : {"F", "C"}, default="F"
         Pixel order of a row; see :func:`rows_to_images`.
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for the pick, passed to ``np.random.default_rng``.
+        Seed for the pick (an int >= 0), passed to ``np.random.default_rng``.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new Figure is made if None.
 
@@ -674,29 +776,32 @@ def misclassified(X, y_true, y_pred, n=25, order="F", random_state=None, ax=None
     ------
     ValueError
         If ``X`` is not 2-D, its feature count is not a perfect square, the
-        label arrays do not match ``X``, ``n < 1`` or ``order`` is invalid.
+        label arrays do not match ``X``, ``n < 1``, ``order`` is invalid, or
+        ``random_state`` is a negative int.
     TypeError
-        If ``X`` is not numeric, ``n`` is not an int or ``ax`` is not an Axes.
-    ValueError, TypeError
-        If ``random_state`` is not a valid seed (checked only when there are
-        more than ``n`` mistakes).
+        If ``X`` is not numeric, ``n`` is not an int, ``random_state`` not a
+        seed, or ``ax`` is not an Axes.
     """
-    images = rows_to_images(X, order)
-    m = images.shape[0]
-    y_true = _check_labels(y_true, "y_true", m)
-    y_pred = _check_labels(y_pred, "y_pred", m)
-    n = check_int(n, "n", minimum=1)
+    door = "misclassified"
+    X = ImageRows().check(X, "X", door)
+    m = X.shape[0]
+    y_true = Labels(m).check(y_true, "y_true", door)
+    y_pred = Labels(m).check(y_pred, "y_pred", door)
+    n = v.Int(1).check(n, "n", door)
+    order = ORDER.check(order, "order", door)
+    random_state = v.check(door, random_state=random_state)
+    ax = AXES.check(ax, "ax", door)
+    images = _upright(X, order)
     wrong = np.flatnonzero(y_true != y_pred)
     if wrong.size > n:
-        rng = check_random_state(random_state)
-        wrong = np.sort(rng.choice(wrong, size=n, replace=False))
+        wrong = np.sort(np.random.default_rng(random_state).choice(wrong, size=n, replace=False))
     fig, ax = _figure_and_axes(ax, (6, 6))
     if wrong.size == 0:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "no misclassified samples", ha="center", va="center",
                 transform=ax.transAxes)
         return fig
-    _show_grid(ax, image_grid(images[wrong]), "true/predicted")
+    _show_grid(ax, _tile(images[wrong]), "true/predicted")
     h, w = images.shape[1:]
     _, n_cols = _grid_shape(wrong.size)
     for k, i in enumerate(wrong):
@@ -730,9 +835,13 @@ def sweep_heatmap(results, metric="train_accuracy", ax=None):
     Raises
     ------
     ValueError, TypeError
-        As :func:`sweep_table`.
+        As :func:`sweep_table`; TypeError also if ``ax`` is not an Axes.
     """
-    alphas, max_iters, matrix = sweep_table(results, metric)
+    door = "sweep_heatmap"
+    metric = METRIC.check(metric, "metric", door)
+    records = SweepRecords(metric).check(results, "results", door)
+    ax = AXES.check(ax, "ax", door)
+    alphas, max_iters, matrix = _tabulate(records, metric)
     fig, ax = _figure_and_axes(ax, (6, 5))
     image = ax.imshow(matrix, cmap="viridis", aspect="auto", interpolation="nearest")
     finite = matrix[np.isfinite(matrix)]

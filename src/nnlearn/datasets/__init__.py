@@ -15,12 +15,17 @@ Modules: :mod:`~nnlearn.datasets.digits` (the bundled digits20),
 ``loadmat``), :mod:`~nnlearn.datasets.planar` (toy data and the linear
 baseline) and :mod:`~nnlearn.datasets.names` (:func:`load` and
 :func:`kind_of`: data sets by name, for the command line, sweeps and the
-report).
+report; :class:`DataName`, the rule for a data name at any door).
+
+Every public function is a door: it checks its arguments once with
+:mod:`nnlearn._validation` and reports a mistake in the one message shape,
+naming itself: "The 'n_per_class' parameter of make_moons must be an int in
+the range [1, inf). Got 0 instead."
 """
 
 from .course import load_ex4, load_ex4_weights, save_ex4_weights
 from .digits import load_digits20
-from .names import NAMES, kind_of, load
+from .names import NAMES, DataName, kind_of, load
 from .planar import (
     logistic_baseline,
     make_circles,
@@ -46,4 +51,5 @@ __all__ = [
     "load",
     "kind_of",
     "NAMES",
+    "DataName",
 ]

@@ -5,6 +5,12 @@ unit. The functions here are the only code that knows that convention:
 :func:`load_ex4` maps the label 10 to 0, :func:`load_ex4_weights` rotates
 ``Theta2``'s rows so row k predicts digit k, and :func:`save_ex4_weights`
 rotates them back. Everything they return uses nnlearn's convention.
+
+The three are doors: each checks its arguments once with
+:mod:`nnlearn._validation`, naming itself ("The 'path' parameter of load_ex4
+must be a str or os.PathLike. Got 42 instead."). What is wrong inside a file
+(not a .mat file, a missing variable, a wrong shape) is reported with the
+file's path instead, e.g. "ex4.mat: X has shape (3, 401), expected (m, 400)".
 """
 
 import errno
@@ -13,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
+from .. import _validation as v
 from .._atomic import write_atomically
-from ._checks import check_path_type
 from .mat5 import read_mat
 
-__all__ = ["load_ex4", "load_ex4_weights", "save_ex4_weights"]
+__all__ = ["load_ex4", "load_ex4_weights", "save_ex4_weights", "read_ex4"]
 
 N_PIXELS = 400  # 20 x 20 images, as in the course's ex3data1.mat / ex4data1.mat
 N_DIGITS = 10
@@ -66,7 +72,16 @@ def load_ex4(path):
     hostile file: read only files you trust. Level 4 files go straight to
     scipy's pure-Python Level 4 reader.
     """
-    path = _check_path(path, "load_ex4")
+    return read_ex4(v.PathLike().check(path, "path", "load_ex4"))
+
+
+def read_ex4(path):
+    """:func:`load_ex4` for a ``path`` already checked to be a str or os.PathLike.
+
+    For the doors that take a data name or path (:func:`nnlearn.datasets.load`):
+    returns and raises as :func:`load_ex4`, but does not check ``path``'s type.
+    """
+    path = _existing_file(path)
     data = read_mat(path)
     _check_keys(path, data, ("X", "y"))
     X = _numeric_matrix(path, "X", data["X"])
@@ -132,12 +147,12 @@ def load_ex4_weights(path):
     --------
     save_ex4_weights : the inverse.
     """
-    path = _check_path(path, "load_ex4_weights")
+    path = _existing_file(v.PathLike().check(path, "path", "load_ex4_weights"))
     data = read_mat(path)
     _check_keys(path, data, ("Theta1", "Theta2"))
     Theta1 = _numeric_matrix(path, "Theta1", data["Theta1"])
     Theta2 = _numeric_matrix(path, "Theta2", data["Theta2"])
-    _check_theta_shapes(Theta1, Theta2, where=f"{path}: ")
+    _check_theta_shapes(path, Theta1, Theta2)
     # The course's output unit k is label k + 1, and label 10 is digit 0:
     # moving the last row to the front makes row k predict digit k.
     return [Theta1, np.roll(Theta2, 1, axis=0)]
@@ -164,30 +179,45 @@ def save_ex4_weights(path, thetas):
     Raises
     ------
     TypeError
-        If ``path`` is not a str or os.PathLike, or ``thetas`` is not a list
-        or tuple.
+        If ``path`` is not a str or os.PathLike, ``thetas`` is not a list or
+        tuple, or a matrix is not numeric.
     FileNotFoundError
         If the directory of ``path`` does not exist.
     IsADirectoryError
         If ``path`` is a directory.
     ValueError
-        If ``thetas`` does not hold exactly two numeric, finite 2-D arrays of
+        If ``thetas`` does not hold exactly two finite 2-D arrays of
         consistent shapes.
     """
-    path = _check_path(path, "save_ex4_weights", must_exist=False)
+    door = "save_ex4_weights"
+    path = Path(v.PathLike().check(path, "path", door))
+    rule = "a list or tuple [Theta1, Theta2] (the course's network has one hidden layer)"
     if not isinstance(thetas, (list, tuple)):
-        raise TypeError(
-            f"thetas must be a list or tuple [Theta1, Theta2]; "
-            f"got {type(thetas).__name__}."
-        )
+        raise TypeError(v.message("thetas", door, rule, v.describe(thetas)))
     if len(thetas) != 2:
-        raise ValueError(
-            f"thetas must hold 2 matrices [Theta1, Theta2] (the course's "
-            f"network has one hidden layer); got {len(thetas)}."
-        )
-    Theta1 = _numeric_matrix("thetas", "Theta1", thetas[0])
-    Theta2 = _numeric_matrix("thetas", "Theta2", thetas[1])
-    _check_theta_shapes(Theta1, Theta2, where="")
+        raise ValueError(v.message("thetas", door, rule, f"{len(thetas)} matrices"))
+    Thetas = []
+    for l, Theta in enumerate(thetas):
+        name, matrix = f"thetas[{l}]", "a 2-D array of finite numbers"
+        Theta = v.check_array(Theta, name, door, matrix)
+        if Theta.ndim != 2:
+            raise ValueError(v.message(name, door, matrix, f"an array of shape {Theta.shape}"))
+        if not np.all(np.isfinite(Theta)):
+            raise ValueError(v.message(name, door, matrix, "an array containing NaN or infinity"))
+        Thetas.append(Theta.astype(np.float64))
+    Theta1, Theta2 = Thetas
+    if Theta1.shape[1] < 2:
+        raise ValueError(v.message(
+            "thetas[0]", door, "a Theta1 of shape (s2, 1 + s1): the bias column and s1 >= 1 input weights per "
+            "hidden unit (the course: (25, 401))", f"an array of shape {Theta1.shape}",
+        ))
+    expected = (N_DIGITS, Theta1.shape[0] + 1)
+    if Theta2.shape != expected:
+        raise ValueError(v.message(
+            "thetas[1]", door, f"a Theta2 of shape {expected}: {N_DIGITS} output units, each with the bias and "
+            f"the {Theta1.shape[0]} hidden units of thetas[0] (shape {Theta1.shape})", f"an array of shape {Theta2.shape}",
+        ))
+    _refuse_directory(path)
     contents = {
         "Theta1": Theta1,
         # Inverse of the roll in load_ex4_weights: digit 0 goes back last.
@@ -196,10 +226,15 @@ def save_ex4_weights(path, thetas):
     write_atomically(path, lambda f: scipy.io.savemat(f, contents, format="5"))
 
 
-def _check_path(path, func, must_exist=True):
-    path = Path(check_path_type(path, "path", func))
-    if must_exist and not path.exists():
+def _existing_file(path):
+    """``path`` as a Path, if it exists and is not a directory."""
+    path = Path(path)
+    if not path.exists():
         raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
+    return _refuse_directory(path)
+
+
+def _refuse_directory(path):
     if path.is_dir():
         raise IsADirectoryError(
             errno.EISDIR, "Expected a .mat file, got a directory", str(path)
@@ -218,6 +253,7 @@ def _check_keys(path, data, expected):
 
 
 def _numeric_matrix(where, name, value):
+    """The file's variable ``name`` as a finite float64 matrix (``where``: the file, for the message)."""
     value = np.asarray(value)
     if value.dtype.kind not in "uif" or value.ndim != 2:
         raise ValueError(
@@ -233,7 +269,9 @@ def _numeric_matrix(where, name, value):
     return value
 
 
-def _check_theta_shapes(Theta1, Theta2, where):
+def _check_theta_shapes(path, Theta1, Theta2):
+    """Refuse the file's Theta1 and Theta2 unless their shapes are those of a one-hidden-layer digit network."""
+    where = f"{path}: "
     if Theta1.shape[1] < 2:
         raise ValueError(
             f"{where}Theta1 has shape {Theta1.shape}, expected (s2, 1 + s1) "

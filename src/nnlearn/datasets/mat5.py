@@ -14,7 +14,7 @@ import zlib
 import scipy.io
 from scipy.io.matlab import MatReadError
 
-__all__ = ["read_mat", "check_mat5_structure"]
+__all__ = ["read_mat", "check_mat5_structure", "MAT_MAX_DEPTH", "MAT_MAX_INFLATED"]
 
 
 def read_mat(path):
@@ -70,8 +70,8 @@ _MX_REFUSED = {
     16: "a function handle",
     17: "a MATLAB object of an opaque class (such as string or table)",
 }
-_MAT_MAX_DEPTH = 32  # cells and structs nested deeper than this are refused
-_MAT_MAX_INFLATED = 1 << 30  # bytes one miCOMPRESSED element may inflate to
+MAT_MAX_DEPTH = 32  # cells and structs nested deeper than this are refused
+MAT_MAX_INFLATED = 1 << 30  # bytes one miCOMPRESSED element may inflate to
 
 
 class _MatStructureError(Exception):
@@ -210,10 +210,10 @@ def _inflate_mat5_matrix(compressed, endian, where):
             )
         if nbytes == 0:
             raise _MatStructureError(f"{where}: it holds an empty miMATRIX element")
-        if nbytes > _MAT_MAX_INFLATED:
+        if nbytes > MAT_MAX_INFLATED:
             raise _MatStructureError(
                 f"{where}: it would inflate to {nbytes} bytes, more than the "
-                f"{_MAT_MAX_INFLATED} (1 GiB) nnlearn accepts"
+                f"{MAT_MAX_INFLATED} (1 GiB) nnlearn accepts"
             )
         matrix = inflater.decompress(inflater.unconsumed_tail, nbytes + 1)
     except zlib.error as exc:
@@ -273,9 +273,9 @@ def _mat5_string(buf, pos, end, endian, what):
 
 def _check_mat5_matrix(buf, start, end, endian, where, depth):
     """Check the contents ``buf[start:end]`` of one miMATRIX element."""
-    if depth > _MAT_MAX_DEPTH:
+    if depth > MAT_MAX_DEPTH:
         raise _MatStructureError(
-            f"{where}: cells or structs nested more than {_MAT_MAX_DEPTH} levels deep"
+            f"{where}: cells or structs nested more than {MAT_MAX_DEPTH} levels deep"
         )
     mdtype, nbytes, at, pos = _mat5_element(buf, start, end, endian, f"{where}: array flags")
     if mdtype != 6 or nbytes != 8:

@@ -3,12 +3,12 @@
 import os
 from functools import partial
 
-from ._checks import check_path_type
-from .course import load_ex4
+from .. import _validation as v
+from .course import read_ex4
 from .digits import load_digits20
 from .planar import make_spirals
 
-__all__ = ["NAMES", "load", "kind_of"]
+__all__ = ["NAMES", "DataName", "load", "kind_of"]
 
 # name -> (kind, loader); the kind tells callers which defaults suit the data (tanh for planar, ...).
 _TABLE = {
@@ -17,6 +17,25 @@ _TABLE = {
 }
 NAMES = tuple(_TABLE)
 _MAT_KIND = "digits"  # the course's ex4data1.mat / ex3data1.mat
+
+
+class DataName(v.Rule):
+    """A data set: a name of :data:`NAMES` (a str), or a path ending in ``.mat`` (any case; a str or os.PathLike).
+
+    The rule of :mod:`nnlearn._validation` for every door that takes a data
+    name, e.g. ``DataName().check(data, "--data", "nnlearn train")``; returns
+    the value unchanged. A path-like is always a path, never a name.
+    """
+
+    def text(self):
+        return f"one of {list(NAMES)} or a path to the course's .mat file (ex4data1.mat or ex3data1.mat)"
+
+    def check(self, value, name, door):
+        if not isinstance(value, (str, os.PathLike)):
+            raise TypeError(v.message(name, door, self.text(), v.describe(value)))
+        if not (isinstance(value, str) and value in _TABLE) and not _is_mat_path(value):
+            raise ValueError(v.message(name, door, self.text(), v.describe(value)))
+        return value
 
 
 def kind_of(name):
@@ -42,7 +61,7 @@ def kind_of(name):
         If ``name`` is neither a known name nor a ``.mat`` path; the message
         lists the known names.
     """
-    return _lookup(name, "kind_of")[0]
+    return _lookup(DataName().check(name, "name", "kind_of"))[0]
 
 
 def load(name):
@@ -84,17 +103,15 @@ def load(name):
     >>> X.shape, datasets.kind_of("spirals")
     ((800, 2), 'planar')
     """
-    return _lookup(name, "load")[1]()
+    return _lookup(DataName().check(name, "name", "load"))[1]()
 
 
-def _lookup(name, func):
-    """``(kind, loader)`` of the data set ``name``; ``loader()`` returns ``(X, y)``."""
-    check_path_type(name, "name", func)
+def _is_mat_path(path):
+    return os.fsdecode(path).lower().endswith(".mat")
+
+
+def _lookup(name):
+    """``(kind, loader)`` of the data set ``name`` (checked by :class:`DataName`); ``loader()`` returns ``(X, y)``."""
     if isinstance(name, str) and name in _TABLE:
         return _TABLE[name]
-    if os.fspath(name).lower().endswith(".mat"):
-        return _MAT_KIND, partial(load_ex4, name)
-    raise ValueError(
-        f"Unknown data {name!r}; use one of {list(NAMES)} or a path to the "
-        f"course's .mat file (ex4data1.mat or ex3data1.mat)."
-    )
+    return _MAT_KIND, partial(read_ex4, name)

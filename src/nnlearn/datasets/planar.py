@@ -1,8 +1,16 @@
-r"""Planar toy data (two features, a few classes) and the linear baseline to compare a network with."""
+r"""Planar toy data (two features, a few classes) and the linear baseline to compare a network with.
+
+Each function is a door: it checks its arguments once with
+:mod:`nnlearn._validation` and names itself in the message, e.g. "The 'noise'
+parameter of make_moons must be a float in the range [0.0, 1000000.0]. Got -1
+instead."
+"""
+
+import numbers
 
 import numpy as np
 
-from ._checks import check_int, check_random_state, check_real
+from .. import _validation as v
 
 __all__ = [
     "make_spirals",
@@ -12,7 +20,15 @@ __all__ = [
     "make_xor",
     "make_gaussians",
     "logistic_baseline",
+    "MAX_NOISE",
 ]
+
+# The largest noise the generators accept. It is far beyond any useful value (the
+# data lie within a few units of the origin, so noise 10 already drowns them) and
+# keeps X finite: NumPy's standard normal draws stay below 15 in magnitude, so no
+# coordinate exceeds about 1.5e7 (noise=1e308 would overflow to inf).
+MAX_NOISE = 1e6
+NOISE = v.Real(0.0, MAX_NOISE)
 
 
 def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state=None):
@@ -24,15 +40,17 @@ def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state
         Points per arm, N >= 1. (With ``n_classes < n_arms`` a class gets
         several arms, hence N points per arm.)
     n_arms : int, default=2
-        Number of arms, >= ``n_classes``.
+        Number of arms, >= 2 and >= ``n_classes``.
     noise : float, default=0.2
-        Standard deviation of the Gaussian noise added to each angle, >= 0.
+        Standard deviation of the Gaussian noise added to each angle,
+        0 <= noise <= :data:`MAX_NOISE` (1e6).
     n_classes : int, default=2
         Arm j gets label ``j % n_classes``: with the default 2 and more than
         two arms the labels alternate between arms; ``n_classes=n_arms``
         gives each arm its own class.
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for ``np.random.default_rng``; a Generator is used as is.
+        Seed for ``np.random.default_rng`` (an int >= 0); a Generator is
+        used as is.
 
     Returns
     -------
@@ -44,10 +62,12 @@ def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state
     Raises
     ------
     TypeError
-        If a count is not an int or ``noise`` is not a real number.
+        If a count is not an int, ``noise`` is not a real number, or
+        ``random_state`` is not a seed (a float, a str).
     ValueError
-        If a count is out of range, ``noise`` is negative or not finite, or
-        ``random_state`` is not a valid seed.
+        If a count is out of range (``n_classes`` must lie in [2, n_arms]),
+        ``noise`` is outside [0, 1e6] or not finite, or ``random_state`` is a
+        negative int.
 
     Notes
     -----
@@ -64,13 +84,15 @@ def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state
     with N = 1 they are 0 and 4.2 j). A linear model gets about 66% of the
     default data right (see :func:`logistic_baseline`).
     """
-    func = "make_spirals"
-    N = check_int(n_per_class, "n_per_class", func, low=1)
-    n_arms = check_int(n_arms, "n_arms", func, low=1)
-    n_classes = check_int(n_classes, "n_classes", func, low=2, high=n_arms,
-                           high_text="n_arms")
-    noise = check_real(noise, "noise", func)
-    rng = check_random_state(random_state, func)
+    door = "make_spirals"
+    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    n_arms = v.Int(2).check(n_arms, "n_arms", door)
+    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    if n_classes > n_arms:
+        raise ValueError(v.message("n_classes", door, f"an int in the range [2, n_arms] (here n_arms = {n_arms})",
+                                   v.describe(n_classes)))
+    noise = NOISE.check(noise, "noise", door)
+    rng = np.random.default_rng(v.check(door, random_state=random_state))
     Xs, ys = [], []
     for j in range(n_arms):
         r = np.linspace(0.0, 1.0, N)  # radius; (N,)
@@ -89,11 +111,12 @@ def make_flower(n_per_class=200, noise=0.2, radius=4.0, random_state=None):
         Points per class, N >= 1 (the exercise uses 200, m = 400).
     noise : float, default=0.2
         Standard deviation of the Gaussian noise added to the angle and to
-        the radius, >= 0.
+        the radius, 0 <= noise <= :data:`MAX_NOISE` (1e6).
     radius : float, default=4.0
         The petals' maximum radius, the exercise's ``a = 4``, > 0.
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for ``np.random.default_rng``; a Generator is used as is.
+        Seed for ``np.random.default_rng`` (an int >= 0); a Generator is
+        used as is.
 
     Returns
     -------
@@ -105,10 +128,11 @@ def make_flower(n_per_class=200, noise=0.2, radius=4.0, random_state=None):
     Raises
     ------
     TypeError
-        If ``n_per_class`` is not an int or ``noise``/``radius`` not real.
+        If ``n_per_class`` is not an int, ``noise``/``radius`` not real, or
+        ``random_state`` is not a seed.
     ValueError
-        If ``n_per_class < 1``, ``noise < 0``, ``radius <= 0``, a value is not
-        finite, or ``random_state`` is not a valid seed.
+        If ``n_per_class < 1``, ``noise`` is outside [0, 1e6], ``radius <= 0``,
+        a value is not finite, or ``random_state`` is a negative int.
 
     Notes
     -----
@@ -123,11 +147,11 @@ def make_flower(n_per_class=200, noise=0.2, radius=4.0, random_state=None):
 
     The rose :math:`r = a \sin 4t` has 8 petals; each class traces 4 of them.
     """
-    func = "make_flower"
-    N = check_int(n_per_class, "n_per_class", func, low=1)
-    noise = check_real(noise, "noise", func)
-    radius = check_real(radius, "radius", func, positive=True)
-    rng = check_random_state(random_state, func)
+    door = "make_flower"
+    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    noise = NOISE.check(noise, "noise", door)
+    radius = v.Real(0.0, open="low").check(radius, "radius", door)
+    rng = np.random.default_rng(v.check(door, random_state=random_state))
     Xs, ys = [], []
     for j in range(2):
         t = np.linspace(3.12 * j, 3.12 * (j + 1), N) + noise * rng.standard_normal(N)  # angle; (N,)
@@ -145,14 +169,16 @@ def make_circles(n_per_class=200, noise=0.1, factor=0.5, n_classes=2, random_sta
     n_per_class : int, default=200
         Points per ring, N >= 1, evenly spaced in angle.
     noise : float, default=0.1
-        Standard deviation of the Gaussian noise added to each coordinate, >= 0.
+        Standard deviation of the Gaussian noise added to each coordinate,
+        0 <= noise <= :data:`MAX_NOISE` (1e6).
     factor : float, default=0.5
         Radius of the innermost ring, 0 < factor < 1; the outermost has 1.
     n_classes : int, default=2
         Number of rings, >= 2; their radii are
         ``np.linspace(1, factor, n_classes)``.
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for ``np.random.default_rng``; a Generator is used as is.
+        Seed for ``np.random.default_rng`` (an int >= 0); a Generator is
+        used as is.
 
     Returns
     -------
@@ -164,9 +190,11 @@ def make_circles(n_per_class=200, noise=0.1, factor=0.5, n_classes=2, random_sta
     Raises
     ------
     TypeError
-        If a count is not an int or ``noise``/``factor`` not real.
+        If a count is not an int, ``noise``/``factor`` not real, or
+        ``random_state`` is not a seed.
     ValueError
-        If a value is out of range or ``random_state`` is not a valid seed.
+        If a value is out of range (``noise`` outside [0, 1e6], ``factor``
+        outside (0, 1)) or ``random_state`` is a negative int.
 
     Notes
     -----
@@ -175,17 +203,12 @@ def make_circles(n_per_class=200, noise=0.1, factor=0.5, n_classes=2, random_sta
     + \text{noise}\,\varepsilon_i` with :math:`\varepsilon_i` standard
     normal in 2-D (one (m, 2) draw for all rings).
     """
-    func = "make_circles"
-    N = check_int(n_per_class, "n_per_class", func, low=1)
-    n_classes = check_int(n_classes, "n_classes", func, low=2)
-    noise = check_real(noise, "noise", func)
-    factor = check_real(factor, "factor", func, positive=True)
-    if factor >= 1:
-        raise ValueError(
-            f"The 'factor' parameter of {func} must be a float in the range "
-            f"(0, 1). Got {factor!r} instead."
-        )
-    rng = check_random_state(random_state, func)
+    door = "make_circles"
+    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    noise = NOISE.check(noise, "noise", door)
+    factor = v.Real(0.0, 1.0, open="both").check(factor, "factor", door)
+    rng = np.random.default_rng(v.check(door, random_state=random_state))
     angle = 2 * np.pi * np.arange(N) / N  # (N,)
     unit = np.column_stack([np.cos(angle), np.sin(angle)])  # (N, 2)
     radii = np.linspace(1.0, factor, n_classes)  # (K,)
@@ -202,9 +225,11 @@ def make_moons(n_per_class=200, noise=0.1, random_state=None):
     n_per_class : int, default=200
         Points per moon, N >= 1, evenly spaced in angle.
     noise : float, default=0.1
-        Standard deviation of the Gaussian noise added to each coordinate, >= 0.
+        Standard deviation of the Gaussian noise added to each coordinate,
+        0 <= noise <= :data:`MAX_NOISE` (1e6).
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for ``np.random.default_rng``; a Generator is used as is.
+        Seed for ``np.random.default_rng`` (an int >= 0); a Generator is
+        used as is.
 
     Returns
     -------
@@ -216,9 +241,11 @@ def make_moons(n_per_class=200, noise=0.1, random_state=None):
     Raises
     ------
     TypeError
-        If ``n_per_class`` is not an int or ``noise`` not real.
+        If ``n_per_class`` is not an int, ``noise`` not real, or
+        ``random_state`` is not a seed.
     ValueError
-        If a value is out of range or ``random_state`` is not a valid seed.
+        If a value is out of range (``noise`` outside [0, 1e6]) or
+        ``random_state`` is a negative int.
 
     Notes
     -----
@@ -228,10 +255,10 @@ def make_moons(n_per_class=200, noise=0.1, random_state=None):
     :math:`\text{noise}\,\varepsilon` is added, one (m, 2) standard normal
     draw.
     """
-    func = "make_moons"
-    N = check_int(n_per_class, "n_per_class", func, low=1)
-    noise = check_real(noise, "noise", func)
-    rng = check_random_state(random_state, func)
+    door = "make_moons"
+    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    noise = NOISE.check(noise, "noise", door)
+    rng = np.random.default_rng(v.check(door, random_state=random_state))
     t = np.linspace(0.0, np.pi, N)  # (N,)
     upper = np.column_stack([np.cos(t), np.sin(t)])  # (N, 2)
     lower = np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)])  # (N, 2)
@@ -250,9 +277,11 @@ def make_xor(n_per_class=200, noise=0.0, random_state=None):
         (the first quadrant of each class gets the extra point when N is odd).
     noise : float, default=0.0
         Standard deviation of the Gaussian noise added to each coordinate
-        after labelling, so points may cross the axes, >= 0.
+        after labelling, so points may cross the axes,
+        0 <= noise <= :data:`MAX_NOISE` (1e6).
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for ``np.random.default_rng``; a Generator is used as is.
+        Seed for ``np.random.default_rng`` (an int >= 0); a Generator is
+        used as is.
 
     Returns
     -------
@@ -265,9 +294,11 @@ def make_xor(n_per_class=200, noise=0.0, random_state=None):
     Raises
     ------
     TypeError
-        If ``n_per_class`` is not an int or ``noise`` not real.
+        If ``n_per_class`` is not an int, ``noise`` not real, or
+        ``random_state`` is not a seed.
     ValueError
-        If a value is out of range or ``random_state`` is not a valid seed.
+        If a value is out of range (``noise`` outside [0, 1e6]) or
+        ``random_state`` is a negative int.
 
     Notes
     -----
@@ -277,10 +308,10 @@ def make_xor(n_per_class=200, noise=0.0, random_state=None):
     class 1 alternates (-, +) and (+, -). Draws: one (m, 2) uniform, then
     one (m, 2) standard normal.
     """
-    func = "make_xor"
-    N = check_int(n_per_class, "n_per_class", func, low=1)
-    noise = check_real(noise, "noise", func)
-    rng = check_random_state(random_state, func)
+    door = "make_xor"
+    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    noise = NOISE.check(noise, "noise", door)
+    rng = np.random.default_rng(v.check(door, random_state=random_state))
     quadrant_signs = np.array([[[1, 1], [-1, -1]], [[-1, 1], [1, -1]]], dtype=np.float64)
     signs = np.concatenate([quadrant_signs[j][np.arange(N) % 2] for j in range(2)])  # (2N, 2)
     u = 1.0 - rng.random((2 * N, 2))  # uniform on (0, 1]; (2N, 2)
@@ -299,9 +330,11 @@ def make_gaussians(n_per_class=200, n_classes=2, noise=1.0, random_state=None):
     n_classes : int, default=2
         Number of blobs, >= 2.
     noise : float, default=1.0
-        Standard deviation of each blob along each axis, >= 0.
+        Standard deviation of each blob along each axis,
+        0 <= noise <= :data:`MAX_NOISE` (1e6).
     random_state : None, int or numpy.random.Generator, default=None
-        Seed for ``np.random.default_rng``; a Generator is used as is.
+        Seed for ``np.random.default_rng`` (an int >= 0); a Generator is
+        used as is.
 
     Returns
     -------
@@ -313,9 +346,11 @@ def make_gaussians(n_per_class=200, n_classes=2, noise=1.0, random_state=None):
     Raises
     ------
     TypeError
-        If a count is not an int or ``noise`` not real.
+        If a count is not an int, ``noise`` not real, or ``random_state`` is
+        not a seed.
     ValueError
-        If a value is out of range or ``random_state`` is not a valid seed.
+        If a value is out of range (``noise`` outside [0, 1e6]) or
+        ``random_state`` is a negative int.
 
     Notes
     -----
@@ -324,11 +359,11 @@ def make_gaussians(n_per_class=200, n_classes=2, noise=1.0, random_state=None):
     (2, 2) and (-2, -2). Points are :math:`\mu_j + \text{noise}\,
     \varepsilon_i`, one (m, 2) standard normal draw.
     """
-    func = "make_gaussians"
-    N = check_int(n_per_class, "n_per_class", func, low=1)
-    n_classes = check_int(n_classes, "n_classes", func, low=2)
-    noise = check_real(noise, "noise", func)
-    rng = check_random_state(random_state, func)
+    door = "make_gaussians"
+    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    noise = NOISE.check(noise, "noise", door)
+    rng = np.random.default_rng(v.check(door, random_state=random_state))
     phi = np.pi / 4 + 2 * np.pi * np.arange(n_classes) / n_classes  # (K,)
     centres = 2 * np.sqrt(2) * np.column_stack([np.cos(phi), np.sin(phi)])  # (K, 2)
     y = np.repeat(np.arange(n_classes, dtype=np.int64), N)  # (K N,)
@@ -345,13 +380,17 @@ def logistic_baseline(X, y, random_state=None):
     Parameters
     ----------
     X : array_like of shape (m, n)
-        Samples.
+        Samples: finite numbers, m >= 1.
     y : array_like of shape (m,)
-        Class labels.
-    random_state : None, int or numpy.random.RandomState, default=None
-        Passed to ``LogisticRegression``; its default ``lbfgs`` solver is
+        Class labels: integers (as ints, floats or bools), at least two
+        distinct ones.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState, default=None
+        Seed of ``LogisticRegression``; its default ``lbfgs`` solver is
         deterministic and does not use it. It is kept so a different solver
-        set later on the returned estimator's class stays reproducible.
+        set later on the returned estimator stays reproducible. None, an int
+        below 2**32 and a RandomState are passed on as they are; from anything
+        else ``np.random.default_rng`` takes (a Generator, a larger int) one
+        int seed is drawn.
 
     Returns
     -------
@@ -360,9 +399,30 @@ def logistic_baseline(X, y, random_state=None):
 
     Raises
     ------
+    TypeError
+        If ``X`` or ``y`` is not numeric, or ``random_state`` is not a seed.
     ValueError
-        From sklearn, if ``X`` and ``y`` are not valid training data.
+        If ``X`` is not a finite 2-D array with at least one row, ``y`` does
+        not hold one integer label per row of ``X`` with at least two
+        classes, or ``random_state`` is a negative int.
     """
+    door = "logistic_baseline"
+    X = v.check_X(X, door)
+    m = X.shape[0]
+    rule = f"{m} integer class labels of shape ({m},) (one per row of X), at least 2 distinct"
+    y = v.check_array(y, "y", door, rule)
+    if y.ndim != 1 or y.shape[0] != m:
+        raise ValueError(v.message("y", door, rule, f"an array of shape {y.shape}"))
+    if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+        raise ValueError(v.message("y", door, rule, "non-integer values"))
+    if np.unique(y).size < 2:
+        raise ValueError(v.message("y", door, rule, f"only the class {y[0].item()!r}"))
+    random_state = v.check(door, random_state=random_state)
+    if not (random_state is None or isinstance(random_state, np.random.RandomState)
+            or (isinstance(random_state, numbers.Integral) and random_state < 2**32)):
+        # LogisticRegression takes None, an int below 2**32 or a RandomState only.
+        random_state = int(np.random.default_rng(random_state).integers(2**32))
+
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(max_iter=1000, random_state=random_state).fit(X, y)
