@@ -287,7 +287,7 @@ BAD_INPUTS = [
     # -- files: the course's .mat files --------------------------------------------------------
     pytest.param(lambda f: load_ex4(f.dir / "missing.mat"), FileNotFoundError, r"No such file.*missing.mat", id="mat-missing"),
     pytest.param(lambda f: load_ex4(f.a_directory), IsADirectoryError, r"Expected a .mat file, got a directory", id="mat-directory"),
-    pytest.param(lambda f: load_ex4(None), TypeError, r"The 'path' parameter of load_ex4 must be a str or os.PathLike. Got NoneType", id="mat-path-none"),
+    pytest.param(lambda f: load_ex4(None), TypeError, r"The 'path' parameter of load_ex4 must be a str or os.PathLike\. Got None instead", id="mat-path-none"),
     pytest.param(lambda f: load_ex4(f.text), ValueError, r"text.mat is not a MATLAB .mat file that scipy can read", id="mat-text"),
     pytest.param(lambda f: load_ex4(f.empty), ValueError, r"empty.mat is not a MATLAB .mat file", id="mat-empty"),
     pytest.param(lambda f: load_ex4(f.truncated), ValueError, r"truncated.mat is not a MATLAB .mat file", id="mat-truncated"),
@@ -304,7 +304,7 @@ BAD_INPUTS = [
     pytest.param(lambda f: save_ex4_weights(f.dir / "no_such_dir" / "w.mat", [np.ones((2, 3)), np.ones((10, 3))]),
                  FileNotFoundError, r"Directory to save into does not exist", id="weights-save-missing-dir"),
     pytest.param(lambda f: save_ex4_weights(f.dir / "w.mat", [np.ones((2, 3))]), ValueError,
-                 r"thetas must hold 2 matrices \[Theta1, Theta2\].*got 1", id="weights-save-count"),
+                 r"The 'thetas' parameter of save_ex4_weights must be a list or tuple \[Theta1, Theta2\] .* Got 1 matrices instead", id="weights-save-count"),
     pytest.param(lambda f: load_ex4(f.unreadable), PermissionError, r"Permission denied",
                  marks=pytest.mark.skipif(ROOT, reason="root reads files of mode 000"), id="mat-unreadable"),
     # -- files: model files (nnlearn.model_io) ------------------------------------------------
