@@ -149,13 +149,6 @@ def check_output_file(path, flag, door):
         raise CLIError(v.message(flag, door, rule, f"{v.describe(path)} (directory {parent} does not exist)"))
 
 
-def load_data(name):
-    """``(X, y)`` of a checked ``--data`` value (see nnlearn.datasets.load)."""
-    from . import datasets
-
-    return datasets.load(name)
-
-
 def describe_network(net, parameters=False):
     """``400-25-10 (10285 parameters), sigmoid hidden, sigmoid output`` (``no hidden layer`` for a 2-layer network)."""
     sizes = "-".join(str(s) for s in net.layer_sizes) + (f" ({net.n_params} parameters)" if parameters else "")
@@ -164,6 +157,7 @@ def describe_network(net, parameters=False):
 
 
 def make_classifier(args):
+    """The MLPClassifier of ``train``'s checked flags (its activation by default: tanh for planar data, else sigmoid)."""
     from .estimator import MLPClassifier
 
     activation = args.activation or ("tanh" if args.kind == "planar" else "sigmoid")
@@ -270,7 +264,9 @@ def check_bench(args):
 
 def cmd_train(args):
     """Train a network, print accuracies and timing; optionally save the model."""
-    X, y = load_data(args.data)
+    from .datasets import load
+
+    X, y = load(args.data)
     X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed)
     clf = make_classifier(args)
     from sklearn.exceptions import ConvergenceWarning
@@ -324,10 +320,11 @@ def cmd_predict(args):
     from sklearn.metrics import confusion_matrix
 
     from ._atomic import write_text
+    from .datasets import load
     from .model_io import load_model
 
     model = load_model(args.model)
-    X, y = load_data(args.data)
+    X, y = load(args.data)
     if isinstance(model, tuple):  # a Network file: labels are output-unit indices
         net, theta = model
         predicted = net.predict(theta, X)
