@@ -137,7 +137,7 @@ def format_confusion(labels, counts):
     Examples
     --------
     >>> print(format_confusion(["cat", "dog"], [[3, 1], [0, 4]]))
-    true\\pred  cat  dog
+    true\\pred   cat  dog
           cat     3    1
           dog     0    4
     """
