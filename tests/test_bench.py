@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 
 import nnlearn
-from nnlearn import _threads, bench, cli, datasets
-from nnlearn import network as network_module
-from nnlearn import optimize
+from nnlearn import bench, cli, datasets
+from nnlearn.core import kernel, optimizers, threads
 
 
 @pytest.fixture
@@ -34,6 +33,14 @@ def tiny_settings(monkeypatch):
     monkeypatch.setitem(bench.QUICK, "fit_max_iter", 2)
     monkeypatch.setitem(bench.QUICK, "scaling_sizes", (100, 200))
     monkeypatch.setitem(bench.QUICK, "scaling_budget", 0.0)
+
+
+def _torch_importable():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 # -- the PyTorch oracle -------------------------------------------------------------
@@ -139,12 +146,14 @@ def test_eval_table_structure(small_digits):
         assert rows[name][4] < 1e-12  # the same gradient as the plain version
     assert rows["nnlearn float32"][4] < 1e-5
     has_torch = any(name.startswith("PyTorch") for name in rows)
-    assert has_torch == (bench._import_torch() is not None)
+    assert has_torch == _torch_importable()
     if has_torch:
         assert rows["PyTorch autograd float64"][2] == 1.0 and rows["PyTorch autograd float64"][4] < 1e-12
 
 
 def test_eval_table_without_pytorch_says_so_and_measures_the_rest(small_digits, monkeypatch):
+    import sklearn.neural_network  # noqa: F401  (SciPy, which it imports, breaks on the hidden torch below)
+
     monkeypatch.setitem(sys.modules, "torch", None)
     X, y = small_digits
     table = bench.eval_table(X, y, budget=0.0, min_repeats=1, loop_repeats=1)
@@ -164,11 +173,11 @@ def test_fit_table_structure(small_digits):
     for name, row in rows.items():
         assert row[2] == 2 and 0 <= row[4] <= 100  # iterations, training accuracy %
         assert (row[3] is not None) == name.startswith("nnlearn")  # evaluations
-    assert optimize.SCIPY_BLAS_THREADS == 1  # the unlimited row restored the setting
+    assert optimizers.SCIPY_BLAS_THREADS == 1  # the unlimited row restored the setting
 
 
 def test_scaling_table_memory_does_not_grow_with_m(monkeypatch):
-    monkeypatch.setattr(network_module, "BLOCK_ROWS", 100)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", 100)
     table = bench.scaling_table(sizes=(400, 800, 1600), n_features=30, budget=0.0, min_repeats=1)
     assert table.columns[:3] == ["m", "nnlearn ms", "us/sample"]
     assert [row[0] for row in table.rows] == [400, 800, 1600]
@@ -209,21 +218,45 @@ def test_bench_quick_prints_all_three_tables(small_digits, tiny_settings, capsys
 
 
 def test_bench_markdown_and_progress(small_digits, tiny_settings, capsys):
-    assert cli.main(["bench", "--quick", "--tables", "scaling", "--markdown"]) == 0
+    assert cli.main(["bench", "--quick", "--tables", "scaling", "--markdown", "--progress"]) == 0
     out, err = capsys.readouterr()
     assert "| m | nnlearn ms |" in out and out.startswith("- machine")
     assert "nnlearn bench: memory, m = 100" in err and "nnlearn bench: timing 2 sizes" in err
 
 
-def test_bench_bad_table_is_a_one_line_error(capsys):
-    assert cli.main(["bench", "--tables", "speed"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("nnlearn: error: argument --tables: invalid choice: 'speed'") and err.count("\n") == 1
+def test_bench_progress_by_default_only_on_a_terminal(small_digits, tiny_settings, capsys):
+    assert cli.main(["bench", "--quick", "--tables", "scaling"]) == 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest
+
+
+@pytest.mark.parametrize(
+    "argv, shown",
+    [
+        (["--tables", "speed"], "must be a str among ['eval', 'fit', 'scaling']. Got 'speed' instead."),
+        (["--tables"], "must be one or more of ['eval', 'fit', 'scaling']. Got nothing instead."),
+    ],
+)
+def test_bench_bad_table_is_a_one_line_error(argv, shown, capsys):
+    assert cli.main(["bench", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"nnlearn: error: The '--tables' option of nnlearn bench {shown}\n"
+    assert captured.out == ""  # checked before the machine line
 
 
 def test_python_m_nnlearn_bench_is_the_command():
     done = subprocess.run([sys.executable, "-m", "nnlearn.bench", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--quick" in done.stdout and "torch==2.13.0" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "nnlearn.bench", "--tables", "speed"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("nnlearn: error: The '--tables' option of nnlearn bench")
+
+
+def test_bench_does_not_import_the_command_line():
+    """cli imports bench (when the bench command runs), never the reverse: no import circle."""
+    code = "import sys, nnlearn.bench; assert 'nnlearn.cli' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+    code = "import sys, nnlearn.cli; assert 'nnlearn.bench' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 
 # -- SciPy's BLAS threads during scipy.optimize.minimize ----------------------------------------
@@ -236,7 +269,7 @@ def _blas_threads():
 
 
 def test_scipy_own_blas_is_limited_during_training_only():
-    scipy_pools = {lib.filepath for lib in _threads.scipy_own_blas().lib_controllers}
+    scipy_pools = {lib.filepath for lib in threads.scipy_own_blas().lib_controllers}
     before = _blas_threads()
     seen = []
     net = nnlearn.Network([3, 4, 2])

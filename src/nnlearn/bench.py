@@ -680,7 +680,6 @@ def format_table(table, markdown=False):
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # python -m nnlearn.bench [--quick] ...
-    from .cli import main
-
-    sys.exit(main(["bench", *sys.argv[1:]]))
+if __name__ == "__main__":  # python -m nnlearn.bench [--quick] ... is nnlearn bench [--quick] ...
+    # The command line imports this module, not the reverse: hand the process over to it.
+    os.execv(sys.executable, [sys.executable, "-m", "nnlearn.cli", "bench", *sys.argv[1:]])
