@@ -79,3 +79,12 @@ def test_relative_difference_of_huge_vectors_does_not_overflow():
     b = a * (1 + 5e-6)  # |a - b| / |a + b| = 5e-6 / (2 + 5e-6)
     assert relative_difference(a, b) == pytest.approx(2.5e-6, rel=1e-5)
     assert relative_difference(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_debug_problem_checks_its_sizes():
+    with pytest.raises(ValueError, match=r"The 'm' parameter of debug_problem must be an int in the range \[1, inf\). Got 0 instead"):
+        debug_problem(m=0)
+    with pytest.raises(TypeError, match=r"The 'num_labels' parameter of debug_problem must be an int .* Got 2.5 instead"):
+        debug_problem(num_labels=2.5)
+    with pytest.raises(ValueError, match=r"The 'output' parameter of debug_problem must be a str among"):
+        debug_problem(output="linear")

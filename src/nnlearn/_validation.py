@@ -79,8 +79,9 @@ class Rule:
         """The requirement, as it reads after "must be"."""
         raise NotImplementedError
 
-    def _text(self):
-        return self.text() + (" or None" if self.allow_none else "")
+    def _text(self, name=""):
+        # A command-line flag cannot be given None: its rule is said without "or None".
+        return self.text() + (" or None" if self.allow_none and not str(name).startswith("--") else "")
 
     def check(self, value, name, door):
         raise NotImplementedError
@@ -109,9 +110,9 @@ class Int(Rule):
         if value is None and self.allow_none:
             return None
         if not _is_int(value):
-            _fail(TypeError, name, door, self._text(), describe(value))
+            _fail(TypeError, name, door, self._text(name), describe(value))
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-            _fail(ValueError, name, door, self._text(), describe(value))
+            _fail(ValueError, name, door, self._text(name), describe(value))
         return int(value)
 
 
@@ -132,12 +133,12 @@ class Real(Rule):
         if value is None and self.allow_none:
             return None
         if not _is_real(value):
-            _fail(TypeError, name, door, self._text(), describe(value))
+            _fail(TypeError, name, door, self._text(name), describe(value))
         x = float(value)
         low_ok = self.low is None or (x > self.low if self.open in ("low", "both") else x >= self.low)
         high_ok = self.high is None or (x < self.high if self.open in ("high", "both") else x <= self.high)
         if not (np.isfinite(x) and low_ok and high_ok):
-            _fail(ValueError, name, door, self._text(), describe(value))
+            _fail(ValueError, name, door, self._text(name), describe(value))
         return x
 
 
@@ -170,11 +171,11 @@ class Option(Rule):
         if value is None and self.allow_none:
             return None
         if not isinstance(value, str):
-            _fail(TypeError, name, door, self._text(), describe(value))
+            _fail(TypeError, name, door, self._text(name), describe(value))
         key = value.lower() if self.fold_case else value
         table = {k.lower(): v for k, v in self.names.items()} if self.fold_case else self.names
         if key not in table:
-            _fail(ValueError, name, door, self._text(), describe(value))
+            _fail(ValueError, name, door, self._text(name), describe(value))
         return table[key]
 
 
@@ -207,7 +208,7 @@ class PathLike(Rule):
         if value is None and self.allow_none:
             return None
         if not isinstance(value, (str, os.PathLike)):
-            _fail(TypeError, name, door, self._text(), describe(value))
+            _fail(TypeError, name, door, self._text(name), describe(value))
         return value
 
 
@@ -224,7 +225,7 @@ class Function(Rule):
         if value is None and self.allow_none:
             return None
         if not callable(value):
-            _fail(TypeError, name, door, self._text(), describe(value))
+            _fail(TypeError, name, door, self._text(name), describe(value))
         return value
 
 

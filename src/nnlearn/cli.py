@@ -77,13 +77,7 @@ def flag_value(text, flag, door):
             value = int(text) if isinstance(rule, v.Int) else float(text)
         except ValueError:
             raise CLIError(v.message(flag, door, rule.text(), v.describe(text))) from None
-    try:
-        return rule.check(value, flag, door)
-    except (TypeError, ValueError) as err:
-        if not rule.allow_none:
-            raise
-        # A flag cannot be given None: say the rule without "or None".
-        raise type(err)(v.message(flag, door, rule.text(), v.describe(value))) from None
+    return rule.check(value, flag, door)
 
 
 def check_flags(args, door, *flags):

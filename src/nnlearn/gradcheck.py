@@ -163,8 +163,13 @@ def debug_problem(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5, ac
     """
     from .network import Network
 
+    door = "debug_problem"
+    sizes = {"input_layer_size": input_layer_size, "hidden_layer_size": hidden_layer_size, "num_labels": num_labels,
+             "m": m}
+    input_layer_size, hidden_layer_size, num_labels, m = (v.Int(1).check(value, name, door) for name, value in sizes.items())
+    activation, output = v.check(door, activation=activation, output=output)
     net = Network([input_layer_size, hidden_layer_size, num_labels], activation=activation, output=output)
-    theta = net.init_weights(method="debug")
+    theta = params.init_weights(net.layer_sizes, method="debug")
     X = params.debug_weights(m, input_layer_size - 1)
     y = np.arange(1, m + 1) % num_labels
     return net, theta, X, y
