@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlearn import _atomic, datasets, plots, report
+from nnlearn import report
 from nnlearn.cli import main
 from nnlearn.datasets import load_digits20, load_ex4_weights
 from nnlearn.network import Network
@@ -109,9 +109,11 @@ SMALL_GRID = {"alpha": [0.0, 1.0], "max_iter": [0, 2]}
 @pytest.fixture(scope="module")
 def small_built(tmp_path_factory):
     """``(path, html, stderr, X, y)`` of a report on 200 digits without pretrained weights, trained for max_iter=0
-    (what train accepts, the report accepts), built by build_report with progress off."""
+    (what train accepts, the report accepts), built by build_report with progress off over a previous report."""
     folder = tmp_path_factory.mktemp("small")
     X, y = write_small_digits(folder / "small.mat")
+    (folder / "out").mkdir()
+    (folder / "out" / "index.html").write_text("the previous report")
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr):
         path = report.build_report(folder / "out", data=folder / "small.mat", max_iter=0, grid=SMALL_GRID)
@@ -292,7 +294,7 @@ def test_failure_keeps_the_previous_report_and_leaves_no_temporary_file(tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("the previous report")
-    monkeypatch.setattr(plots, "digits_grid", _boom)  # section 1 draws the digits with it
+    monkeypatch.setattr("nnlearn.plots.digits_grid", _boom)  # section 1 draws the digits with it
     with pytest.raises(RuntimeError, match="stage failed"):
         report.build_report(out)
     assert (out / "index.html").read_text() == "the previous report"
@@ -319,19 +321,18 @@ def test_interrupted_write_keeps_the_previous_report(tmp_path, monkeypatch):
 
 
 def test_failure_removes_the_directories_it_made(tmp_path, monkeypatch):
-    monkeypatch.setattr(plots, "digits_grid", _boom)
+    monkeypatch.setattr("nnlearn.plots.digits_grid", _boom)
     with pytest.raises(RuntimeError):
         report.build_report(tmp_path / "new" / "deeper")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_write_atomically_replaces_whole_file(tmp_path):
-    path = tmp_path / "index.html"
-    path.write_text("old")
-    _atomic.write_text(path, "new ü")
-    assert path.read_text(encoding="utf-8") == "new ü"
+def test_page_replaces_the_previous_one_whole(small_built):
+    path, html, *_ = small_built
+    assert html.startswith("<!DOCTYPE html>") and html.endswith("</html>")  # "the previous report" is gone
+    assert "λ" in html  # written as UTF-8, as its meta tag says
     assert oct(path.stat().st_mode & 0o777) == "0o644"
-    assert sorted(f.name for f in tmp_path.iterdir()) == ["index.html"]
+    assert sorted(f.name for f in path.parent.iterdir()) == ["index.html"]  # no temporary files left
 
 
 # -- bad input: clear errors before any work ---------------------------------------------------------------
@@ -383,7 +384,7 @@ def _message(name, rule, got):
     ],
 )
 def test_bad_arguments_raise_before_any_work(tmp_path, monkeypatch, kwargs, error, match):
-    monkeypatch.setattr(datasets, "load", lambda data: pytest.fail("loaded data despite a bad argument"))
+    monkeypatch.setattr("nnlearn.datasets.load", lambda data: pytest.fail("loaded data despite a bad argument"))
     kwargs = {"out_dir": tmp_path / "out", **kwargs}
     with pytest.raises(error, match=match):
         report.build_report(**kwargs)

@@ -11,18 +11,22 @@ The page is written atomically (a temporary file in ``out_dir``, then a
 rename), so a crash or Ctrl-C never leaves half a report: either the new page
 is there, or the previous one is untouched.
 
-The package's modules, one job each: :mod:`.settings` (titles, grids and the
-sections' settings), :mod:`.data` (the digits,
-the weights, the split), :mod:`.outdir` (the output directory), :mod:`.progress`
-(one bar per section), :mod:`.figures` (the report's own figures), :mod:`.html`
-(escaped HTML pieces), :mod:`.context`, :mod:`.sections` and :mod:`.experiments`
-(the ten sections) and :mod:`.page` (the whole page).
+:func:`build_report` is the door: it checks every argument once, with
+:mod:`nnlearn._validation`, before any work; the modules behind it trust what
+it checked. One job each: :mod:`.settings` (titles, grids and the sections'
+settings), :mod:`.data` (the digits, the weights, the split), :mod:`.outdir`
+(the output directory), :mod:`.progress` (one bar per section),
+:mod:`.figures` (the report's own figures), :mod:`.html` (escaped HTML
+pieces), :mod:`.context`, :mod:`.sections` and :mod:`.experiments` (the ten
+sections) and :mod:`.page` (the whole page).
 """
 
 from __future__ import annotations
 
 import datetime
 import time
+
+import numpy as np
 
 from .. import _validation as v
 from .._atomic import write_text
@@ -46,6 +50,7 @@ from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn
     PLANAR_SOLVER,
     QUICK_GRID,
     SECTION_TITLES,
+    SEED_MAX,
     SIGMOID_GRADIENT_AT,
     SOLVER_DESCRIPTIONS,
     TEST_SIZE,
@@ -90,7 +95,8 @@ def build_report(
         weights at λ = 0, 1, 3 and their accuracy, and section 7 shows their
         hidden units too. Without it section 3 uses the initial weights.
     hidden : int or sequence of int, default=25
-        Hidden layer sizes of the network trained in sections 6-8 and 10.
+        Hidden layer sizes of the network trained in sections 6-8 and 10; at
+        least one hidden layer (section 7 shows its units).
     alpha : float >= 0, default=1.0
         Regularization strength of section 6 (the course's λ).
     max_iter : int >= 0, default=50
@@ -195,10 +201,6 @@ def build_report(
     return path
 
 
-# The largest seed scikit-learn's held-out split accepts (numpy.random.RandomState: 32 bits).
-SEED_MAX = 2**32 - 1
-
-
 def _n_params(hidden):
     """The number of weights of the report's network on digit data (400 pixels in, 10 digits out)."""
     from ..core.params import n_params
@@ -228,8 +230,6 @@ def _checked_grid(grid, door):
 
 def _check_classes(y, door):
     """The held-out split is stratified: the data need 2 samples of every digit."""
-    import numpy as np
-
     labels, counts = np.unique(y, return_counts=True)
     if counts.min() < 2:
         raise ValueError(v.message(
