@@ -277,7 +277,6 @@ def run(
     )
 
 
-
 def _checked_n_jobs(n_jobs, door):
     """``n_jobs`` as an int other than 0 (None is 1)."""
     n_jobs = v.Int(allow_none=True).check(n_jobs, "n_jobs", door)
