@@ -1,7 +1,8 @@
 """Tests for nnlearn.report and ``nnlearn report``: the page, its numbers, its figures, its failures.
 
 One quick report is built once per module through the command line (``--quick --max-iter 10``)
-and shared by the tests that read it; a headless Chromium opens it from disk.
+and shared by the tests that read it; a headless Chromium opens it from disk. A second, small one
+(200 digits in a .mat file, no pretrained weights, max_iter=0) is built through build_report.
 """
 
 import base64
@@ -9,7 +10,6 @@ import contextlib
 import io
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -20,17 +20,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlearn import _atomic, report
+from nnlearn import report
 from nnlearn.cli import main
 from nnlearn.datasets import load_digits20, load_ex4_weights
 from nnlearn.network import Network
-from nnlearn.report.context import _Context
-from nnlearn.report.data import _split
-from nnlearn.report.figures import _architecture_figure, _cost_figure, _gradcheck_figure, _sigmoid_figure
-from nnlearn.report.html import _p, _table
-from nnlearn.report.page import _command_line
-from nnlearn.report.progress import _Stages
-from nnlearn.report.sections import _section_cost, _section_data, _section_model
+from nnlearn.report.data import split
+from nnlearn.report.figures import architecture_figure, cost_figure, gradcheck_figure, sigmoid_figure
+from nnlearn.report.html import p, table
+from nnlearn.report.page import command_line
 
 from conftest import EX4WEIGHTS
 
@@ -96,12 +93,39 @@ def built(tmp_path_factory):
     return path, path.read_text(encoding="utf-8"), stdout.getvalue(), stderr.getvalue(), with_weights
 
 
+def write_small_digits(path, per_digit=20):
+    """The first ``per_digit`` digits of each class of digits20, as the course's .mat file (label 10 is digit 0)."""
+    import scipy.io
+
+    X, y = load_digits20()
+    rows = np.concatenate([np.flatnonzero(y == k)[:per_digit] for k in range(10)])
+    scipy.io.savemat(path, {"X": X[rows], "y": np.where(y[rows] == 0, 10, y[rows]).reshape(-1, 1).astype(np.uint8)})
+    return X[rows], y[rows]
+
+
+SMALL_GRID = {"alpha": [0.0, 1.0], "max_iter": [0, 2]}
+
+
+@pytest.fixture(scope="module")
+def small_built(tmp_path_factory):
+    """``(path, html, stderr, X, y)`` of a report on 200 digits without pretrained weights, trained for max_iter=0
+    (what train accepts, the report accepts), built by build_report with progress off over a previous report."""
+    folder = tmp_path_factory.mktemp("small")
+    X, y = write_small_digits(folder / "small.mat")
+    (folder / "out").mkdir()
+    (folder / "out" / "index.html").write_text("the previous report")
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        path = report.build_report(folder / "out", data=folder / "small.mat", max_iter=0, grid=SMALL_GRID)
+    return path, path.read_text(encoding="utf-8"), stderr.getvalue(), X, y
+
+
 # -- the command and the file ------------------------------------------------------------------------------
 
 
 def test_cli_writes_only_index_html_and_names_it(built):
     path, _, stdout, _, _ = built
-    assert sorted(p.name for p in path.parent.iterdir()) == ["index.html"]  # no temporary files left
+    assert sorted(f.name for f in path.parent.iterdir()) == ["index.html"]  # no temporary files left
     assert f"report       {path}" in stdout
     assert path.resolve().as_uri() in stdout
 
@@ -262,7 +286,7 @@ def test_page_opens_in_headless_chromium(built):
 # -- nothing lost or half-written ---------------------------------------------------------------------------
 
 
-def _boom(ctx, stages):
+def _boom(*args, **kwargs):
     raise RuntimeError("stage failed")
 
 
@@ -270,80 +294,97 @@ def test_failure_keeps_the_previous_report_and_leaves_no_temporary_file(tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("the previous report")
-    monkeypatch.setattr(report, "_SECTIONS", (_section_data, _boom))
+    monkeypatch.setattr("nnlearn.plots.digits_grid", _boom)  # section 1 draws the digits with it
     with pytest.raises(RuntimeError, match="stage failed"):
         report.build_report(out)
     assert (out / "index.html").read_text() == "the previous report"
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert sorted(f.name for f in out.iterdir()) == ["index.html"]
 
 
 def test_interrupted_write_keeps_the_previous_report(tmp_path, monkeypatch):
+    write_small_digits(tmp_path / "small.mat", per_digit=10)
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("the previous report")
-    monkeypatch.setattr(report, "_SECTIONS", (_section_data,))
-    monkeypatch.setattr(report, "_render", lambda *args: "<html>" + "x" * 100_000)
+    real_replace = os.replace
 
     def interrupted_replace(src, dst):
-        raise KeyboardInterrupt
+        if os.fspath(dst).endswith("index.html"):  # Ctrl-C just as the finished page is moved into place
+            raise KeyboardInterrupt
+        real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", interrupted_replace)
     with pytest.raises(KeyboardInterrupt):
-        report.build_report(out)
+        report.build_report(out, data=tmp_path / "small.mat", max_iter=0, grid={"alpha": [1.0], "max_iter": [0]})
     assert (out / "index.html").read_text() == "the previous report"
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert sorted(f.name for f in out.iterdir()) == ["index.html"]
 
 
 def test_failure_removes_the_directories_it_made(tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "_SECTIONS", (_boom,))
+    monkeypatch.setattr("nnlearn.plots.digits_grid", _boom)
     with pytest.raises(RuntimeError):
         report.build_report(tmp_path / "new" / "deeper")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_write_atomically_replaces_whole_file(tmp_path):
-    path = tmp_path / "index.html"
-    path.write_text("old")
-    _atomic.write_text(path, "new ü")
-    assert path.read_text(encoding="utf-8") == "new ü"
+def test_page_replaces_the_previous_one_whole(small_built):
+    path, html, *_ = small_built
+    assert html.startswith("<!DOCTYPE html>") and html.endswith("</html>")  # "the previous report" is gone
+    assert "λ" in html  # written as UTF-8, as its meta tag says
     assert oct(path.stat().st_mode & 0o777) == "0o644"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+    assert sorted(f.name for f in path.parent.iterdir()) == ["index.html"]  # no temporary files left
 
 
 # -- bad input: clear errors before any work ---------------------------------------------------------------
 
 
+def _message(name, rule, got):
+    """The one message shape, for build_report's argument ``name``: a regex."""
+    return rf"^The '{re.escape(name)}' parameter of build_report must be {rule}\. Got {got} instead\."
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"hidden": 0}, ValueError, r"hidden\[0\] must be >= 1 unit; got 0"),
-        ({"hidden": ()}, ValueError, r"hidden must name at least one hidden layer"),
-        ({"hidden": "25"}, TypeError, r"hidden must be an int or a sequence of ints.*got str '25'"),
-        ({"hidden": (25, 2.5)}, TypeError, r"hidden\[1\] must be an int; got float 2.5"),
-        ({"alpha": -1.0}, ValueError, r"alpha must be a finite number >= 0; got -1.0"),
-        ({"alpha": "1"}, TypeError, r"alpha must be a real number >= 0; got str '1'"),
-        ({"max_iter": 0}, ValueError, r"max_iter must be >= 1; got 0"),
-        ({"max_iter": 2.5}, TypeError, r"max_iter must be an integer; got float 2.5"),
-        ({"solver": "newton"}, ValueError, r"solver must be one of \[.*'CG'.*\]; got 'newton'"),
-        ({"solver": 3}, TypeError, r"solver must be a str, one of .*; got int 3"),
-        ({"quick": "yes"}, TypeError, r"quick must be True or False; got str 'yes'"),
-        ({"progress": 1}, TypeError, r"progress must be True or False; got int 1"),
-        ({"quick": "y" * 100}, TypeError, r"quick must be True or False; got str 'y{56}\.\.\.\.$"),  # one short line
-        ({"seed": -1}, ValueError, r"seed must be >= 0; got -1"),
-        ({"seed": "0"}, TypeError, r"seed must be an integer; got str '0'"),
-        ({"data": 3}, TypeError, r"data must be a str or os.PathLike; got int 3"),
-        ({"data": "spirals"}, ValueError, r"data must be 'digits20' or a path to the course's .*; got 'spirals'"),
-        ({"weights": 3}, TypeError, r"weights must be a str or os.PathLike or None; got int 3"),
-        ({"out_dir": None}, TypeError, r"out_dir must be a str or os.PathLike; got NoneType None"),
-        ({"grid": [1]}, TypeError, r"grid must be a dict with keys 'alpha' and 'max_iter'; got list"),
-        ({"grid": {"alpha": [1]}}, ValueError, r"grid must have exactly the keys 'alpha' and 'max_iter'; got \['alpha'\]"),
-        ({"grid": {"alpha": [], "max_iter": [1]}}, ValueError, r"grid\['alpha'\] must be a non-empty list; got \[\]"),
-        ({"grid": {"alpha": [-1], "max_iter": [1]}}, ValueError, r"grid\['alpha'\] entry must be a finite number >= 0; got -1"),
-        ({"grid": {"alpha": [1], "max_iter": [0]}}, ValueError, r"grid\['max_iter'\] entry must be >= 1; got 0"),
+        ({"hidden": 0}, ValueError, _message("hidden", r"an int or a non-empty tuple of ints >= 1 .*", r"(0|\(0,\))")),
+        # the page shows the hidden units: at least one hidden layer
+        ({"hidden": ()}, ValueError, _message("hidden", r"an int or a non-empty tuple of ints >= 1 .*", r"\(\)")),
+        ({"hidden": "25"}, TypeError, _message("hidden", r"an int or a non-empty tuple .*", "'25'")),
+        ({"hidden": (25, 2.5)}, TypeError, _message("hidden", r"an int or a non-empty tuple .*", r"\(25, 2.5\)")),
+        ({"alpha": -1.0}, ValueError, _message("alpha", r"a float in the range \[0.0, inf\)", "-1.0")),
+        ({"alpha": "1"}, TypeError, _message("alpha", r"a float in the range \[0.0, inf\)", "'1'")),
+        ({"max_iter": -1}, ValueError, _message("max_iter", r"an int in the range \[0, \d+\]", "-1")),
+        ({"max_iter": 2.5}, TypeError, _message("max_iter", r"an int in the range \[0, \d+\]", "2.5")),
+        ({"solver": "newton"}, ValueError, _message("solver", r"a str among \[.*'CG'.*\]", "'newton'")),
+        ({"solver": 3}, TypeError, _message("solver", r"a str among \[.*\]", "3")),
+        # 400-25-10 has 10285 weights: BFGS is refused here, not after five sections
+        ({"solver": "bfgs"}, ValueError, r"^The 'solver' parameter of build_report must be a method other than 'BFGS'"),
+        ({"quick": "yes"}, TypeError, _message("quick", r"a bool \(True or False\)", "'yes'")),
+        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\)", "1")),
+        ({"quick": "y" * 100}, TypeError, _message("quick", r"a bool \(True or False\)", r"'y{56}\.\.\.") + "$"),  # one short line
+        ({"seed": -1}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "-1")),
+        ({"seed": 2**32}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "4294967296")),
+        ({"seed": "0"}, TypeError, _message("seed", r"an int in the range \[0, 4294967295\]", "'0'")),
+        ({"seed": None}, TypeError, _message("seed", r"an int in the range \[0, 4294967295\]", "None")),
+        ({"data": 3}, TypeError, _message("data", "a str or os.PathLike", "3")),
+        ({"data": "spirals"}, ValueError, _message("data", r"'digits20' or a path to the course's .*", "'spirals'")),
+        ({"weights": 3}, TypeError, _message("weights", "a str or os.PathLike or None", "3")),
+        ({"out_dir": None}, TypeError, _message("out_dir", "a str or os.PathLike", "None")),
+        ({"grid": [1]}, TypeError, _message("grid", r"a dict with exactly the keys 'alpha' and 'max_iter', .*", r"\[1\]")),
+        ({"grid": {"alpha": [1]}}, ValueError, _message("grid", r"a dict with exactly the keys .*", r"the keys \['alpha'\]")),
+        ({"grid": {"alpha": [], "max_iter": [1]}}, ValueError, _message("grid['alpha']", "a non-empty list", r"\[\]")),
+        ({"grid": {"alpha": 1, "max_iter": [1]}}, TypeError, _message("grid['alpha']", "a non-empty list", "1")),
+        # the grid's values follow train's rules for alpha and max_iter
+        ({"grid": {"alpha": [1, -1], "max_iter": [1]}}, ValueError,
+         _message("grid['alpha'][1]", r"a float in the range \[0.0, inf\)", "-1")),
+        ({"grid": {"alpha": [1], "max_iter": [0, -1]}}, ValueError,
+         _message("grid['max_iter'][1]", r"an int in the range \[0, \d+\]", "-1")),
+        ({"grid": {"alpha": [1], "max_iter": [True]}}, TypeError,
+         _message("grid['max_iter'][0]", r"an int in the range \[0, \d+\]", "True")),
     ],
 )
 def test_bad_arguments_raise_before_any_work(tmp_path, monkeypatch, kwargs, error, match):
-    monkeypatch.setattr(report, "_load_digits", lambda data: pytest.fail("loaded data despite a bad argument"))
+    monkeypatch.setattr("nnlearn.datasets.load", lambda data: pytest.fail("loaded data despite a bad argument"))
     kwargs = {"out_dir": tmp_path / "out", **kwargs}
     with pytest.raises(error, match=match):
         report.build_report(**kwargs)
@@ -374,27 +415,36 @@ def test_weights_that_do_not_fit_the_data(tmp_path):
 
     weights = tmp_path / "small.mat"
     save_ex4_weights(weights, [np.zeros((5, 1 + 16)), np.zeros((10, 6))])
-    with pytest.raises(ValueError, match=r"are for 16 inputs \(Theta1 has shape \(5, 17\)\), but the data have 400 features"):
+    with pytest.raises(ValueError, match=r"^The 'weights' parameter of build_report must be the weights of a network with 400 "
+                                         r"inputs, .* Got weights for 16 inputs \(Theta1 has shape \(5, 17\)\) instead\."):
         report.build_report(tmp_path / "out", weights=weights)
+    assert not (tmp_path / "out").exists()
+
+
+def _cli_message(name, flag, rule):
+    """build_report's message, or the command line's own for its flag: a regex."""
+    return (rf"nnlearn: error: The '({re.escape(name)}' parameter of build_report|{re.escape(flag)}' option of "
+            rf"nnlearn report) must be {rule}")
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--data", "spirals"], "nnlearn: error: data must be 'digits20' or a path"),
-        (["--hidden", "0"], "nnlearn: error: hidden[0] must be >= 1 unit; got 0."),
-        (["--alpha", "-1"], "nnlearn: error: alpha must be a finite number >= 0; got -1.0."),
-        (["--max-iter", "x"], "nnlearn: error: argument --max-iter: invalid int value: 'x'"),
-        (["--solver", "newton"], "nnlearn: error: solver must be one of"),
+        (["--data", "spirals"], _cli_message("data", "--data", r"'digits20' or a path")),
+        (["--hidden", "0"], _cli_message("hidden", "--hidden", r"an int or a non-empty tuple of ints >= 1")),
+        (["--alpha", "-1"], _cli_message("alpha", "--alpha", r"a float in the range \[0.0, inf\)\. Got -1.0 instead\.")),
+        (["--max-iter", "-1"], _cli_message("max_iter", "--max-iter", r"an int in the range \[0, \d+\]\. Got -1 instead\.")),
+        (["--max-iter", "x"], re.escape("nnlearn: error: argument --max-iter: invalid int value: 'x'")),
+        (["--solver", "newton"], _cli_message("solver", "--solver", r"a str among")),
         (["--weights", "/nonexistent/ex4weights.mat"], "nnlearn: error: "),
-        (["--bogus"], "nnlearn: error: unrecognized arguments: --bogus"),
+        (["--bogus"], re.escape("nnlearn: error: unrecognized arguments: --bogus")),
     ],
 )
 def test_cli_errors_are_one_line_and_status_2(tmp_path, capsys, argv, message):
     status = main(["report", "--out", str(tmp_path / "out"), "--no-progress", *argv])
     captured = capsys.readouterr()
     assert status == 2
-    assert captured.err.startswith(message)
+    assert re.match(message, captured.err), captured.err
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
     assert not (tmp_path / "out").exists()
 
@@ -418,55 +468,71 @@ def test_cli_help_lists_shared_flags(capsys):
 # -- sections on their own -----------------------------------------------------------------------------------
 
 
-def _small_context(weights=None):
-    X, y = load_digits20()
-    X, y = X[::10], y[::10]  # 500 digits, 50 of each
-    X_train, X_test, y_train, y_test = _split(X, y, seed=0)
-    ctx = _Context(X=X, y=y, data_description="test", X_train=X_train, X_test=X_test, y_train=y_train,
-                   y_test=y_test, data="digits20", hidden=(25,), alpha=1.0, max_iter=5, solver="CG", seed=0,
-                   grid=report.QUICK_GRID, weights=weights)
-    return ctx
+def _section(html, number):
+    """The HTML of section ``number`` of a page."""
+    return html.split(f"<h2>{number}. ", 1)[1].split("</section>", 1)[0]
 
 
-def test_cost_section_without_weights_is_near_K_ln2(capsys):
-    ctx = _small_context()
-    stages = _Stages(enabled=False)
-    _section_model(ctx, stages)
-    html = "".join(_section_cost(ctx, stages))
-    J0 = ctx.net.cost(ctx.theta0, ctx.X, ctx.y, alpha=0.0)
-    assert f"<th>0</th><td class=\"num\">{J0:.6f}</td>" in html
+def test_cost_section_without_weights_is_near_K_ln2(small_built):
+    _, html, stderr, X, y = small_built
+    cost = _section(html, 3)
+    net = Network([400, 25, 10])
+    theta0 = net.init_weights(method="uniform", epsilon=report.INIT_EPSILON, random_state=0)  # section 6's start
+    J0 = net.cost(theta0, X, y, alpha=0.0)
+    assert f"<th>0</th><td class=\"num\">{J0:.6f}</td>" in cost
     assert abs(J0 - 10 * np.log(2)) < 0.5  # every output near 0.5: about ln 2 per unit
-    assert "No pretrained weights were given" in html
-    assert capsys.readouterr().err == ""  # progress disabled: nothing on stderr
+    assert "No pretrained weights were given" in cost
+    assert "small.mat: the course&#x27;s digits file (200 images" in html
+    assert stderr == ""  # progress off: nothing on stderr
 
 
-def test_split_needs_two_of_every_digit():
-    X, y = np.zeros((5, 400)), np.array([0, 0, 1, 1, 2])
-    with pytest.raises(ValueError, match=r"only 1 sample of digit 2; the held-out split needs at least 2"):
-        _split(X, y, seed=0)
+def test_max_iter_zero_trains_nothing_as_train_does(small_built):
+    """max_iter=0 is what train accepts: section 6 keeps the initial weights, the grid has its 0-iteration runs."""
+    _, html, _, X, y = small_built
+    X_train, _, y_train, _ = split(X, y, seed=0)
+    net = Network([400, 25, 10])
+    theta0 = net.init_weights(method="uniform", epsilon=report.INIT_EPSILON, random_state=0)
+    J0 = net.cost(theta0, X_train, y_train, alpha=1.0)
+    assert _number(html, "optimizer").startswith("CG, 0 iterations")
+    assert _number(html, "cost") == f"{J0:.4f} → {J0:.4f}"
+    assert "With max_iter = 0 it keeps the initial weights" in _section(html, 6)
+    table = _section(html, 8).split("Every run of the grid", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><th>([^<]*)</th><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>", table)
+    assert rows == [(f"{a:g}", str(it), str(it)) for a in SMALL_GRID["alpha"] for it in SMALL_GRID["max_iter"]]
+    assert [h.strip() for h in _parse(html).h2] == list(report.SECTION_TITLES)
+
+
+def test_data_need_two_of_every_digit_for_the_split(tmp_path):
+    import scipy.io
+
+    scipy.io.savemat(tmp_path / "five.mat", {"X": np.zeros((5, 400)), "y": np.array([[10], [10], [1], [1], [2]])})
+    with pytest.raises(ValueError, match=r"^The 'data' parameter of build_report must be digits with at least 2 samples "
+                                         r"of every digit \(for the stratified held-out split\)\. Got only 1 sample of digit 2"):
+        report.build_report(tmp_path / "out", data=tmp_path / "five.mat")
+    assert not (tmp_path / "out").exists()
 
 
 def test_html_escapes_text():
-    assert _p("<b>&") == "<p>&lt;b&gt;&amp;</p>"
-    table = _table(["a<"], [["<script>"]])
-    assert "<script>" not in table and "&lt;script&gt;" in table
+    assert p("<b>&") == "<p>&lt;b&gt;&amp;</p>"
+    html = table(["a<"], [["<script>"]])
+    assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_command_line_quotes_paths():
-    command = _command_line("my data.mat", "w's.mat", (25,), 1.0, 50, "CG", True, 0)
+    command = command_line("my data.mat", "w's.mat", (25,), 1.0, 50, "CG", True, 0)
     assert "--data 'my data.mat'" in command and "--weights 'w'\"'\"'s.mat'" in command and command.endswith("--quick")
 
 
-# -- the figures drawn by report.py --------------------------------------------------------------------------
+# -- the report's own figures --------------------------------------------------------------------------
 
 
 def test_architecture_figure_draws_units_and_bias():
     from matplotlib.patches import Circle
 
-    fig = _architecture_figure((3, 5, 3))
+    fig = architecture_figure((3, 5, 3))
     circles = [p for p in fig.axes[0].patches if isinstance(p, Circle)]
     assert len(circles) == 3 + 5 + 3 + 2  # every unit, plus a bias unit for the input and hidden layers
-    fig = _architecture_figure((400, 25, 10))
+    fig = architecture_figure((400, 25, 10))
     circles = [p for p in fig.axes[0].patches if isinstance(p, Circle)]
     assert len(circles) == 5 + 5 + 5 + 2  # 6 rows per large layer, one of them the ellipsis
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -475,7 +541,7 @@ def test_architecture_figure_draws_units_and_bias():
 
 
 def test_cost_figure_stacks_data_and_regularization_terms():
-    fig = _cost_figure((0.0, 1.0, 3.0), [0.3, 0.3, 0.3], [0.0, 0.1, 0.3])
+    fig = cost_figure((0.0, 1.0, 3.0), [0.3, 0.3, 0.3], [0.0, 0.1, 0.3])
     bars = fig.axes[0].patches
     assert len(bars) == 6
     np.testing.assert_allclose([b.get_height() for b in bars[:3]], [0.3, 0.3, 0.3])
@@ -485,10 +551,10 @@ def test_cost_figure_stacks_data_and_regularization_terms():
 
 
 def test_sigmoid_figure_marks_the_five_values():
-    from nnlearn.activations import sigmoid_gradient
+    from nnlearn import sigmoid_gradient
 
     z = np.array(report.SIGMOID_GRADIENT_AT)
-    fig = _sigmoid_figure(z)
+    fig = sigmoid_figure(z)
     ax = fig.axes[0]
     offsets = ax.collections[0].get_offsets()
     np.testing.assert_allclose(offsets[:, 0], z)
@@ -502,7 +568,7 @@ def test_gradcheck_figure_plots_numerical_against_analytical():
 
     net, theta, X, y = debug_problem()
     check = gradient_check(net, theta, X, y, alpha=3.0)
-    fig = _gradcheck_figure([(3.0, check)])
+    fig = gradcheck_figure([(3.0, check)])
     offsets = fig.axes[0].collections[0].get_offsets()
     np.testing.assert_array_equal(offsets[:, 0], check.numerical)
     np.testing.assert_array_equal(offsets[:, 1], check.analytical)

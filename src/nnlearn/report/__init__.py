@@ -11,12 +11,14 @@ The page is written atomically (a temporary file in ``out_dir``, then a
 rename), so a crash or Ctrl-C never leaves half a report: either the new page
 is there, or the previous one is untouched.
 
-The package's modules, one job each: :mod:`.settings` (titles, grids and the
-sections' settings), :mod:`._checks` (the arguments), :mod:`.data` (the digits,
-the weights, the split), :mod:`.outdir` (the output directory), :mod:`.progress`
-(one bar per section), :mod:`.figures` (the report's own figures), :mod:`.html`
-(escaped HTML pieces), :mod:`.context`, :mod:`.sections` and :mod:`.experiments`
-(the ten sections) and :mod:`.page` (the whole page).
+:func:`build_report` is the door: it checks every argument once, with
+:mod:`nnlearn._validation`, before any work; the modules behind it trust what
+it checked. One job each: :mod:`.settings` (titles, grids and the sections'
+settings), :mod:`.data` (the digits, the weights, the split), :mod:`.outdir`
+(the output directory), :mod:`.progress` (one bar per section),
+:mod:`.figures` (the report's own figures), :mod:`.html` (escaped HTML
+pieces), :mod:`.context`, :mod:`.sections` and :mod:`.experiments` (the ten
+sections) and :mod:`.page` (the whole page).
 """
 
 from __future__ import annotations
@@ -24,16 +26,17 @@ from __future__ import annotations
 import datetime
 import time
 
+import numpy as np
+
+from .. import _validation as v
 from .._atomic import write_text
-from .._validation import check_alpha, check_int
-from ._checks import _check_data, _check_grid, _check_hidden, _check_path_like, _check_solver
-from .context import _Context
-from .data import _load_digits, _load_weights, _split
-from .outdir import _prepare_out_dir, _remove_empty
-from .page import _command_line, _render, _Section
-from .progress import _Stages
-from .sections import _SECTIONS
-from .settings import (  # every setting stays reachable as nnlearn.report.NAME, as before the split
+from .context import Context
+from .data import load_digits, load_weights, split
+from .outdir import prepare_out_dir, remove_empty
+from .page import Section, command_line, render
+from .progress import Stages
+from .sections import SECTIONS
+from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn.report.NAME, as before the split
     COST_ALPHAS,
     COURSE_COSTS,
     DEFAULT_GRID,
@@ -47,6 +50,7 @@ from .settings import (  # every setting stays reachable as nnlearn.report.NAME,
     PLANAR_SOLVER,
     QUICK_GRID,
     SECTION_TITLES,
+    SEED_MAX,
     SIGMOID_GRADIENT_AT,
     SOLVER_DESCRIPTIONS,
     TEST_SIZE,
@@ -91,23 +95,27 @@ def build_report(
         weights at λ = 0, 1, 3 and their accuracy, and section 7 shows their
         hidden units too. Without it section 3 uses the initial weights.
     hidden : int or sequence of int, default=25
-        Hidden layer sizes of the network trained in sections 6-8 and 10.
+        Hidden layer sizes of the network trained in sections 6-8 and 10; at
+        least one hidden layer (section 7 shows its units).
     alpha : float >= 0, default=1.0
         Regularization strength of section 6 (the course's λ).
-    max_iter : int >= 1, default=50
-        Iterations of the optimizer in section 6.
+    max_iter : int >= 0, default=50
+        Iterations of the optimizer in section 6 (0: the initial weights, untrained).
     solver : str, default="CG"
-        Any method of :func:`nnlearn.train` (sections 6 and 8).
+        Any method of :func:`nnlearn.train` (sections 6 and 8), in any case;
+        "BFGS" only for a network of at most 2000 weights.
     quick : bool, default=False
         Use the smaller experiment grid :data:`QUICK_GRID` in section 8
         instead of :data:`DEFAULT_GRID`.
-    seed : int >= 0, default=0
+    seed : int in [0, 2**32 - 1], default=0
         Seeds the digits shown, the held-out split, the initial weights and
         the spiral data.
     progress : bool, default=False
         Show one progress bar per section on stderr (tqdm).
     grid : dict, optional
         ``{"alpha": [...], "max_iter": [...]}`` for section 8; overrides ``quick``.
+        Each value follows the rule of :func:`nnlearn.train`'s argument of the
+        same name (alpha >= 0, max_iter >= 0).
 
     Returns
     -------
@@ -120,7 +128,9 @@ def build_report(
         If an argument has the wrong type.
     ValueError
         If an argument is out of range, the data are not digits20 or a .mat
-        file, or the weights do not fit the data.
+        file, or the weights do not fit the data. Every argument is checked
+        before any work, with messages such as "The 'alpha' parameter of
+        build_report must be a float in the range [0.0, inf). Got -1 instead."
     FileNotFoundError
         If ``data`` or ``weights`` names a missing file.
     NotADirectoryError
@@ -139,46 +149,109 @@ def build_report(
             + (1 - y_k^{(i)}) \log(1 - h_k^{(i)}) \right]
             + \frac{\lambda}{2m} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
     """
-    from ..sweep.options import check_bool  # here: importing nnlearn.sweep imports scikit-learn
-
-    hidden = _check_hidden(hidden)
-    alpha = check_alpha(alpha)
-    max_iter = check_int(max_iter, "max_iter", minimum=1)
-    solver = _check_solver(solver)
-    quick = check_bool(quick, "quick")
-    seed = check_int(seed, "seed", minimum=0)
-    progress = check_bool(progress, "progress")
-    grid = _check_grid(QUICK_GRID if quick else DEFAULT_GRID) if grid is None else _check_grid(grid)
-    data = _check_data(data)
-    _check_path_like(weights, "weights", allow_none=True)
-    _check_path_like(out_dir, "out_dir")
+    door = "build_report"
+    hidden = v.HiddenSizes(min_layers=1).check(hidden, "hidden", door)  # section 7 shows the hidden units
+    alpha, max_iter = v.check(door, alpha=alpha, max_iter=max_iter)
+    solver = v.check_method(solver, _n_params(hidden), door, name="solver")
+    quick = v.Bool().check(quick, "quick", door)
+    # An int, not any random state: the seed is printed on the page and in the command line, and
+    # scikit-learn's split and every section start from it again (a Generator would be shared).
+    seed = v.Int(0, SEED_MAX).check(seed, "seed", door)
+    progress = v.check(door, progress=progress)
+    grid = _checked_grid(QUICK_GRID if quick else DEFAULT_GRID, door) if grid is None else _checked_grid(grid, door)
+    data = _checked_data(data, door)
+    v.PathLike(allow_none=True).check(weights, "weights", door)
+    v.PathLike().check(out_dir, "out_dir", door)
 
     started = datetime.datetime.now()
     t_start = time.perf_counter()
-    X, y, description = _load_digits(data)
+    X, y, description = load_digits(data)
+    _check_classes(y, door)
     weights_net = weights_theta = None
     if weights is not None:
-        weights_net, weights_theta = _load_weights(weights, X.shape[1])
-    X_train, X_test, y_train, y_test = _split(X, y, seed)
-    out_dir, created = _prepare_out_dir(out_dir)
-    ctx = _Context(X=X, y=y, data_description=description, X_train=X_train, X_test=X_test, y_train=y_train,
+        weights_net, weights_theta = load_weights(weights)
+        n_inputs = weights_net.layer_sizes[0]
+        if n_inputs != X.shape[1]:
+            raise ValueError(v.message(
+                "weights", door, f"the weights of a network with {X.shape[1]} inputs, one per feature of the data",
+                f"weights for {n_inputs} inputs (Theta1 has shape ({weights_net.layer_sizes[1]}, {n_inputs + 1}))",
+            ))
+    X_train, X_test, y_train, y_test = split(X, y, seed)
+    out_dir, created = prepare_out_dir(out_dir)
+    ctx = Context(X=X, y=y, data_description=description, X_train=X_train, X_test=X_test, y_train=y_train,
                    y_test=y_test, data=data, hidden=hidden, alpha=alpha, max_iter=max_iter, solver=solver, seed=seed,
                    grid=grid, weights=weights, weights_net=weights_net, weights_theta=weights_theta)
-    stages = _Stages(progress)
+    stages = Stages(progress)
     sections = []
     try:
-        for title, make in zip(SECTION_TITLES, _SECTIONS):
+        for title, make in zip(SECTION_TITLES, SECTIONS):
             t0 = time.perf_counter()
             parts = make(ctx, stages)
             stages.finish()
-            sections.append(_Section(title, parts, time.perf_counter() - t0))
+            sections.append(Section(title, parts, time.perf_counter() - t0))
         total = time.perf_counter() - t_start
-        command = _command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed)
-        page = _render(sections, ctx, command, started, total)
+        command = command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed)
+        page = render(sections, ctx, command, started, total)
         path = out_dir / "index.html"
         write_text(path, page)
     except BaseException:
         stages.finish()
-        _remove_empty(created)
+        remove_empty(created)
         raise
     return path
+
+
+def _n_params(hidden):
+    """The number of weights of the report's network on digit data (400 pixels in, 10 digits out)."""
+    from ..core.params import n_params
+    from ..datasets.course import N_DIGITS, N_PIXELS
+
+    return n_params([N_PIXELS, *hidden, N_DIGITS])
+
+
+def _checked_grid(grid, door):
+    """``grid`` as ``{"alpha": [float, ...], "max_iter": [int, ...]}``: both keys, non-empty lists, sorted."""
+    rule = "a dict with exactly the keys 'alpha' and 'max_iter', each a non-empty list"
+    if not isinstance(grid, dict):
+        raise TypeError(v.message("grid", door, rule, v.describe(grid)))
+    if set(grid) != {"alpha", "max_iter"}:
+        raise ValueError(v.message("grid", door, rule, f"the keys {sorted(map(str, grid))}"))
+    checked = {}
+    for key in ("alpha", "max_iter"):
+        values, name = grid[key], f"grid[{key!r}]"
+        if isinstance(values, (str, bytes, dict)) or not isinstance(values, (list, tuple, range)):
+            raise TypeError(v.message(name, door, "a non-empty list", v.describe(values)))
+        if len(values) == 0:
+            raise ValueError(v.message(name, door, "a non-empty list", v.describe(values)))
+        rule_of_key = v.RULES[key]  # the same rule as train's alpha and max_iter
+        checked[key] = sorted({rule_of_key.check(value, f"{name}[{i}]", door) for i, value in enumerate(values)})
+    return checked
+
+
+def _check_classes(y, door):
+    """The held-out split is stratified: the data need 2 samples of every digit."""
+    labels, counts = np.unique(y, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError(v.message(
+            "data", door, "digits with at least 2 samples of every digit (for the stratified held-out split)",
+            f"only {counts.min()} sample of digit {labels[np.argmin(counts)]}",
+        ))
+
+
+def _checked_data(data, door):
+    """``data`` if it names digit data (see :func:`nnlearn.datasets.kind_of`): "digits20" or a .mat path."""
+    import os
+
+    from .. import datasets
+
+    v.PathLike().check(data, "data", door)
+    try:
+        kind = datasets.kind_of(data)
+    except ValueError:
+        kind = None
+    if kind != "digits":
+        raise ValueError(v.message(
+            "data", door, "'digits20' or a path to the course's ex4data1.mat or ex3data1.mat (a .mat file)",
+            v.describe(os.fspath(data)),
+        ))
+    return data

@@ -8,7 +8,7 @@ import numpy as np
 
 
 @dataclass
-class _Context:
+class Context:
     X: np.ndarray
     y: np.ndarray
     data_description: str

@@ -7,16 +7,16 @@ import warnings
 
 import numpy as np
 
-from .figures import _boundary_grid_figure, _hidden_units_grid_figure
-from .html import _figure, _numbers, _p, _pct, _table
+from .figures import boundary_grid_figure, hidden_units_grid_figure
+from .html import figure, number_list, p, pct, table
 from .settings import PLANAR_ALPHA, PLANAR_COMPARE_HIDDEN, PLANAR_HIDDEN_SIZES, PLANAR_MAX_ITER, PLANAR_SOLVER
 
 
 def _fmt_pct(value):
-    return "failed" if value is None or not np.isfinite(value) else _pct(value)
+    return "failed" if value is None or not np.isfinite(value) else pct(value)
 
 
-def _section_experiments(ctx, stages):
+def section_experiments(ctx, stages):
     from .. import plots, sweep
 
     alphas, iters = ctx.grid["alpha"], ctx.grid["max_iter"]
@@ -33,9 +33,9 @@ def _section_experiments(ctx, stages):
                     bar.update(1)
                     bar.set_postfix_str(f"alpha={a:g} max_iter={it}", refresh=False)
     figs = [
-        _figure(plots.sweep_heatmap(records, metric="train_accuracy"),
+        figure(plots.sweep_heatmap(records, metric="train_accuracy"),
                 "heatmap of training accuracy over lambda and max_iter", "Training accuracy.", "half"),
-        _figure(plots.sweep_heatmap(records, metric="test_accuracy"),
+        figure(plots.sweep_heatmap(records, metric="test_accuracy"),
                 "heatmap of held-out accuracy over lambda and max_iter", "Held-out accuracy.", "half"),
     ]
     by_cell = {(float(r["alpha"]), int(r["max_iter"])): r for r in records}
@@ -65,12 +65,12 @@ def _section_experiments(ctx, stages):
     if chosen:
         Theta1s = [np.asarray(by_cell[c]["thetas"][0]) for c in chosen]
         norms = [float(np.linalg.norm(T[:, 1:], axis=1).mean()) for T in Theta1s]
-        fig_h = _hidden_units_grid_figure(
+        fig_h = hidden_units_grid_figure(
             Theta1s, [f"λ = {a:g}, max_iter = {it}\nmean ||Θ(1)_j|| = {n:.2f}" for (a, it), n in zip(chosen, norms)],
             n_cols=len(chosen),
         )
-        hidden_fig = _figure(fig_h, "hidden units for a few cells of the grid", "Hidden units of a few runs of the grid.")
-        hidden_text = _p(
+        hidden_fig = figure(fig_h, "hidden units for a few cells of the grid", "Hidden units of a few runs of the grid.")
+        hidden_text = p(
             "What to look for in the hidden units: regularization shrinks the weights (the mean norm of a unit's "
             "weights is "
             + ", ".join(f"{n:.2f} at λ = {a:g}, max_iter = {it}" for (a, it), n in zip(chosen, norms))
@@ -84,7 +84,7 @@ def _section_experiments(ctx, stages):
         best = max(finished, key=lambda r: r["test_accuracy"])
         fit = max(finished, key=lambda r: r["train_accuracy"] - r["test_accuracy"])
         notes = [
-            ("best held-out accuracy", _pct(best["test_accuracy"]), f"at λ = {best['alpha']:g}, max_iter = {best['max_iter']}"),
+            ("best held-out accuracy", pct(best["test_accuracy"]), f"at λ = {best['alpha']:g}, max_iter = {best['max_iter']}"),
             ("largest gap", f"{100 * (fit['train_accuracy'] - fit['test_accuracy']):.2f} points",
              f"training minus held-out accuracy at λ = {fit['alpha']:g}, max_iter = {fit['max_iter']}: the most overfitting"),
         ]
@@ -98,27 +98,27 @@ def _section_experiments(ctx, stages):
             f"guessing (about 1/K = {100 * chance:.0f}% held-out accuracy)."
         )
     return [
-        _p(
+        p(
             f"The same {'-'.join(map(str, ctx.net.layer_sizes))} network trained {len(records)} times with nnlearn.sweep, "
             f"once for every pair of λ in {{{', '.join(f'{a:g}' for a in alphas)}}} and max_iter in "
             f"{{{', '.join(map(str, iters))}}} ({ctx.solver}, the initial weights of seed {ctx.seed}, the same training "
             "and held-out digits as section 6)."
         ),
-        _p(
+        p(
             "Read the table as the course's lesson on bias and variance. With little regularization and many "
             "iterations the network fits its training digits closely, and the gap between training and held-out "
             "accuracy measures overfitting. A large λ pulls the weights towards 0: training and held-out accuracy "
             "drop together, which is underfitting. Too few iterations also underfit, whatever λ is." + guess_text
         ),
         '<div class="row">' + "".join(figs) + "</div>",
-        _table(header, rows, caption="Every run of the grid"),
-        _numbers(notes) if notes else "",
+        table(header, rows, caption="Every run of the grid"),
+        number_list(notes) if notes else "",
         hidden_fig,
         hidden_text,
     ]
 
 
-def _section_planar(ctx, stages):
+def section_planar(ctx, stages):
     from sklearn.model_selection import train_test_split
 
     from ..datasets import logistic_baseline, make_spirals
@@ -144,42 +144,42 @@ def _section_planar(ctx, stages):
     test_accs = [networks[h][0].score(X_te, y_te) for h in PLANAR_HIDDEN_SIZES]
     compare_train = train_accs[PLANAR_HIDDEN_SIZES.index(PLANAR_COMPARE_HIDDEN)]
     ctx.summary["planar"] = (logistic_train, compare_train)
-    fig_compare = _boundary_grid_figure(
+    fig_compare = boundary_grid_figure(
         [logistic, networks[PLANAR_COMPARE_HIDDEN][0]], X_tr, y_tr,
-        [f"logistic regression: {_pct(logistic_train)}",
-         f"tanh network, {PLANAR_COMPARE_HIDDEN} hidden units: {_pct(compare_train)}"], n_cols=2,
+        [f"logistic regression: {pct(logistic_train)}",
+         f"tanh network, {PLANAR_COMPARE_HIDDEN} hidden units: {pct(compare_train)}"], n_cols=2,
     )
-    fig_sizes = _boundary_grid_figure(
+    fig_sizes = boundary_grid_figure(
         [networks[h][0] for h in PLANAR_HIDDEN_SIZES], X_tr, y_tr,
-        [f"{h} hidden unit{'s' if h > 1 else ''}: {_pct(a)}" for h, a in zip(PLANAR_HIDDEN_SIZES, train_accs)], n_cols=4,
+        [f"{h} hidden unit{'s' if h > 1 else ''}: {pct(a)}" for h, a in zip(PLANAR_HIDDEN_SIZES, train_accs)], n_cols=4,
     )
     enough = next(h for h, a in zip(PLANAR_HIDDEN_SIZES, train_accs) if a >= max(train_accs) - 0.01)
     largest = PLANAR_HIDDEN_SIZES[-1]
-    rows = [("logistic regression", "-", _pct(logistic_train), _pct(logistic_test), "-")]
+    rows = [("logistic regression", "-", pct(logistic_train), pct(logistic_test), "-")]
     for h, train_acc, test_acc in zip(PLANAR_HIDDEN_SIZES, train_accs, test_accs):
         clf, seconds = networks[h]
-        rows.append((f"{h} hidden unit{'s' if h > 1 else ''}", clf.n_iter_, _pct(train_acc), _pct(test_acc), f"{seconds:.2f}"))
+        rows.append((f"{h} hidden unit{'s' if h > 1 else ''}", clf.n_iter_, pct(train_acc), pct(test_acc), f"{seconds:.2f}"))
     return [
-        _p(
+        p(
             f"A different problem: {len(y)} points in the plane on two interleaved spiral arms (make_spirals, seed {ctx.seed}), "
             f"{len(y_tr)} for training and {len(y_te)} held out. A straight line cannot separate the arms: logistic "
-            f"regression, the linear baseline, classifies {_pct(logistic_train)} of the training points. "
+            f"regression, the linear baseline, classifies {pct(logistic_train)} of the training points. "
             "A network with one hidden layer of tanh units can bend its boundary around the arms."
         ),
-        _p(
+        p(
             f"The course trains this network by gradient descent (learning rate 1.2, 10000 iterations); here each network "
             f"is trained with {PLANAR_SOLVER} (scipy's conjugate gradient) for at most {PLANAR_MAX_ITER} iterations, "
             f"without regularization (λ = {PLANAR_ALPHA:g}), which reaches the same kind of fit much faster. "
             "Accuracies in the titles are on the training points drawn."
         ),
-        _figure(fig_compare, "decision boundaries of logistic regression and a tanh network", "Logistic regression beside the tanh network."),
-        _figure(fig_sizes, "decision boundaries for 1, 2, 3, 4, 5, 20 and 50 hidden units", "The network's boundary as the hidden layer grows."),
-        _table(["model", "iterations", "training accuracy", "held-out accuracy", "time (s)"], rows, caption="Planar data: accuracy by model"),
-        _p(
-            f"Here 1 hidden unit reaches {_pct(train_accs[0])} of the training points (the straight line of logistic "
-            f"regression: {_pct(logistic_train)}); {enough} hidden unit{'s are' if enough > 1 else ' is'} the smallest layer within 1 point of the best "
-            f"training accuracy ({_pct(max(train_accs))}); with {largest} units the network reaches "
-            f"{_pct(train_accs[-1])} on the training points and {_pct(test_accs[-1])} on the held-out ones. "
+        figure(fig_compare, "decision boundaries of logistic regression and a tanh network", "Logistic regression beside the tanh network."),
+        figure(fig_sizes, "decision boundaries for 1, 2, 3, 4, 5, 20 and 50 hidden units", "The network's boundary as the hidden layer grows."),
+        table(["model", "iterations", "training accuracy", "held-out accuracy", "time (s)"], rows, caption="Planar data: accuracy by model"),
+        p(
+            f"Here 1 hidden unit reaches {pct(train_accs[0])} of the training points (the straight line of logistic "
+            f"regression: {pct(logistic_train)}); {enough} hidden unit{'s are' if enough > 1 else ' is'} the smallest layer within 1 point of the best "
+            f"training accuracy ({pct(max(train_accs))}); with {largest} units the network reaches "
+            f"{pct(train_accs[-1])} on the training points and {pct(test_accs[-1])} on the held-out ones. "
             "A larger layer can bend the boundary more; the held-out column shows whether the extra bends generalize."
         ),
     ]

@@ -15,7 +15,7 @@ def _new_figure(figsize):
     return Figure(figsize=figsize)
 
 
-def _architecture_figure(layer_sizes):
+def architecture_figure(layer_sizes):
     """Layers as columns of units (at most 6 drawn per layer), bias units '+1', Theta shapes between."""
     fig = _new_figure((1.9 * len(layer_sizes) + 1, 3.6))
     ax = fig.add_subplot()
@@ -53,7 +53,7 @@ def _circle(center, color):
     return Circle(center, 0.035, facecolor=color, edgecolor="k", linewidth=0.6, zorder=2)
 
 
-def _cost_figure(alphas, data_terms, reg_terms):
+def cost_figure(alphas, data_terms, reg_terms):
     """Stacked bars: J(λ) = data term + regularization term."""
     fig = _new_figure((5, 3.2))
     ax = fig.add_subplot()
@@ -69,8 +69,8 @@ def _cost_figure(alphas, data_terms, reg_terms):
     return fig
 
 
-def _sigmoid_figure(points):
-    from ..activations import sigmoid, sigmoid_gradient
+def sigmoid_figure(points):
+    from ..core.activations import sigmoid, sigmoid_gradient
 
     fig = _new_figure((5.5, 3.2))
     ax = fig.add_subplot()
@@ -84,7 +84,7 @@ def _sigmoid_figure(points):
     return fig
 
 
-def _gradcheck_figure(checks):
+def gradcheck_figure(checks):
     fig = _new_figure((4.6 * len(checks), 3.6))
     for i, (alpha, check) in enumerate(checks):
         ax = fig.add_subplot(1, len(checks), i + 1)
@@ -111,7 +111,7 @@ def _grid_figure(titles, n_cols, cell_size, draw):
     return fig
 
 
-def _boundary_grid_figure(models, X, y, titles, n_cols):
+def boundary_grid_figure(models, X, y, titles, n_cols):
     """The decision boundary of each model over the points ``X`` (m, 2), ``y`` (m,); only panel 0 keeps its legend."""
     from .. import plots
 
@@ -126,7 +126,7 @@ def _boundary_grid_figure(models, X, y, titles, n_cols):
     return _grid_figure(titles, n_cols, (3.4, 3.0), draw)
 
 
-def _hidden_units_grid_figure(thetas1_list, titles, n_cols):
+def hidden_units_grid_figure(thetas1_list, titles, n_cols):
     """The hidden units of each ``Theta1`` (s_2, 1 + n) in ``thetas1_list`` as images (:func:`nnlearn.plots.hidden_units`)."""
     from .. import plots
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def _prepare_out_dir(out_dir):
+def prepare_out_dir(out_dir):
     """Make ``out_dir`` (a str or os.PathLike, checked by the caller) and its parents, and check that a
     file can be written there; before any work.
 
@@ -30,7 +30,7 @@ def _prepare_out_dir(out_dir):
     return out_dir, created
 
 
-def _remove_empty(created):
+def remove_empty(created):
     for directory in reversed(created):
         try:
             directory.rmdir()

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .html import _e, _p, _p_class, _pct, _table
+from .html import escaped, p, p_class, pct, table
 from .settings import GRADCHECK_THRESHOLD, PLANAR_COMPARE_HIDDEN
 
 
 @dataclass
-class _Section:
+class Section:
     title: str
     parts: list = field(default_factory=list)
     elapsed: float = 0.0
@@ -48,7 +48,7 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; } code { background:
 """
 
 
-def _command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed):
+def command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed):
     parts = ["nnlearn report", f"--data {shlex.quote(os.fspath(data))}"]
     if weights is not None:
         parts.append(f"--weights {shlex.quote(os.fspath(weights))}")
@@ -59,21 +59,21 @@ def _command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed):
     return " ".join(parts)
 
 
-def _render(sections, ctx, command, started, total):
+def render(sections, ctx, command, started, total):
     from .. import __version__
 
     s = ctx.summary
     summary_items = [
         f"Network {'-'.join(map(str, ctx.net.layer_sizes))} ({ctx.net.n_params} parameters) trained with {ctx.solver}, "
         f"λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations in {s['train_time']:.1f} s: "
-        f"training accuracy {_pct(s['train_accuracy'])}, held-out accuracy {_pct(s['test_accuracy'])}.",
+        f"training accuracy {pct(s['train_accuracy'])}, held-out accuracy {pct(s['test_accuracy'])}.",
         f"Gradient check: relative difference {s['gradient check']:.1e} "
         f"({'below' if s['gradient check'] < GRADCHECK_THRESHOLD else 'NOT below'} 1e-9).",
-        f"Spiral arms: logistic regression {_pct(s['planar'][0])}, tanh network with {PLANAR_COMPARE_HIDDEN} hidden units "
-        f"{_pct(s['planar'][1])} (training accuracy).",
+        f"Spiral arms: logistic regression {pct(s['planar'][0])}, tanh network with {PLANAR_COMPARE_HIDDEN} hidden units "
+        f"{pct(s['planar'][1])} (training accuracy).",
     ]
     if "pretrained accuracy" in s:
-        summary_items.insert(1, f"The course's pretrained weights: accuracy {_pct(s['pretrained accuracy'])} on all {len(ctx.y)} samples.")
+        summary_items.insert(1, f"The course's pretrained weights: accuracy {pct(s['pretrained accuracy'])} on all {len(ctx.y)} samples.")
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -81,22 +81,22 @@ def _render(sections, ctx, command, started, total):
         "<title>nnlearn report: neural networks learning</title>",
         f"<style>{_CSS}</style></head><body>",
         "<header><h1>Neural networks learning: the report</h1>",
-        _p_class(f"Made by nnlearn {__version__} on {started:%Y-%m-%d %H:%M} in {total:.1f} s.", "sub"),
-        '<div class="summary"><ul>' + "".join(f"<li>{_e(item)}</li>" for item in summary_items) + "</ul></div>",
-        '<nav><ol>' + "".join(f'<li><a href="#{sec.anchor}">{_e(sec.title.split(". ", 1)[1])}</a></li>' for sec in sections) + "</ol></nav>",
+        p_class(f"Made by nnlearn {__version__} on {started:%Y-%m-%d %H:%M} in {total:.1f} s.", "sub"),
+        '<div class="summary"><ul>' + "".join(f"<li>{escaped(item)}</li>" for item in summary_items) + "</ul></div>",
+        '<nav><ol>' + "".join(f'<li><a href="#{sec.anchor}">{escaped(sec.title.split(". ", 1)[1])}</a></li>' for sec in sections) + "</ol></nav>",
         "</header><main>",
     ]
     for sec in sections:
-        out.append(f'<section id="{sec.anchor}"><h2>{_e(sec.title)}</h2>')
+        out.append(f'<section id="{sec.anchor}"><h2>{escaped(sec.title)}</h2>')
         out.extend(part for part in sec.parts if part)
         out.append("</section>")
     timing_rows = [(sec.title, f"{sec.elapsed:.2f}") for sec in sections] + [("total", f"{total:.2f}")]
     out += [
         "</main><footer>",
-        _p("To make this report again:"),
-        f"<p><code>{_e(command)}</code></p>",
-        _table(["section", "time (s)"], timing_rows, caption="Where the time went"),
-        _p(f"Python {sys.version.split()[0]}, NumPy {np.__version__}. Everything on this page was computed in this run; "
+        p("To make this report again:"),
+        f"<p><code>{escaped(command)}</code></p>",
+        table(["section", "time (s)"], timing_rows, caption="Where the time went"),
+        p(f"Python {sys.version.split()[0]}, NumPy {np.__version__}. Everything on this page was computed in this run; "
            "the only numbers not computed here are the course's reference costs quoted in section 3."),
         "</footer></body></html>",
     ]

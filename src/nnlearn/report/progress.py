@@ -7,7 +7,7 @@ import sys
 from .settings import SECTION_TITLES
 
 
-class _Stages:
+class Stages:
     """One tqdm bar per section; a section's bar stays open until its figures are drawn too."""
 
     def __init__(self, enabled):
@@ -31,7 +31,7 @@ class _Stages:
 
 
 class _OpenBar:
-    """A tqdm bar as a context manager that leaves the bar open (``_Stages.finish`` closes it)."""
+    """A tqdm bar as a context manager that leaves the bar open (``Stages.finish`` closes it)."""
 
     def __init__(self, bar):
         self._bar = bar

@@ -44,6 +44,8 @@ SOLVER_DESCRIPTIONS = {
     "adam": "the Adam optimizer",
 }
 
+# The largest seed: scikit-learn's held-out split takes 32-bit seeds (numpy.random.RandomState).
+SEED_MAX = 2**32 - 1
 TEST_SIZE = 0.2  # fraction of the digits held out in sections 6 and 10
 INIT_EPSILON = 0.12  # the course's epsilon_init
 N_MISCLASSIFIED = 36

@@ -56,7 +56,11 @@ Modules
 ``records``       a finished run's record, written to the file
 ``results``       :class:`SweepResults` and :func:`format_table`
 ``progress``      the progress bar
-``options``       checks of :func:`run`'s execution options
+
+:func:`run` is the door: it checks every argument once (the grid's values by
+the rules of :class:`~nnlearn.MLPClassifier`'s parameters, see
+:mod:`nnlearn._validation`), before any run starts; the modules behind it trust
+what it checked.
 """
 
 
@@ -67,10 +71,10 @@ import time
 import warnings
 from pathlib import Path
 
+from .. import _validation as v
 from .backends import connect, execute
-from .data import DATA_NAMES, fingerprint, resolve_data
-from .grid import PARAM_NAMES, expand_grid, run_id
-from .options import check_blas_threads, check_bool, check_n_jobs, check_scheduler
+from .data import DATA_NAMES, SEED_MAX, fingerprint, resolve_data
+from .grid import PARAM_NAMES, check_grid, expand_grid, run_id
 from .progress import Progress
 from .records import finish
 from .results import SweepResults, format_table
@@ -131,7 +135,7 @@ def run(
         Hold out this fraction (stratified by label, shuffled with
         ``split_seed``) and report ``test_accuracy`` on it. None: train on
         everything, no held-out accuracy. Must be None when ``data`` has four parts.
-    split_seed : int >= 0, default=0
+    split_seed : int in [0, 2**32 - 1], default=0
         Seed of the held-out split; the same seed gives the same split on every machine.
     save_weights : bool, default=False
         Save every run's fitted model as ``<results stem>.weights/<id>.npz``
@@ -159,7 +163,10 @@ def run(
     Raises
     ------
     TypeError, ValueError
-        For a bad grid, data or option, before any run starts.
+        For a bad grid, data or option, before any run starts; the message
+        names the argument and this door, e.g. "The 'grid['alpha'][0]'
+        parameter of sweep.run must be a float in the range [0.0, inf). Got -1
+        instead."
     FileExistsError
         If ``results_path`` already holds results and ``resume`` is False.
     BlockingIOError
@@ -187,17 +194,23 @@ def run(
     >>> print(records.table())  # doctest: +SKIP
     """
     started = time.perf_counter()
-    combinations = expand_grid(grid)
-    n_jobs = check_n_jobs(n_jobs)
-    resume = check_bool(resume, "resume")
-    progress = check_bool(progress, "progress")
-    save_weights = check_bool(save_weights, "save_weights")
-    keep_weights = check_bool(keep_weights, "keep_weights")
-    check_blas_threads(blas_threads)
-    check_scheduler(scheduler, n_jobs)
+    door = "sweep.run"
+    combinations = check_grid(grid, door)
+    results_path = v.PathLike(allow_none=True).check(results_path, "results_path", door)
+    n_jobs = _checked_n_jobs(n_jobs, door)
+    scheduler = _checked_scheduler(scheduler, n_jobs, door)
+    resume, save_weights, keep_weights = (
+        v.Bool().check(value, name, door)
+        for name, value in (("resume", resume), ("save_weights", save_weights), ("keep_weights", keep_weights))
+    )
+    progress = v.check(door, progress=progress)
+    test_size = v.Real(0.0, 1.0, open="both", allow_none=True).check(test_size, "test_size", door)
+    split_seed = v.Int(0, SEED_MAX).check(split_seed, "split_seed", door)
+    blas_threads = v.Int(1, allow_none=True).check(blas_threads, "blas_threads", door)
     if results_path is None and (resume or save_weights):
-        raise ValueError(f"{'resume' if resume else 'save_weights'}=True needs a results_path.")
-    name, parts, split = resolve_data(data, test_size, split_seed)
+        flag = "resume" if resume else "save_weights"
+        raise ValueError(v.message("results_path", door, f"a str or os.PathLike when {flag}=True", "None"))
+    name, parts, split = resolve_data(data, test_size, split_seed, door)
     data_id = fingerprint(parts)
     held_out = parts[2] is not None
     metric = "test_accuracy" if held_out else "train_accuracy"
@@ -263,3 +276,28 @@ def run(
         n_run=len(todo), n_resumed=n_resumed, seconds=time.perf_counter() - started,
     )
 
+
+def _checked_n_jobs(n_jobs, door):
+    """``n_jobs`` as an int other than 0 (None is 1)."""
+    n_jobs = v.Int(allow_none=True).check(n_jobs, "n_jobs", door)
+    if n_jobs == 0:
+        raise ValueError(v.message("n_jobs", door, "an int other than 0 (-1 for every core) or None", "0"))
+    return 1 if n_jobs is None else n_jobs
+
+
+def _checked_scheduler(scheduler, n_jobs, door):
+    """``scheduler``: None, a Dask scheduler address or a ``distributed.Client``, and only with ``n_jobs`` 1."""
+    if scheduler is None:
+        return None
+    rule = "None, a Dask scheduler address such as 'tcp://127.0.0.1:8786' or a distributed.Client"
+    if isinstance(scheduler, str):
+        if not scheduler.strip():
+            raise ValueError(v.message("scheduler", door, rule, v.describe(scheduler)))
+    elif type(scheduler).__name__ != "Client":  # no import of distributed just to check
+        raise TypeError(v.message("scheduler", door, rule, v.describe(scheduler)))
+    if n_jobs != 1:
+        raise ValueError(v.message(
+            "scheduler", door, "None when n_jobs is not 1 (the cluster's workers or local processes run the sweep, "
+            "not both)", f"{v.describe(scheduler)} with n_jobs={n_jobs}",
+        ))
+    return scheduler

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .._validation import _describe
+from .. import _validation as v
 from ..estimator import MLPClassifier
 
-__all__ = ["PARAM_NAMES", "expand_grid", "estimator_params", "run_id"]
+__all__ = ["PARAM_NAMES", "expand_grid", "check_grid", "estimator_params", "run_id"]
 
 # Grid keys: the estimator's parameters; verbose would only draw progress bars inside workers.
 PARAM_NAMES = tuple(name for name in MLPClassifier().get_params() if name != "verbose")
@@ -41,64 +41,94 @@ _KEY_HINTS = {
 }
 
 
-def _canonical(name, value):
-    """``value`` as plain JSON data, so equal settings get equal ids (1 and 1.0 are one alpha)."""
-    where = f"grid[{name!r}]"
+def _json_value(name, value):
+    """A parameter value as plain JSON data, so equal settings get equal ids (1 and 1.0 are one alpha).
+
+    Strings keep the spelling given (``"lbfgs"`` stays ``"lbfgs"``), so ids stay those of earlier sweeps.
+    """
     if name == "hidden_layer_sizes":
-        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-            return [int(value)]
-        if isinstance(value, (list, tuple, np.ndarray)) and all(
-            isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in value
-        ):
-            return [int(s) for s in value]
-        raise TypeError(
-            f"{where} values must be ints or tuples of ints such as 25 or (64, 32); got {_describe(value)}."
-        )
+        return [int(s) for s in ((value,) if isinstance(value, numbers.Integral) else value)]
     if isinstance(value, np.generic):
         value = value.item()
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, numbers.Integral):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return float(value) if name in _FLOAT_PARAMS else int(value)
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
-    raise TypeError(
-        f"{where} values must be numbers, strings or None (results are written as JSON); "
-        f"got {type(value).__name__} {_describe(value)}."
-    )
+    return value  # None, bool, str
 
 
-def _check_key(key):
+def _checked_value(key, value, name, door):
+    """One grid value checked by the rule of MLPClassifier's parameter ``key``, as JSON data."""
+    v.rule(key).check(value, name, door)
+    if key == "random_state" and not (value is None or isinstance(value, numbers.Integral)):
+        # MLPClassifier takes any seed numpy takes; a sweep writes each run's seed to JSON.
+        raise TypeError(v.message(name, door, "None or an int >= 0 (a sweep writes each run's seed to JSON)",
+                                  v.describe(value)))
+    return _json_value(key, value)
+
+
+def _check_key(key, where, door):
+    rule = f"a dict whose keys are parameter names among {list(PARAM_NAMES)}"
     if not isinstance(key, str):
-        raise TypeError(f"grid keys must be parameter names (str); got {type(key).__name__} {_describe(key)}.")
+        raise TypeError(v.message(where, door, rule, f"the key {v.describe(key)}"))
     if key not in PARAM_NAMES:
         guess = _KEY_HINTS.get(key.lower()) or next(iter(difflib.get_close_matches(key, PARAM_NAMES, n=1)), None)
-        hint = f" (did you mean {guess!r}?)" if guess else ""
-        raise ValueError(f"Unknown grid key {key!r}{hint}; valid keys are {list(PARAM_NAMES)}.")
+        hint = f"Did you mean {guess!r}?" if guess else ""
+        raise ValueError(v.message(where, door, rule, f"the key {key!r}") + (f" {hint}" if hint else ""))
 
 
-def _expand_one(grid, where):
+def _expand_one(grid, where, door):
     """Every combination of one dict grid, last key varying fastest."""
     names, columns = [], []
     for key, values in grid.items():
-        _check_key(key)
+        _check_key(key, where, door)
+        name = f"{where}[{key!r}]"
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (list, tuple, range, np.ndarray)):
             raise TypeError(
-                f"{where}[{key!r}] must be a list of values; got {type(values).__name__} {_describe(values)}. "
-                f"Wrap a single value in a list: [{values!r}]."
+                v.message(name, door, "a list of values", v.describe(values))
+                + f" Wrap a single value in a list: [{values!r}]."
             )
         values = list(values)
         if not values:
-            raise ValueError(f"{where}[{key!r}] is an empty list; give at least one value.")
+            raise ValueError(v.message(name, door, "a non-empty list of values", "[]"))
         column = []
-        for value in values:
-            value = _canonical(key, value)
+        for i, value in enumerate(values):
+            value = _checked_value(key, value, f"{name}[{i}]", door)
             if value in column:
-                raise ValueError(f"{where}[{key!r}] lists {value!r} more than once; give each value once.")
+                raise ValueError(v.message(name, door, "a list of distinct values", f"{v.describe(value)} twice"))
             column.append(value)
         names.append(key)
         columns.append(column)
     return [dict(zip(names, combo)) for combo in itertools.product(*columns)]
+
+
+def check_grid(grid, door):
+    """The combinations of ``grid`` (see :func:`expand_grid`), every key and value checked for the door ``door``.
+
+    Each value is checked by the rule of the :class:`~nnlearn.MLPClassifier`
+    parameter of the same name (:data:`nnlearn._validation.RULES`), so a value
+    the estimator refuses is refused here, before any run starts.
+    """
+    if isinstance(grid, Mapping):
+        grids = [grid]
+    elif isinstance(grid, (list, tuple)) and grid and all(isinstance(g, Mapping) for g in grid):
+        grids = list(grid)
+    else:
+        raise TypeError(v.message(
+            "grid", door, "a dict mapping parameter names to lists of values, or a non-empty list of such dicts",
+            v.describe(grid),
+        ))
+    defaults = {name: _json_value(name, value) for name, value in MLPClassifier().get_params().items()
+                if name in PARAM_NAMES}
+    combinations, seen = [], set()
+    for i, one in enumerate(grids):
+        for combo in _expand_one(one, "grid" if len(grids) == 1 else f"grid[{i}]", door):
+            params = {**defaults, **combo}
+            key = json.dumps(params, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                combinations.append(params)
+    return combinations
 
 
 def expand_grid(grid):
@@ -126,30 +156,7 @@ def expand_grid(grid):
         If a key is unknown, a list is empty or repeats a value, or a value is
         out of range for :class:`~nnlearn.MLPClassifier`.
     """
-    if isinstance(grid, Mapping):
-        grids = [grid]
-    elif isinstance(grid, (list, tuple)) and grid and all(isinstance(g, Mapping) for g in grid):
-        grids = list(grid)
-    else:
-        raise TypeError(
-            "grid must be a dict mapping parameter names to lists of values (or a non-empty list of such dicts); "
-            f"got {type(grid).__name__} {_describe(grid)}."
-        )
-    defaults = {name: _canonical(name, value) for name, value in MLPClassifier().get_params().items() if name in PARAM_NAMES}
-    combinations, seen = [], set()
-    for i, one in enumerate(grids):
-        for combo in _expand_one(one, "grid" if len(grids) == 1 else f"grid[{i}]"):
-            params = {**defaults, **combo}
-            key = json.dumps(params, sort_keys=True)
-            if key in seen:
-                continue
-            seen.add(key)
-            try:
-                MLPClassifier(**estimator_params(params))._validate_hyperparameters()
-            except (TypeError, ValueError) as err:
-                raise type(err)(f"{err} (a value of the sweep grid)") from None
-            combinations.append(params)
-    return combinations
+    return check_grid(grid, "sweep.expand_grid")
 
 
 def estimator_params(params):
