@@ -9,12 +9,10 @@ generator seeded by hypothesis, so a failure prints a seed that reproduces it.
 import warnings
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import nnlearn
 from nnlearn import MLPClassifier, Network, numerical_gradient, params, train
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu"]

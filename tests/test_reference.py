@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nnlearn
-from nnlearn.reference import backprop_loop
+from nnlearn.core.reference import backprop_loop
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
@@ -14,7 +14,7 @@ def test_per_example_loop_equals_vectorized(activation, output, sizes):
     theta = net.init_weights(epsilon=1.0, random_state=2)
     X = rng.normal(size=(13, sizes[0]))
     y = rng.integers(0, sizes[-1], 13)
-    J_loop, g_loop = backprop_loop(net, theta, X, y, alpha=1.3)
+    J_loop, g_loop = backprop_loop(*net.check_inputs(theta, X, y, 1.3), net.spec)
     J_vec, g_vec = net.cost_and_gradient(theta, X, y, alpha=1.3)
     assert J_loop == pytest.approx(J_vec, rel=1e-13)
     np.testing.assert_allclose(g_loop, g_vec, rtol=1e-12, atol=1e-15)
@@ -26,7 +26,7 @@ def test_per_example_loop_binary_output():
     theta = net.init_weights(epsilon=1.0, random_state=0)
     X = rng.normal(size=(9, 2))
     y = rng.integers(0, 2, 9)
-    J_loop, g_loop = backprop_loop(net, theta, X, y)
+    J_loop, g_loop = backprop_loop(*net.check_inputs(theta, X, y), net.spec)
     J_vec, g_vec = net.cost_and_gradient(theta, X, y)
     assert J_loop == pytest.approx(J_vec, rel=1e-13)
     np.testing.assert_allclose(g_loop, g_vec, rtol=1e-12, atol=1e-15)

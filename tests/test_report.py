@@ -81,7 +81,7 @@ def _number(text, name):
 def built(tmp_path_factory):
     """``(path, html, stdout, stderr, with_weights)`` of one quick report made by ``nnlearn report``."""
     out = tmp_path_factory.mktemp("report") / "out"
-    argv = ["report", "--quick", "--max-iter", str(MAX_ITER), "--out", str(out), "--seed", "0"]
+    argv = ["report", "--progress", "--quick", "--max-iter", str(MAX_ITER), "--out", str(out), "--seed", "0"]
     with_weights = EX4WEIGHTS.is_file()
     if with_weights:
         argv += ["--weights", str(EX4WEIGHTS)]
@@ -431,10 +431,12 @@ def _cli_message(name, flag, rule):
     "argv, message",
     [
         (["--data", "spirals"], _cli_message("data", "--data", r"'digits20' or a path")),
-        (["--hidden", "0"], _cli_message("hidden", "--hidden", r"an int or a non-empty tuple of ints >= 1")),
+        (["--hidden", "0"], re.escape("nnlearn: error: The '--hidden' option of nnlearn report must be units per hidden layer joined "
+                                      "by commas such as 25 or 64,32 (at least 1 hidden layer). Got '0' instead.")),
         (["--alpha", "-1"], _cli_message("alpha", "--alpha", r"a float in the range \[0.0, inf\)\. Got -1.0 instead\.")),
         (["--max-iter", "-1"], _cli_message("max_iter", "--max-iter", r"an int in the range \[0, \d+\]\. Got -1 instead\.")),
-        (["--max-iter", "x"], re.escape("nnlearn: error: argument --max-iter: invalid int value: 'x'")),
+        (["--max-iter", "x"], re.escape("nnlearn: error: The '--max-iter' option of nnlearn report must be an int in the range "
+                                        "[0, 100000000]. Got 'x' instead.")),
         (["--solver", "newton"], _cli_message("solver", "--solver", r"a str among")),
         (["--weights", "/nonexistent/ex4weights.mat"], "nnlearn: error: "),
         (["--bogus"], re.escape("nnlearn: error: unrecognized arguments: --bogus")),

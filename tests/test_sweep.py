@@ -162,7 +162,7 @@ def test_numpy_int_split_seed_is_the_same_split(digits_small):
          r"The 'y' parameter of sweep.run must be labels of at least 2 classes\. Got only the class 1"),
         ((np.zeros(3), [0, 1, 0]), {}, ValueError, r"The 'X' parameter of sweep.run must be a 2-D array"),
         ((np.zeros((4, 2)), [0, 1, 0, 1], np.zeros((2, 3)), [0, 1]), {}, ValueError,
-         r"The 'X_test' parameter of sweep.run must be an array of 2 features \(X_train\)\. Got 3 features instead"),
+         r"The 'X_test' parameter of sweep.run must be an array with 2 features \(X_train\)\. Got 3 features instead"),
         ((np.zeros((4, 2)), [0, 1, 0, 1], np.zeros((2, 2)), [0, 1]), {"test_size": 0.5}, ValueError,
          r"The 'test_size' parameter of sweep.run must be None when data holds a held-out set"),
         ("spirals", {"test_size": 1.5}, ValueError,
@@ -515,22 +515,26 @@ def test_cli_sweep_prints_a_table_and_writes_a_heatmap(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--resume"], "nnlearn: error: --resume needs --results FILE.jsonl"),
-        (["--save-weights"], "nnlearn: error: --save-weights needs --results FILE.jsonl"),
-        (["--hidden", "25,x"], "nnlearn: error: argument --hidden: expected units per hidden layer such as 25 or 64,32; got '25,x'"),
-        (["--hidden", "0"], "nnlearn: error: argument --hidden: expected units per hidden layer"),
+        (["--resume"], "nnlearn: error: The '--resume' option of nnlearn sweep must be given with --results FILE.jsonl"),
+        (["--save-weights"], "nnlearn: error: The '--save-weights' option of nnlearn sweep must be given with --results FILE.jsonl"),
+        (["--hidden", "25,x"], "nnlearn: error: The '--hidden' option of nnlearn sweep must be units per hidden layer joined by commas "
+                               "such as 25 or 64,32, or none for no hidden layer. Got '25,x' instead."),
+        (["--hidden", "0"], "nnlearn: error: The '--hidden' option of nnlearn sweep must be units per hidden layer"),
         (["--alpha"], "nnlearn: error: argument --alpha: expected at least one argument"),
         # checked by sweep.run (or by the command line itself, naming its flag)
         (["--alpha", "-1"], re.compile(r"nnlearn: error: The '(grid\['alpha'\]\[0\]' parameter of sweep.run|--alpha' option "
                                        r"of nnlearn sweep) must be a float in the range \[0.0, inf\)")),
-        (["--data", "nope"], "nnlearn: error: unknown --data 'nope'"),
-        (["--plot", "heat.bmpx"], "nnlearn: error: --plot heat.bmpx: unknown image type '.bmpx'"),
-        (["--plot", "no/such/dir/h.png"], "nnlearn: error: --plot no/such/dir/h.png: directory no/such/dir does not exist"),
-        (["--test-size", "1"], "nnlearn: error: --test-size must be in [0, 1); got 1.0"),
+        (["--data", "nope"], "nnlearn: error: The '--data' option of nnlearn sweep must be one of ['digits20', 'spirals']"),
+        (["--plot", "heat.bmpx"], "nnlearn: error: The '--plot' option of nnlearn sweep must be an image file name ending in one of "),
+        (["--plot", "no/such/dir/h.png"], "nnlearn: error: The '--plot' option of nnlearn sweep must be the name of a file to write in an "
+                                          "existing directory. Got 'no/such/dir/h.png' (directory no/such/dir does not exist) instead."),
+        (["--test-size", "1"], "nnlearn: error: The '--test-size' option of nnlearn sweep must be a float in the range [0.0, 1.0). Got 1.0"),
         (["--jobs", "0"], re.compile(r"nnlearn: error: The '(n_jobs' parameter of sweep.run|--jobs' option of nnlearn sweep) "
                                      r"must be an int other than 0")),
-        (["--results", "."], "nnlearn: error: results_path '.' is a directory"),
-        (["--metric", "test_accuracy"], "nnlearn: error: --metric test_accuracy needs a held-out set"),
+        (["--results", "."], "nnlearn: error: The '--results' option of nnlearn sweep must be the name of a file to write in an "
+                             "existing directory. Got '.' (which is a directory) instead."),
+        (["--metric", "test_accuracy", "--test-size", "0"], "nnlearn: error: The '--test-size' option of nnlearn sweep must be a "
+                                                            "fraction in (0.0, 1.0) with --metric test_accuracy"),
     ],
 )
 def test_cli_sweep_errors_are_one_line_with_status_2(argv, message, capsys, tmp_path, monkeypatch):

@@ -243,11 +243,10 @@ class HiddenSizes(Rule):
         return f"an int or {some} of ints >= 1 such as (25,) or (64, 32)"
 
     def check(self, value, name, door):
-        if _is_int(value):
-            value = (value,)
-        if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)):
+        sizes = (value,) if _is_int(value) else value
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (tuple, list, np.ndarray)):
             _fail(TypeError, name, door, self.text(), describe(value))
-        sizes = tuple(value)
+        sizes = tuple(sizes)
         if not all(_is_int(s) for s in sizes):
             _fail(TypeError, name, door, self.text(), describe(value))
         if len(sizes) < self.min_layers or any(s < 1 for s in sizes):
