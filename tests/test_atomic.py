@@ -42,7 +42,7 @@ def test_write_text_encodes_utf8(tmp_path):
 @pytest.mark.parametrize(
     "where, error, match",
     [
-        (lambda d: 3, TypeError, r"path must be a str or os.PathLike; got int 3"),
+        (lambda d: 3, TypeError, r"The 'path' parameter of write_atomically must be a str or os.PathLike. Got 3 instead"),
         (lambda d: d / "missing" / "out.bin", FileNotFoundError, r"Directory to save into does not exist"),
         (lambda d: d, IsADirectoryError, r"Is a directory, not a file"),
     ],

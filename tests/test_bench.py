@@ -199,7 +199,7 @@ def test_format_table_text_and_markdown():
 
 
 def test_run_rejects_unknown_tables():
-    with pytest.raises(ValueError, match=r"Unknown benchmark table 'speed'; valid tables are \['eval', 'fit', 'scaling'\]"):
+    with pytest.raises(ValueError, match=r"The 'tables' parameter of bench.run must be a str among \['eval', 'fit', 'scaling'\]. Got 'speed' instead"):
         bench.run(tables=["speed"])
 
 

@@ -535,10 +535,10 @@ def test_bad_models_and_weights_are_refused(tmp_path, fitted):
 def test_unsaveable_labels_are_refused(tmp_path, spirals):
     clf = fit(*spirals, max_iter=2)
     clf.classes_ = np.array([b"a", b"b"])
-    with pytest.raises(TypeError, match=r"classes_ must be a 1-D array of ints, floats, bools or strings.*dtype \|S1"):
+    with pytest.raises(TypeError, match=r"The 'model.classes_' parameter of save_model must be a 1-D array of ints, floats, bools or strings. Got an array of dtype \|S1"):
         nnlearn.save_model(tmp_path / "m.npz", clf)
     clf.classes_ = np.array([("a", 1), "b"], dtype=object)
-    with pytest.raises(TypeError, match=r"classes_ holds the label \('a', 1\) of type tuple"):
+    with pytest.raises(TypeError, match=r"The 'model.classes_' parameter of save_model must be labels that are ints, finite floats, bools or strings. Got the label \('a', 1\) of type tuple instead"):
         nnlearn.save_model(tmp_path / "m.npz", clf)
     assert list(tmp_path.iterdir()) == []
 

@@ -20,6 +20,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import _validation as v
+
 __all__ = ["write_atomically", "write_text", "fsync_directory"]
 
 
@@ -51,9 +53,7 @@ def write_atomically(path, write, mode=0o644):
     IsADirectoryError
         If ``path`` is a directory.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__} {path!r}.")
-    path = Path(path)
+    path = Path(v.PathLike().check(path, "path", "write_atomically"))
     directory = path.parent
     if not directory.is_dir():
         raise FileNotFoundError(errno.ENOENT, "Directory to save into does not exist", str(directory))

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _validation as v
 from .core import kernel, optimizers, params, threads
 from .core.kernel import cost_and_gradient
 from .core.reference import backprop_loop, cost_and_gradient_plain
@@ -623,9 +624,7 @@ def run(tables=TABLES, quick=False, progress=None):
     """
     from .datasets import load_digits20
 
-    unknown = [name for name in tables if name not in TABLES]
-    if unknown:
-        raise ValueError(f"Unknown benchmark table {unknown[0]!r}; valid tables are {list(TABLES)}.")
+    tables = [v.Option(TABLES).check(name, "tables", "bench.run") for name in tables]
     progress = progress or (lambda message: None)
     settings = QUICK if quick else FULL
     result = []

@@ -27,7 +27,7 @@ def _naming_X():
     except ValueError as err:
         if not str(err).startswith("could not convert"):
             raise
-        raise ValueError(f"X must hold numbers; {err}") from err
+        raise ValueError(v.message("X", "MLPClassifier", "an array of numbers", f"a value that is not a number ({err})")) from err
 
 
 # The hyperparameters, each checked by the rule of the same name in nnlearn._validation.RULES.
@@ -150,10 +150,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if classes.size < 2:
-            raise ValueError(
-                f"{cls} needs samples of at least 2 classes in the data, but the data "
-                f"contain only 1 class: {classes.tolist()[0]!r}."
-            )
+            raise ValueError(v.message("y", cls, "labels of at least 2 classes", f"only 1 class, {classes.tolist()[0]!r}"))
         K = 1 if classes.size == 2 and hp["output"] == "sigmoid" else classes.size
         net = Network([X.shape[1], *hp["hidden_layer_sizes"], K], activation=hp["activation"], output=hp["output"])
         options = check_training(cls, net.n_params, X.shape[0], hp["solver"], hp["max_iter"], hp["learning_rate"],

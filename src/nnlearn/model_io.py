@@ -244,18 +244,14 @@ def _finite_or_none(value):
 def _classes_to_json(classes):
     classes = np.asarray(classes)
     if classes.ndim != 1 or classes.dtype.kind not in _CLASS_KINDS:
-        raise TypeError(
-            f"classes_ must be a 1-D array of ints, floats, bools or strings to be saved; got an array of "
-            f"dtype {classes.dtype} and shape {classes.shape}."
-        )
+        raise TypeError(v.message("model.classes_", "save_model", "a 1-D array of ints, floats, bools or strings",
+                                  f"an array of dtype {classes.dtype} and shape {classes.shape}"))
     values = []
     for c in classes.tolist():
         plain = _json_value(c)
         if plain is _UNSAVED or isinstance(plain, list):
-            raise TypeError(
-                f"classes_ holds the label {c!r} of type {type(c).__name__}; model files store labels that "
-                "are ints, finite floats, bools or strings."
-            )
+            raise TypeError(v.message("model.classes_", "save_model", "labels that are ints, finite floats, bools or strings",
+                                      f"the label {v.describe(c)} of type {type(c).__name__}"))
         values.append(plain)
     return {"dtype": classes.dtype.str, "values": values}
 
