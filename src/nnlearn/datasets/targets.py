@@ -87,7 +87,8 @@ def array_targets(where, y, m, task):
     values = y.astype(np.float64)
     bad = np.argwhere(~np.isfinite(values))
     if bad.size:
-        raise ValueError(f"{where}: y{list(bad[0])} is {values[tuple(bad[0])]}; targets must be finite.")
+        index = ", ".join(str(int(k)) for k in bad[0])
+        raise ValueError(f"{where}: y[{index}] is {values[tuple(bad[0])]}; targets must be finite.")
     if y.ndim == 2:
         return _two_d_targets(where, values, task)
     task = task or decide_task(True, values)
@@ -112,7 +113,7 @@ def _text_array_targets(where, y, task):
     if y.ndim != 1:
         raise ValueError(f"{where}: y holds text of shape {y.shape}; text labels must be 1-D (one per row).")
     if task == "regression":
-        raise ValueError(f"{where}: y holds text labels ({y[0]!r}, ...), but regression (task='regression') "
+        raise ValueError(f"{where}: y holds text labels ({str(y[0])!r}, ...), but regression (task='regression') "
                          f"needs numeric targets.")
     empty = np.flatnonzero(y == "")
     if empty.size:
