@@ -592,6 +592,19 @@ def test_bad_mat_data(tmp_path):
         datasets.load(tmp_path / "noy.mat")
 
 
+def test_mat_size_limit(tmp_path, monkeypatch):
+    from nnlearn.datasets import mat5
+
+    scipy.io.savemat(tmp_path / "big.mat", {"X": np.ones((10, 3)), "y": np.arange(10) % 2})
+    size = (tmp_path / "big.mat").stat().st_size
+    monkeypatch.setattr(mat5, "MAT_MAX_FILE", size - 1)
+    with pytest.raises(ValueError, match=rf"big\.mat has {size} bytes, more than the {size - 1} nnlearn reads from a "
+                                         r"\.mat file; save large data as \.npz"):
+        datasets.load(tmp_path / "big.mat")
+    monkeypatch.setattr(mat5, "MAT_MAX_FILE", size)
+    assert datasets.load(tmp_path / "big.mat")[0].shape == (10, 3)
+
+
 # ---------------------------------------------------------------------------
 # The idx parser
 # ---------------------------------------------------------------------------

@@ -239,12 +239,8 @@ def read_npz(path, task=None):
     path = existing_file(path)
     where = str(path)
     with _open_npz(path) as archive:
-        shapes = {key: _npy_header(archive, key, where) for key in ("X", "y")}
-        X_shape, X_dtype = shapes["X"]
-        if len(X_shape) != 2 or X_shape[0] < 1 or X_shape[1] < 1:
-            raise ValueError(f"{where}: X has shape {X_shape}; expected (m, n) with m >= 1 rows and n >= 1 features.")
-        if X_dtype.kind not in "biuf":
-            raise ValueError(f"{where}: X has dtype {X_dtype}; nnlearn reads numbers (bool, int, float).")
+        _X_header(archive, where)
+        _npy_header(archive, "y", where)
         X = _read_member(archive, "X", where)
         y = _read_member(archive, "y", where)
     X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, order="C", copy=False)
@@ -261,11 +257,9 @@ def npz_info(path, task=None):
     path = existing_file(path)
     where = str(path)
     with _open_npz(path) as archive:
-        X_shape, _ = _npy_header(archive, "X", where)
+        X_shape = _X_header(archive, where)
         _npy_header(archive, "y", where)
         y = _read_member(archive, "y", where)
-    if len(X_shape) != 2:
-        raise ValueError(f"{where}: X has shape {X_shape}; expected (m, n).")
     y, task = array_targets(where, y, X_shape[0], task)
     return _array_info(path, "npz", X_shape, y, task)
 
@@ -293,6 +287,16 @@ def _open_npz(path):
         raise ValueError(f"{path} has no array {' or '.join(map(repr, missing))}: found {archive.files}, "
                          f"expected 'X' and 'y' (np.savez(path, X=X, y=y)).")
     return archive
+
+
+def _X_header(archive, where):
+    """The shape of the archive's ``X``, from its header, if it is a 2-D array of numbers with a row and a column."""
+    shape, dtype = _npy_header(archive, "X", where)
+    if len(shape) != 2 or shape[0] < 1 or shape[1] < 1:
+        raise ValueError(f"{where}: X has shape {shape}; expected (m, n) with m >= 1 rows and n >= 1 features.")
+    if dtype.kind not in "biuf":
+        raise ValueError(f"{where}: X has dtype {dtype}; nnlearn reads numbers (bool, int, float).")
+    return shape
 
 
 def _npy_header(archive, key, where):
