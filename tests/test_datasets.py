@@ -1085,20 +1085,27 @@ def test_load_by_name_matches_the_loaders(tmp_path):
 
 
 def test_kind_of_names_the_kind_without_loading(tmp_path):
-    assert datasets.NAMES == ("digits20", "spirals")
+    assert datasets.NAMES[:2] == ("digits20", "spirals")  # the names the course's commands knew come first
     assert datasets.kind_of("digits20") == "digits"
     assert datasets.kind_of("spirals") == "planar"
+    assert datasets.kind_of("moons") == "planar"
+    assert datasets.kind_of("fashion-mnist") == "images"
+    assert datasets.kind_of("iris") == "tabular"
     assert datasets.kind_of(tmp_path / "missing.mat") == "digits"  # not read
+    assert datasets.kind_of(tmp_path / "missing.CSV") == "tabular"
+    assert datasets.kind_of(str(tmp_path / "missing.npz")) == "tabular"
 
 
-@pytest.mark.parametrize("func", [datasets.load, datasets.kind_of])
-def test_load_by_name_errors(func):
-    rule = (rf"^The 'name' parameter of {func.__name__} must be one of \['digits20', 'spirals'\] or a path to the "
-            r"course's \.mat file \(ex4data1\.mat or ex3data1\.mat\)\. ")
+@pytest.mark.parametrize("func, name", [(datasets.load, "data"), (datasets.describe, "data"), (datasets.kind_of, "name")])
+def test_load_by_name_errors(func, name):
+    rule = (rf"^The '{name}' parameter of {func.__name__} must be one of \['digits20', 'spirals', .*, "
+            r"'fashion-mnist-test'\] or a path to a \.csv, \.tsv, \.npz or \.mat file\. ")
     with pytest.raises(ValueError, match=rule + r"Got 'cifar' instead\.$"):
         func("cifar")
     with pytest.raises(ValueError, match=rule + r"Got \w*Path\('digits20'\) instead"):  # a path-like is a path, never a name
         func(Path("digits20"))
+    with pytest.raises(ValueError, match=rule + r"Got 'data\.txt' instead\.$"):
+        func("data.txt")
     with pytest.raises(TypeError, match=rule + r"Got 3 instead\.$"):
         func(3)
     with pytest.raises(TypeError, match=rule + r"Got b'digits20' instead\.$"):
@@ -1109,7 +1116,9 @@ def test_data_name_rule_for_other_doors(tmp_path):
     rule = datasets.DataName()
     assert rule.check("spirals", "--data", "nnlearn train") == "spirals"
     assert rule.check(tmp_path / "a.MAT", "data", "build_report") == tmp_path / "a.MAT"
-    with pytest.raises(ValueError, match=r"^The '--data' option of nnlearn train must be one of \['digits20', 'spirals'\]"):
+    assert rule.check("fashion-mnist", "--data", "nnlearn train") == "fashion-mnist"
+    assert rule.check("my.TSV", "--data", "nnlearn train") == "my.TSV"
+    with pytest.raises(ValueError, match=r"^The '--data' option of nnlearn train must be one of \['digits20', 'spirals'"):
         rule.check("mnist", "--data", "nnlearn train")
 
 

@@ -23,7 +23,7 @@ from .. import _validation as v
 from .._atomic import write_atomically
 from .mat5 import read_mat
 
-__all__ = ["load_ex4", "load_ex4_weights", "save_ex4_weights", "read_ex4"]
+__all__ = ["load_ex4", "load_ex4_weights", "save_ex4_weights", "read_ex4", "read_mat_data"]
 
 N_PIXELS = 400  # 20 x 20 images, as in the course's ex3data1.mat / ex4data1.mat
 N_DIGITS = 10
@@ -84,14 +84,56 @@ def read_ex4(path):
     path = _existing_file(path)
     data = read_mat(path)
     _check_keys(path, data, ("X", "y"))
+    return _ex4_arrays(path, _numeric_matrix(path, "X", data["X"]), data["y"])
+
+
+def read_mat_data(path, task=None):
+    """``(X, y, info)`` from a ``.mat`` file with variables ``X`` and ``y``: the course's digits, or any numeric data.
+
+    For :func:`nnlearn.datasets.load` (``path`` and ``task`` already
+    checked). A file whose ``X`` has 400 columns is the course's
+    ``ex4data1.mat``/``ex3data1.mat`` unless ``task="regression"``: it is read
+    as :func:`load_ex4` reads it (labels 1..10, 10 meaning digit 0, become
+    0..9; any other label is refused). Any other ``X``, a 2-D matrix of
+    finite numbers, is read as it is, and ``y`` (one target per row, or an
+    (m, k) matrix) by the ``task`` rule of :func:`nnlearn.datasets.load`.
+    """
+    from .info import DataInfo
+    from .targets import array_targets, classes_of
+
+    path = _existing_file(path)
+    data = read_mat(path)
+    _check_keys(path, data, ("X", "y"))
     X = _numeric_matrix(path, "X", data["X"])
+    if X.shape[1] == N_PIXELS and task != "regression":
+        X, y = _ex4_arrays(path, X, data["y"])
+        info = DataInfo(
+            name=str(path), kind="classification", family="digits", n_samples=X.shape[0], n_features=N_PIXELS,
+            n_classes=N_DIGITS, image_shape=(20, 20), pixel_order="F",
+            class_names=tuple(str(k) for k in range(N_DIGITS)),
+            source=f"the course's digits file {path.name} (labels 1..10, 10 meaning digit 0, read as 0..9)",
+            options=(("task", "classification"),), format="mat",
+        )
+        return X, y, info
+    y, task = array_targets(str(path), np.asarray(data["y"]), X.shape[0], task)
+    n_classes, class_names, n_outputs = classes_of(y, task)
+    info = DataInfo(
+        name=str(path), kind=task, family="tabular", n_samples=X.shape[0], n_features=X.shape[1],
+        n_classes=n_classes, n_outputs=n_outputs, class_names=class_names,
+        source=f"mat file {path.name}", options=(("task", task),), format="mat",
+    )
+    return X, y, info
+
+
+def _ex4_arrays(path, X, y):
+    """The course's ``X`` (checked numeric) and ``y`` (as read) checked and mapped to nnlearn's labels."""
     if X.shape[1] != N_PIXELS:
         raise ValueError(
             f"{path}: X has shape {X.shape}, expected (m, {N_PIXELS}): "
             f"one 20x20 image per row."
         )
     m = X.shape[0]
-    y = np.asarray(data["y"])
+    y = np.asarray(y)
     if y.ndim != 2 or y.size != m or (m > 1 and y.shape[1] != 1):
         raise ValueError(
             f"{path}: y has shape {y.shape}, expected ({m}, 1) "
@@ -262,9 +304,11 @@ def _numeric_matrix(where, name, value):
         )
     value = value.astype(np.float64)
     if not np.all(np.isfinite(value)):
+        i, j = np.argwhere(~np.isfinite(value))[0]
         raise ValueError(
             f"{where}: {name} must be finite; found "
-            f"{np.count_nonzero(~np.isfinite(value))} NaN or infinite values."
+            f"{np.count_nonzero(~np.isfinite(value))} NaN or infinite values, "
+            f"the first {name}[{i}, {j}] (row {i}, column {j})."
         )
     return value
 

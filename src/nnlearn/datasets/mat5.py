@@ -14,7 +14,7 @@ import zlib
 import scipy.io
 from scipy.io.matlab import MatReadError
 
-__all__ = ["read_mat", "check_mat5_structure", "MAT_MAX_DEPTH", "MAT_MAX_INFLATED"]
+__all__ = ["read_mat", "check_mat5_structure", "MAT_MAX_DEPTH", "MAT_MAX_INFLATED", "MAT_MAX_FILE"]
 
 
 def read_mat(path):
@@ -34,8 +34,13 @@ def read_mat(path):
     ------
     ValueError
         ``"<path> is not a MATLAB .mat file that scipy can read (...)."`` (or
-        the v7.3 message of :func:`check_mat5_structure`).
+        the v7.3 message of :func:`check_mat5_structure`), or the file is
+        larger than :data:`MAT_MAX_FILE` (1 GiB).
     """
+    size = path.stat().st_size
+    if size > MAT_MAX_FILE:
+        raise ValueError(f"{path} has {size} bytes, more than the {MAT_MAX_FILE} nnlearn reads from a .mat file; "
+                         f"save large data as .npz (np.savez(path, X=X, y=y)).")
     contents = path.read_bytes()  # read once: scipy parses the bytes that were checked
     check_mat5_structure(contents, path)
     try:
@@ -72,6 +77,7 @@ _MX_REFUSED = {
 }
 MAT_MAX_DEPTH = 32  # cells and structs nested deeper than this are refused
 MAT_MAX_INFLATED = 1 << 30  # bytes one miCOMPRESSED element may inflate to
+MAT_MAX_FILE = 1 << 30  # bytes of a .mat file (read whole before it is checked)
 
 
 class _MatStructureError(Exception):
