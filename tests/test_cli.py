@@ -181,8 +181,7 @@ def test_flags_become_checked_values():
          "The '--test-size' option of nnlearn sweep must be a fraction in (0.0, 1.0) with --metric test_accuracy"),
         (["sweep", "--resume"], "The '--resume' option of nnlearn sweep must be given with --results FILE.jsonl"),
         (["sweep", "--save-weights"], "The '--save-weights' option of nnlearn sweep must be given with --results FILE.jsonl"),
-        (["train", "--data", "cifar"], "The '--data' option of nnlearn train must be one of ['digits20', 'spirals'] or a "
-                                       "path to the course's .mat file. Got 'cifar' instead."),
+        (["train", "--data", "cifar"], "The '--data' option of nnlearn train must be one of ['digits20', 'spirals', "),
         (["predict", "--model", "m.npz", "--data", "cifar"], "The '--data' option of nnlearn predict must be one of "),
         (["gradcheck", "--layers", "3", "5"], "The '--layers' option of nnlearn gradcheck must be 3 ints >= 1 (input, "
                                               "hidden and output units) such as 3 5 3. Got '3 5' instead."),

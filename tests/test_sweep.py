@@ -153,7 +153,7 @@ def test_numpy_int_split_seed_is_the_same_split(digits_small):
     "data, kwargs, error, match",
     [
         ("mnist", {}, ValueError,
-         r"The 'data' parameter of sweep.run must be one of \['digits20', 'spirals'\], a path to a .mat file, .* Got 'mnist'"),
+         r"The 'data' parameter of sweep.run must be one of \['digits20', 'spirals', .*\], a path to a .mat file, .* Got 'mnist'"),
         (42, {}, TypeError, r"The 'data' parameter of sweep.run must be one of .* Got 42 instead"),
         ((np.zeros((3, 2)),), {}, TypeError, r"The 'data' parameter of sweep.run must be"),
         ((np.zeros((3, 2)), [0, 1]), {}, ValueError,
@@ -524,7 +524,7 @@ def test_cli_sweep_prints_a_table_and_writes_a_heatmap(tmp_path, capsys):
         # checked by sweep.run (or by the command line itself, naming its flag)
         (["--alpha", "-1"], re.compile(r"nnlearn: error: The '(grid\['alpha'\]\[0\]' parameter of sweep.run|--alpha' option "
                                        r"of nnlearn sweep) must be a float in the range \[0.0, inf\)")),
-        (["--data", "nope"], "nnlearn: error: The '--data' option of nnlearn sweep must be one of ['digits20', 'spirals']"),
+        (["--data", "nope"], "nnlearn: error: The '--data' option of nnlearn sweep must be one of ['digits20', 'spirals', "),
         (["--plot", "heat.bmpx"], "nnlearn: error: The '--plot' option of nnlearn sweep must be an image file name ending in one of "),
         (["--plot", "no/such/dir/h.png"], "nnlearn: error: The '--plot' option of nnlearn sweep must be the name of a file to write in an "
                                           "existing directory. Got 'no/such/dir/h.png' (directory no/such/dir does not exist) instead."),

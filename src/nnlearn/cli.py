@@ -124,11 +124,8 @@ def check_data(args, door):
     """Check ``--data`` names a data set (without loading it); its kind, "digits" or "planar", goes to ``args.kind``."""
     from . import datasets
 
-    try:
-        args.kind = datasets.kind_of(args.data)
-    except ValueError:
-        rule = f"one of {list(datasets.NAMES)} or a path to the course's .mat file"
-        raise CLIError(v.message("--data", door, rule, v.describe(args.data))) from None
+    datasets.DataName().check(args.data, "--data", door)
+    args.kind = datasets.kind_of(args.data)
 
 
 def check_output_file(path, flag, door):
