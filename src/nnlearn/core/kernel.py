@@ -56,7 +56,9 @@ class Spec:
     Attributes
     ----------
     layer_sizes : tuple of int, ``(s_1, ..., s_L)``
-    activation : str, a key of :data:`nnlearn.core.activations.ACTIVATIONS`
+    activation : str, a key of :data:`nnlearn.core.activations.ACTIVATIONS`, for every hidden
+        layer; or a tuple of L - 2 such keys, one per hidden layer (``activation[l - 1]`` is
+        layer l + 1's, 1-based as in the course)
     output : str, a key of :data:`nnlearn.core.losses.OUTPUTS`
     """
 
@@ -71,8 +73,14 @@ class Spec:
 
     @property
     def g(self):
-        """The hidden layers' :class:`~nnlearn.core.activations.Activation`."""
+        """The hidden layers' :class:`~nnlearn.core.activations.Activation` (one ``activation`` for all)."""
         return ACTIVATIONS[self.activation]
+
+    @cached_property
+    def gs(self):
+        """Each hidden layer's :class:`~nnlearn.core.activations.Activation`: a tuple of L - 2."""
+        names = self.activation if isinstance(self.activation, tuple) else (self.activation,) * (len(self.layer_sizes) - 2)
+        return tuple(ACTIVATIONS[name] for name in names)
 
     @property
     def h(self):
@@ -181,14 +189,14 @@ def block_sums(W, b, X, Y, spec, need_gradient, rows):
     db : list of ndarray (s_{l+1},), float64, :math:`\sum \delta^{(l+1)}` over the block (None without gradient)
     """
     start, stop = rows
-    g_inplace, mul_g_prime_inplace = spec.g.g_inplace, spec.g.mul_g_prime_inplace
+    gs = spec.gs  # gs[l - 1] is hidden layer l's activation (A[l] = g(Z))
     L = len(spec.layer_sizes)
     A = [aligned(X[start:stop]).T]  # a(1) = x; (s_1, mb)
     Y_b = np.ascontiguousarray(Y[start:stop].T, dtype=X.dtype)  # y; (K, mb)
     for l in range(L - 2):
         Z = W[l] @ A[l]  # z(l+1) = Θ(l) [1; a(l)] = W(l) a(l) + b(l) ...
         Z += b[l]  # ... ; (s_{l+1}, mb)
-        A.append(g_inplace(Z))  # a(l+1) = g(z(l+1)), in place of z(l+1); (s_{l+1}, mb)
+        A.append(gs[l].g_inplace(Z))  # a(l+1) = g(z(l+1)), in place of z(l+1); (s_{l+1}, mb)
     Z_L = W[L - 2] @ A[L - 2]  # z(L), the logits ...
     Z_L += b[L - 2]  # ... ; (K, mb)
     J_block = spec.h.loss(Z_L.T, Y_b.T)  # from the logits: finite for any finite z
@@ -203,7 +211,7 @@ def block_sums(W, b, X, Y, spec, need_gradient, rows):
         dW[l] = delta @ A[l].T  # Σ δ(l+1) a(l)^T over the block; (s_{l+1}, s_l)
         db[l] = delta.sum(axis=1, dtype=np.float64)  # the bias column: a_0 = 1; (s_{l+1},)
         if l > 0:
-            delta = mul_g_prime_inplace(W[l].T @ delta, A[l])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l)); (s_l, mb)
+            delta = gs[l - 1].mul_g_prime_inplace(W[l].T @ delta, A[l])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l)); (s_l, mb)
     return J_block, dW, db
 
 
@@ -218,27 +226,27 @@ def forward(theta, X, spec):
     """
     Thetas = params.unpack(theta, spec.layer_sizes) if isinstance(theta, np.ndarray) else theta
     W, b = weights_and_biases(Thetas, X.dtype)
-    g_inplace, h_inplace = spec.g.g_inplace, spec.h.h_inplace
+    g_inplaces, h_inplace = [g.g_inplace for g in spec.gs], spec.h.h_inplace
     m = X.shape[0]
     H = np.empty((m, spec.layer_sizes[-1]))
     with threads.numpy_blas_limited(BLAS_THREADS):
         for start in range(0, m, BLOCK_ROWS):
             with np.errstate(**_FLOAT32_OVERFLOW if X.dtype == np.float32 else {}):
-                H_block = _forward_block(W, b, X[start : start + BLOCK_ROWS], g_inplace, h_inplace)
+                H_block = _forward_block(W, b, X[start : start + BLOCK_ROWS], g_inplaces, h_inplace)
             if X.dtype == np.float32 and not np.all(np.isfinite(H_block)):  # float32 overflowed: redo in float64
                 W64, b64 = weights_and_biases(Thetas, np.float64)
-                H_block = _forward_block(W64, b64, X[start : start + BLOCK_ROWS], g_inplace, h_inplace)
+                H_block = _forward_block(W64, b64, X[start : start + BLOCK_ROWS], g_inplaces, h_inplace)
             H[start : start + BLOCK_ROWS] = H_block
     return H
 
 
-def _forward_block(W, b, X_block, g_inplace, h_inplace):
-    """h of the rows ``X_block`` (mb, s_1), as an (mb, K) array."""
+def _forward_block(W, b, X_block, g_inplaces, h_inplace):
+    """h of the rows ``X_block`` (mb, s_1), as an (mb, K) array; ``g_inplaces[l]`` makes a(l+2) (0-based l)."""
     A = aligned(X_block).T  # a(1) = x, one example per column; (s_1, mb)
     L = len(W) + 1
     for l in range(L - 1):
         Z = W[l] @ A + b[l]  # z(l+1) = Θ(l) [1; a(l)]; (s_{l+1}, mb)
-        A = g_inplace(Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
+        A = g_inplaces[l](Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
     return A.T
 
 
