@@ -466,6 +466,13 @@ def build_parser():
     bench.add_argument("--markdown", action="store_true", help="print GitHub markdown tables (for the README)")
     bench.add_argument("--no-progress", action="store_true", help="no progress messages on stderr")
     bench.set_defaults(run=cmd_bench)
+
+    from .playground import __main__ as playground  # its options and logic live there (needs no extra to import)
+
+    playground.build_parser(commands.add_parser(
+        "playground", help="train and watch a network live in the browser",
+        description='A local web page to train a network and watch it learn (needs pip install "nnlearn[playground]").'
+    )).set_defaults(run=playground.main)
     return parser
 
 
