@@ -76,9 +76,12 @@ class Spec:
         """The hidden layers' :class:`~nnlearn.core.activations.Activation` (one ``activation`` for all)."""
         return ACTIVATIONS[self.activation]
 
-    @cached_property
+    @property
     def gs(self):
-        """Each hidden layer's :class:`~nnlearn.core.activations.Activation`: a tuple of L - 2."""
+        """Each hidden layer's :class:`~nnlearn.core.activations.Activation`: a tuple of L - 2.
+
+        Looked up on each use, never stored: a Spec pickles as its three fields.
+        """
         names = self.activation if isinstance(self.activation, tuple) else (self.activation,) * (len(self.layer_sizes) - 2)
         return tuple(ACTIVATIONS[name] for name in names)
 
