@@ -189,6 +189,7 @@
     document.querySelectorAll(".first-order").forEach((e) => e.classList.toggle("hidden", !firstOrder));
     document.querySelectorAll(".minibatch").forEach((e) => e.classList.toggle("hidden", !["sgd", "adam"].includes(s.method)));
     document.querySelectorAll(".momentum").forEach((e) => e.classList.toggle("hidden", s.method !== "sgd"));
+    for (const id of ["noise", "points", "regenerate"]) $(id).disabled = s.data === "csv";
     $("layers-label").textContent = `${s.hidden.length} hidden layer${s.hidden.length === 1 ? "" : "s"}`;
     $("show-test").checked = state.view.showTest;
     $("discretize").checked = state.view.discretize;
@@ -504,7 +505,7 @@
   }
 
   function columnXs(n) {
-    const width = $("network").width, margin = 50;
+    const width = $("network").width, margin = 75;
     if (n === 1) return [width / 2];
     return Array.from({ length: n }, (_, l) => margin + l * (width - 2 * margin) / (n - 1));
   }
@@ -589,7 +590,7 @@
     ctx.font = "11px system-ui, sans-serif";
     ctx.textAlign = "right";
     const inputs = state.data.inputs || [];
-    if (tile >= 10) inputs.forEach((name, j) => ctx.fillText(name, xs[0] - tile / 2 - 4, ys[0][j] + tile / 2 + 4));
+    if (tile >= 10) inputs.forEach((name, j) => ctx.fillText(name.length > 11 ? name.slice(0, 10) + "…" : name, xs[0] - tile / 2 - 4, ys[0][j] + tile / 2 + 4));
     ctx.textAlign = "center";
     ctx.fillText("inputs", xs[0], canvas.height - 2);
     ctx.fillText(state.data.output === "softmax" ? "softmax" : state.data.output === "identity" ? "identity" : "sigmoid", xs[xs.length - 1], canvas.height - 2);
