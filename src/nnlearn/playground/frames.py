@@ -33,7 +33,7 @@ import numpy as np
 from ..core import kernel, params
 from . import data as pdata
 
-__all__ = ["encode", "decode", "data_message", "layer_activations", "unit_side", "quantize", "SURFACE_SIZE"]
+__all__ = ["encode", "decode", "data_message", "layer_activations", "input_maps", "unit_side", "quantize", "SURFACE_SIZE"]
 
 SURFACE_SIZE = 100
 
@@ -66,17 +66,6 @@ def layer_activations(theta, F, spec):
     return hidden
 
 
-def _unit_range(name, values):
-    """The colour scale's ends of one unit: its activation's range, symmetric about 0 for relu and inputs."""
-    if name == "sigmoid":
-        return 0.0, 1.0
-    if name == "tanh":
-        return -1.0, 1.0
-    top = float(np.max(np.abs(values))) if values.size else 0.0
-    top = top if top > 1e-12 else 1.0
-    return -top, top
-
-
 def _surface(session, theta):
     """(header fields, bytes) of the output on the 100 x 100 grid."""
     H = kernel.forward(theta, session.surface_inputs, session.spec)  # (G², K)
@@ -96,20 +85,28 @@ def _target_range(ds):
     return lo - pad, hi + pad
 
 
+def input_maps(session):
+    """(ranges, bytes) of every input feature's map: fixed for a data set and features, computed once."""
+    F = session.unit_inputs
+    top = np.max(np.abs(F), axis=0)  # the colour scale is symmetric about 0; (n_inputs,)
+    top = np.where(top > 1e-12, top, 1.0)
+    return [[-t, t] for t in top.tolist()], quantize(F.T, -top[:, None], top[:, None]).tobytes()
+
+
 def _units(session, theta):
     """(ranges, bytes) of every input feature's and hidden unit's map."""
-    maps, ranges = [], []
-    F = session.unit_inputs
-    for j in range(F.shape[1]):
-        lo, hi = _unit_range("input", F[:, j])
-        ranges.append([lo, hi])
-        maps.append(quantize(F[:, j], lo, hi))
-    for g, A in zip(session.spec.gs, layer_activations(theta, F, session.spec)):
-        for j in range(A.shape[1]):
-            lo, hi = _unit_range(g.name, A[:, j])
-            ranges.append([lo, hi])
-            maps.append(quantize(A[:, j], lo, hi))
-    return ranges, b"".join(m.tobytes() for m in maps)
+    ranges, maps = list(session.input_maps[0]), [session.input_maps[1]]
+    for g, A in zip(session.spec.gs, layer_activations(theta, session.unit_inputs, session.spec)):
+        if g.name in ("sigmoid", "tanh"):
+            lo, hi = (0.0, 1.0) if g.name == "sigmoid" else (-1.0, 1.0)
+            ranges += [[lo, hi]] * A.shape[1]
+            maps.append(quantize(A.T, lo, hi).tobytes())
+        else:  # relu: each unit on its own scale, symmetric about 0
+            top = np.max(np.abs(A), axis=0)
+            top = np.where(top > 1e-12, top, 1.0)
+            ranges += [[-t, t] for t in top.tolist()]
+            maps.append(quantize(A.T, -top[:, None], top[:, None]).tobytes())
+    return ranges, b"".join(maps)
 
 
 def _metrics(session, theta):

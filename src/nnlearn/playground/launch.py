@@ -19,6 +19,11 @@ __all__ = ["run", "start", "Running", "require_extra", "allowed_hosts", "host_wa
 EXTRA_MESSAGE = 'nnlearn playground needs its optional dependencies: pip install "nnlearn[playground]"'
 _EXTRA = ("starlette", "uvicorn", "websockets")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# NumPy's BLAS threads while serving. The playground's products are small and its process shares the
+# cores with the browser: measured here (2 cores, load average 5), 2-8-8-1 on 500 points while the page
+# drew 23-29 frames a second, 1 thread made 6,100 steps/s and the default 2 threads 1,650 (OpenBLAS's
+# threads spin while they wait; see nnlearn.core.threads).
+BLAS_THREADS = 1
 log = logging.getLogger(__name__)
 
 
@@ -94,6 +99,14 @@ def _server(host, port):
     return uvicorn.Server(config), sock, f"http://{_with_port(url_host, port)}/"
 
 
+def _serve(server, sock):
+    """``server.run`` on ``sock`` with NumPy's BLAS at :data:`BLAS_THREADS` threads (restored after)."""
+    from ..core import threads
+
+    with threads.numpy_blas_limited(BLAS_THREADS):
+        server.run(sockets=[sock])
+
+
 class Running:
     """A server running in a background thread: ``url``, ``stop()``; a context manager."""
 
@@ -114,7 +127,7 @@ class Running:
 def start(host="127.0.0.1", port=0):
     """Serve the playground in a background thread (port 0: a free port); returns a :class:`Running` once it answers."""
     server, sock, url = _server(host, port)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="playground-server", daemon=True)
+    thread = threading.Thread(target=_serve, args=(server, sock), name="playground-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -154,7 +167,7 @@ def run(host="127.0.0.1", port=8000, open_browser=True, on_ready=None):
 
     threading.Thread(target=when_started, daemon=True).start()
     try:
-        server.run(sockets=[sock])
+        _serve(server, sock)
     except KeyboardInterrupt:  # uvicorn shuts down gracefully, then raises the captured SIGINT again
         pass
     finally:

@@ -215,7 +215,10 @@ class Live:
     async def _train_first_order(self):
         try:
             while self.playing:
-                steps, stop = self.session.train_steps(10**9, time.perf_counter() + CHUNK_SECONDS)
+                now = time.perf_counter()
+                frame_due = self.last_frame + 1.0 / MAX_FPS  # train until the next frame is due, at most a chunk
+                deadline = min(now + CHUNK_SECONDS, max(frame_due, now + 0.002))
+                steps, stop = self.session.train_steps(10**9, deadline)
                 if stop:
                     self.playing = False
                     self._set_status("stopped", stop)

@@ -128,6 +128,7 @@ class Session:
         self.unit_side = frames.unit_side(sum(s.hidden))
         unit_grid = pdata.grid(ds.box, self.unit_side, ds.X.shape[1], mean)
         self.unit_inputs = pdata.features(unit_grid, s.features, ds.scaler)
+        self.input_maps = frames.input_maps(self)
         self.reset()
 
     def _targets(self, y):

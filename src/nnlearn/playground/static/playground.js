@@ -13,7 +13,7 @@
     socket: null, session: null, options: null, settings: null, data: null,
     frame: null, pending: null, drawnNumber: 0,
     view: { showTest: true, discretize: false },
-    stats: { framesDrawn: 0, fps: 0, times: [] },
+    stats: { framesDrawn: 0, fps: 0, times: [], clicked: null, latencies: [] },
     links: [], units: [], running: false,
   };
   window.playground = state;  // for the browser tests and the curious
@@ -206,7 +206,10 @@
         configure({ [key]: value });
       });
     }
-    $("play").addEventListener("click", () => send({ type: state.running ? "pause" : "play" }));
+    $("play").addEventListener("click", () => {
+      state.stats.clicked = performance.now();  // play/pause latency: until the page shows the new status
+      send({ type: state.running ? "pause" : "play" });
+    });
     $("step").addEventListener("click", () => send({ type: "step" }));
     $("reset").addEventListener("click", () => send({ type: "reset" }));
     $("regenerate").addEventListener("click", () => configure({ seed: (state.settings.seed + 1) % 2147483648 }));
@@ -400,6 +403,10 @@
 
   function draw(frame) {
     const h = frame.header;
+    if (state.stats.clicked !== null && (h.status === "running") !== state.running) {
+      state.stats.latencies.push(performance.now() - state.stats.clicked);
+      state.stats.clicked = null;
+    }
     state.running = h.status === "running";
     $("play").textContent = state.running ? "❚❚ Pause" : "▶ Play";
     const label = { running: "Training…", paused: "Paused", ready: "Ready: press Play", stopped: "Stopped" }[h.status] || h.status;
