@@ -48,13 +48,13 @@ def browser():
 
 
 def screenshot(page, path):
-    """A screenshot, made small (an adaptive 128-colour palette) when Pillow is there."""
+    """A screenshot, made small (an adaptive 256-colour palette) when Pillow is there."""
     page.screenshot(path=path)
     try:
         from PIL import Image
     except ImportError:
         return
-    Image.open(path).convert("RGB").quantize(colors=128, dither=Image.Dither.NONE).save(path, optimize=True)
+    Image.open(path).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 @pytest.fixture
