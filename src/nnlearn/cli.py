@@ -45,6 +45,7 @@ FLAG_RULES = {
     "--jobs": v.Int(),  # sweep.run refuses 0 (its n_jobs rule)
     "--m": v.Int(1),
     "--threshold": v.Real(0.0),
+    "--port": v.Int(0, 65535),
 }
 SWEEP_METRICS = ("train_accuracy", "test_accuracy", "final_cost")  # what sweep records and plots.sweep_heatmap show
 
@@ -431,6 +432,26 @@ def cmd_bench(args):
 SOLVERS = "CG, L-BFGS-B, TNC, fmincg, gd, sgd or adam"
 
 
+def check_playground(args):
+    args.port = flag_value(args.port, "--port", "nnlearn playground")
+
+
+def cmd_playground(args):
+    """Serve the playground until Ctrl-C (see nnlearn.playground.launch)."""
+    from .playground.launch import host_warning, run
+
+    warning = host_warning(args.host)
+    if warning:
+        print(f"{PROG}: {warning}", file=sys.stderr)
+    try:
+        run(args.host, args.port, open_browser=not args.no_browser,
+            on_ready=lambda url: print(f"nnlearn playground at {url} (Ctrl-C stops it)", file=sys.stderr, flush=True))
+    except ImportError as err:  # the playground extra is not installed: the message names it
+        raise CLIError(str(err)) from None
+    print("nnlearn playground stopped", file=sys.stderr)
+    return 0
+
+
 def add_data_flag(parser, default="digits20"):
     parser.add_argument(
         "--data",
@@ -592,6 +613,16 @@ def build_parser():
     bench.add_argument("--markdown", action="store_true", help="print GitHub markdown tables (for the README)")
     add_progress_flag(bench, "progress messages")
     bench.set_defaults(check=check_bench, run=cmd_bench)
+
+    playground = commands.add_parser(
+        "playground", help="train and watch a network live in the browser",
+        description='Serve a local web page to train a network and watch it learn; Ctrl-C stops it '
+        '(needs pip install "nnlearn[playground]").')
+    playground.add_argument("--port", default="8000", metavar="N", help="port to listen on, 0 for a free one (default: %(default)s)")
+    playground.add_argument("--host", default="127.0.0.1",
+                            help="address to listen on (default: %(default)s, this computer only; any other warns)")
+    playground.add_argument("--no-browser", action="store_true", help="do not open the page in the browser")
+    playground.set_defaults(check=check_playground, run=cmd_playground)
     return parser
 
 

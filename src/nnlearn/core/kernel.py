@@ -24,6 +24,8 @@ float64 or float32 array of shape (m, s_1), ``Y`` a 0/1 float64 array of shape
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -45,8 +47,6 @@ BLOCK_ROWS = 8192
 # threads wait for each other by spinning (see nnlearn.core.threads). At 1 the results
 # also do not depend on how many threads the caller's BLAS has, to the last bit.
 BLAS_THREADS = None
-# A float32 block may overflow (its result is checked and computed again in float64): no warnings.
-_FLOAT32_OVERFLOW = {"over": "ignore", "invalid": "ignore"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ class Spec:
     Attributes
     ----------
     layer_sizes : tuple of int, ``(s_1, ..., s_L)``
-    activation : str, a key of :data:`nnlearn.core.activations.ACTIVATIONS`
+    activation : str, a key of :data:`nnlearn.core.activations.ACTIVATIONS`, for every hidden
+        layer; or a tuple of L - 2 such keys, one per hidden layer (``activation[l - 1]`` is
+        layer l + 1's, 1-based as in the course)
     output : str, a key of :data:`nnlearn.core.losses.OUTPUTS`
     """
 
@@ -71,8 +73,16 @@ class Spec:
 
     @property
     def g(self):
-        """The hidden layers' :class:`~nnlearn.core.activations.Activation`."""
+        """The hidden layers' :class:`~nnlearn.core.activations.Activation` (one ``activation`` for all)."""
         return ACTIVATIONS[self.activation]
+
+    @property
+    def gs(self):
+        """Each hidden layer's :class:`~nnlearn.core.activations.Activation`: a tuple of L - 2.
+
+        Looked up on each use, never stored: a Spec pickles as its three fields.
+        """
+        return _hidden_activations(self.activation, len(self.layer_sizes) - 2)
 
     @property
     def h(self):
@@ -137,11 +147,10 @@ def _evaluate(theta, X, Y, alpha, spec, need_gradient):
     Delta_W = [np.zeros(W_l.shape) for W_l in W]  # Δ(l) = Σ δ(l+1) a(l)^T over all examples, float64
     Delta_b = [np.zeros(W_l.shape[0]) for W_l in W]  # and Σ δ(l+1): Δ(l)'s bias column
     W64 = b64 = None  # float64 weights, made only if a float32 block overflows
-    with threads.numpy_blas_limited(BLAS_THREADS):
+    with threads.numpy_blas_limited(BLAS_THREADS), _quiet_if_float32(X.dtype):
         for i in range(n_blocks):
             rows = (m * i // n_blocks, m * (i + 1) // n_blocks)
-            with np.errstate(**_FLOAT32_OVERFLOW if X.dtype == np.float32 else {}):
-                J_block, dW, db = block_sums(W, b, X, Y, spec, need_gradient, rows)
+            J_block, dW, db = block_sums(W, b, X, Y, spec, need_gradient, rows)
             if X.dtype == np.float32 and not _all_finite(J_block, dW, db):  # float32 overflowed: redo in float64
                 if W64 is None:
                     W64, b64 = weights_and_biases(Thetas, np.float64)
@@ -181,14 +190,14 @@ def block_sums(W, b, X, Y, spec, need_gradient, rows):
     db : list of ndarray (s_{l+1},), float64, :math:`\sum \delta^{(l+1)}` over the block (None without gradient)
     """
     start, stop = rows
-    g_inplace, mul_g_prime_inplace = spec.g.g_inplace, spec.g.mul_g_prime_inplace
+    gs = spec.gs  # gs[l - 1] is hidden layer l's activation (A[l] = g(Z))
     L = len(spec.layer_sizes)
     A = [aligned(X[start:stop]).T]  # a(1) = x; (s_1, mb)
     Y_b = np.ascontiguousarray(Y[start:stop].T, dtype=X.dtype)  # y; (K, mb)
     for l in range(L - 2):
         Z = W[l] @ A[l]  # z(l+1) = Θ(l) [1; a(l)] = W(l) a(l) + b(l) ...
         Z += b[l]  # ... ; (s_{l+1}, mb)
-        A.append(g_inplace(Z))  # a(l+1) = g(z(l+1)), in place of z(l+1); (s_{l+1}, mb)
+        A.append(gs[l].g_inplace(Z))  # a(l+1) = g(z(l+1)), in place of z(l+1); (s_{l+1}, mb)
     Z_L = W[L - 2] @ A[L - 2]  # z(L), the logits ...
     Z_L += b[L - 2]  # ... ; (K, mb)
     J_block = spec.h.loss(Z_L.T, Y_b.T)  # from the logits: finite for any finite z
@@ -203,7 +212,7 @@ def block_sums(W, b, X, Y, spec, need_gradient, rows):
         dW[l] = delta @ A[l].T  # Σ δ(l+1) a(l)^T over the block; (s_{l+1}, s_l)
         db[l] = delta.sum(axis=1, dtype=np.float64)  # the bias column: a_0 = 1; (s_{l+1},)
         if l > 0:
-            delta = mul_g_prime_inplace(W[l].T @ delta, A[l])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l)); (s_l, mb)
+            delta = gs[l - 1].mul_g_prime_inplace(W[l].T @ delta, A[l])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l)); (s_l, mb)
     return J_block, dW, db
 
 
@@ -218,28 +227,39 @@ def forward(theta, X, spec):
     """
     Thetas = params.unpack(theta, spec.layer_sizes) if isinstance(theta, np.ndarray) else theta
     W, b = weights_and_biases(Thetas, X.dtype)
-    g_inplace, h_inplace = spec.g.g_inplace, spec.h.h_inplace
+    g_inplaces, h_inplace = [g.g_inplace for g in spec.gs], spec.h.h_inplace
     m = X.shape[0]
     H = np.empty((m, spec.layer_sizes[-1]))
-    with threads.numpy_blas_limited(BLAS_THREADS):
+    with threads.numpy_blas_limited(BLAS_THREADS), _quiet_if_float32(X.dtype):
         for start in range(0, m, BLOCK_ROWS):
-            with np.errstate(**_FLOAT32_OVERFLOW if X.dtype == np.float32 else {}):
-                H_block = _forward_block(W, b, X[start : start + BLOCK_ROWS], g_inplace, h_inplace)
+            H_block = _forward_block(W, b, X[start : start + BLOCK_ROWS], g_inplaces, h_inplace)
             if X.dtype == np.float32 and not np.all(np.isfinite(H_block)):  # float32 overflowed: redo in float64
                 W64, b64 = weights_and_biases(Thetas, np.float64)
-                H_block = _forward_block(W64, b64, X[start : start + BLOCK_ROWS], g_inplace, h_inplace)
+                H_block = _forward_block(W64, b64, X[start : start + BLOCK_ROWS], g_inplaces, h_inplace)
             H[start : start + BLOCK_ROWS] = H_block
     return H
 
 
-def _forward_block(W, b, X_block, g_inplace, h_inplace):
-    """h of the rows ``X_block`` (mb, s_1), as an (mb, K) array."""
+def _forward_block(W, b, X_block, g_inplaces, h_inplace):
+    """h of the rows ``X_block`` (mb, s_1), as an (mb, K) array; ``g_inplaces[l]`` makes a(l+2) (0-based l)."""
     A = aligned(X_block).T  # a(1) = x, one example per column; (s_1, mb)
     L = len(W) + 1
     for l in range(L - 1):
         Z = W[l] @ A + b[l]  # z(l+1) = Θ(l) [1; a(l)]; (s_{l+1}, mb)
-        A = g_inplace(Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
+        A = g_inplaces[l](Z) if l < L - 2 else h_inplace(Z.T).T  # a(l+1) = g(z(l+1)); h = a(L)
     return A.T
+
+
+@functools.lru_cache(maxsize=256)
+def _hidden_activations(activation, n_hidden):
+    """The registered activation of each of ``n_hidden`` layers: ``activation`` is one name for all, or a tuple."""
+    names = activation if isinstance(activation, tuple) else (activation,) * n_hidden
+    return tuple([ACTIVATIONS[name] for name in names])
+
+
+def _quiet_if_float32(dtype):
+    """No overflow warnings for float32 blocks (a block that overflows is computed again in float64)."""
+    return np.errstate(over="ignore", invalid="ignore") if dtype == np.float32 else contextlib.nullcontext()
 
 
 def _all_finite(J_block, dW, db):
