@@ -78,7 +78,7 @@ def _bind(host, port):
     except OSError as exc:
         sock.close()
         raise OSError(exc.errno, f"cannot listen on {_with_port(host, port)}: {exc.strerror}"
-                      + (f"; try another --port (or --port 0 for a free one)" if port else "")) from None
+                      + ("; try another --port (or --port 0 for a free one)" if port else "")) from None
     sock.set_inheritable(True)
     return sock
 

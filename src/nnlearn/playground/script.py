@@ -42,7 +42,7 @@ def _data_lines(session):
         f"# The data: {label}, {s.points} points, noise {s.noise:g}, data seed {s.seed}; {s.test}% held out for testing.",
         call,
         f"train, test = split(len(X), {s.test}, {s.seed})  # row indices: a permutation by the data seed",
-        f"F_train, F_test = features(X[train], FEATURES), features(X[test], FEATURES)  # inputs: "
+        "F_train, F_test = features(X[train], FEATURES), features(X[test], FEATURES)  # inputs: "
         + ", ".join(pdata.feature_names(s.features, ds.columns)),
     ]
 
