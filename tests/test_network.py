@@ -133,7 +133,7 @@ def test_course_weights_with_debug_problem_are_deterministic():
         ({"layer_sizes": [3, 2.5, 2]}, TypeError, r"'layer_sizes' .* ints >= 1 .* Got \[3, 2.5, 2\] instead"),
         ({"layer_sizes": "400"}, TypeError, r"'layer_sizes' .* must be a sequence .* Got '400' instead"),
         ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]. Got 'swish' instead"),
-        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax'\]. Got 'linear' instead"),
+        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax', 'identity'\]. Got 'linear' instead"),
         ({"layer_sizes": [3, 1], "output": "softmax"}, ValueError, r"'layer_sizes' .* ending with at least 2 output units for output='softmax'. Got \[3, 1\] instead"),
     ],
 )
