@@ -433,7 +433,7 @@ _DELETE = object()
         ("format_version", 0, "format_version is 0, expected an integer >= 1"),
         ("format_version", "1", "format_version is '1', expected an integer >= 1"),
         ("format_version", True, "format_version is True"),
-        ("kind", "Pipeline", r"kind is 'Pipeline', expected one of \['MLPClassifier', 'Network'\]"),
+        ("kind", "Pipeline", r"kind is 'Pipeline', expected one of \['MLPClassifier', 'MLPRegressor', 'Network'\]"),
         ("layer_sizes", [2, 0, 1], r"invalid header: .*'layer_sizes' .* ints >= 1 .* Got \[2, 0, 1\] instead"),
         ("layer_sizes", _DELETE, r"invalid header: KeyError: 'layer_sizes'"),
         ("activation", "swish", "invalid header: .*swish"),

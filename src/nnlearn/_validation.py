@@ -497,7 +497,7 @@ def check_sample_weight(sample_weight, m, door, name="sample_weight"):
         _fail(ValueError, name, door, rule, f"the negative weight {w[w < 0][0]:g}")
     total = float(w.sum())
     if not total > 0:
-        _fail(ValueError, name, door, rule, "weights that sum to 0")
+        _fail(ValueError, name, door, rule, "weights that are all zero")
     if not np.isfinite(total):
         _fail(ValueError, name, door, rule, "weights whose sum overflows float64")
     return w
