@@ -470,11 +470,9 @@ def _real_targets(y, m, K, door, name):
     shape = f"({m},) or ({m}, 1)" if K == 1 else f"({m}, {K})"
     rule = f"finite real targets of shape {shape} (one row per row of X, one column per output unit)"
     y = check_array(y, name, door, rule)
-    if y.ndim == 1 and K == 1:
-        y = y.reshape(-1, 1)
-    if y.shape != (m, K):
+    if y.shape != (m, K) and not (K == 1 and y.shape == (m,)):
         _fail(ValueError, name, door, rule, _shape_text(y))
-    Y = y.astype(np.float64)
+    Y = y.astype(np.float64).reshape(m, K)
     if not np.all(np.isfinite(Y)):
         _fail(ValueError, name, door, rule, "an array containing NaN or infinity")
     return Y
@@ -495,7 +493,8 @@ def check_sample_weight(sample_weight, m, door, name="sample_weight"):
         _fail(ValueError, name, door, rule, "an array containing NaN or infinity")
     if np.any(w < 0):
         _fail(ValueError, name, door, rule, f"the negative weight {w[w < 0][0]:g}")
-    total = float(w.sum())
+    with np.errstate(over="ignore"):  # an overflowing sum is reported below
+        total = float(w.sum())
     if not total > 0:
         _fail(ValueError, name, door, rule, "weights that are all zero")
     if not np.isfinite(total):
