@@ -251,7 +251,7 @@ def test_predict_log_proba_is_the_log_of_predict_proba():
     # Probabilities that underflow to 0 give -inf, without a warning.
     clf = MLPClassifier(hidden_layer_sizes=(), alpha=0.0, max_iter=200, solver="L-BFGS-B").fit(
         np.array([[-1.0], [1.0]]) * np.ones((2, 1)), [0, 1])
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), pytest.warns(UserWarning, match="Scale the features"):
         warnings.simplefilter("error", RuntimeWarning)
         log_p = clf.predict_log_proba(np.array([[-1e6]]))
     assert log_p[0, 1] == -np.inf and log_p[0, 0] == 0.0

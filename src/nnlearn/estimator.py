@@ -122,8 +122,10 @@ _COMMON_ATTRIBUTES = """\
 
 
 def _documented(cls):
-    cls.__doc__ = cls.__doc__.replace("{common_parameters}", _COMMON_PARAMETERS).replace(
-        "{common_attributes}", _COMMON_ATTRIBUTES)
+    """Write the shared parameters and attributes into the class docstring (none under python -OO)."""
+    if cls.__doc__:
+        cls.__doc__ = cls.__doc__.replace("{common_parameters}", _COMMON_PARAMETERS).replace(
+            "{common_attributes}", _COMMON_ATTRIBUTES)
     return cls
 
 
