@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-import nnlearn
 from nnlearn import MLPClassifier, MLPRegressor
 from nnlearn.estimator_base import validation_split
 

@@ -279,19 +279,7 @@ class BaseMLP(BaseEstimator):
         else:
             net = Network(layer_sizes, activation=hp["activation"], output=output)
 
-        train, validation = np.arange(m), None
-        if hp["early_stopping"]:
-            try:
-                train, validation = validation_split(m, hp["validation_fraction"], stratify, hp["random_state"])
-            except ValueError as err:
-                raise ValueError(
-                    f"{door}: early_stopping could not hold out validation_fraction={hp['validation_fraction']} of the "
-                    f"{m} samples{' (stratified by class)' if stratify is not None else ''}: {err}"
-                ) from None
-        if sample_weight is not None and validation is not None:
-            for part, rows in (("training", train), ("validation", validation)):
-                if not np.sum(sample_weight[rows]) > 0:
-                    raise ValueError(f"{door}: the sample weights of the {part} rows that early_stopping drew are all zero.")
+        train, validation = self._hold_out(m, hp, stratify, sample_weight, door)
         w_train = None if sample_weight is None else sample_weight[train]
         X_train, Y_train = (X, Y) if validation is None else (X[train], Y[train])
 
@@ -311,18 +299,8 @@ class BaseMLP(BaseEstimator):
                                         hp["n_iter_no_change"])
         state = getattr(self, "_optimizer_state", None) if incremental and continuing else None
 
-        progress = None
-        callbacks = [] if monitor is None else [monitor]
-        if hp["verbose"]:
-            from tqdm.auto import tqdm
-
-            progress = tqdm(total=options["max_iter"], desc=f"{cls} ({self.solver})", unit="it", leave=True)
-
-            def show(iteration, theta, cost):
-                progress.update(1)
-                progress.set_postfix(cost=f"{cost:.6f}")
-
-            callbacks.insert(0, show)
+        progress = self._progress_bar(options["max_iter"]) if hp["verbose"] else None
+        callbacks = [f for f in (progress and progress.callback, monitor) if f is not None]
         if callbacks:
             options["callback"] = lambda iteration, theta, cost: any([f(iteration, theta, cost) for f in callbacks])
         try:
@@ -332,8 +310,48 @@ class BaseMLP(BaseEstimator):
         finally:
             if progress is not None:
                 progress.close()
-
         # Only now, with the new model complete, are the fitted attributes set.
+        self._record(net, result, monitor, fitted, continuing)
+        if not incremental and result.message.startswith("reached max_iter") and hp["max_iter"] > 0:
+            warnings.warn(
+                f"{self.solver} stopped after max_iter={hp['max_iter']} iterations without meeting its "
+                "convergence criterion; increase max_iter for a closer optimum.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        return self
+
+    def _hold_out(self, m, hp, stratify, sample_weight, door):
+        """Row indices ``(train, validation)``: all rows and None without early stopping."""
+        if not hp["early_stopping"]:
+            return np.arange(m), None
+        try:
+            train, validation = validation_split(m, hp["validation_fraction"], stratify, hp["random_state"])
+        except ValueError as err:
+            raise ValueError(
+                f"{door}: early_stopping could not hold out validation_fraction={hp['validation_fraction']} of the "
+                f"{m} samples{' (stratified by class)' if stratify is not None else ''}: {err}"
+            ) from None
+        for part, rows in (("training", train), ("validation", validation)):
+            if sample_weight is not None and not np.sum(sample_weight[rows]) > 0:
+                raise ValueError(f"{door}: the sample weights of the {part} rows that early_stopping drew are all zero.")
+        return train, validation
+
+    def _progress_bar(self, total):
+        """A tqdm bar on stderr with a ``callback`` attribute that advances it (iteration, cost)."""
+        from tqdm.auto import tqdm
+
+        progress = tqdm(total=total, desc=f"{type(self).__name__} ({self.solver})", unit="it", leave=True)
+
+        def callback(iteration, theta, cost):
+            progress.update(1)
+            progress.set_postfix(cost=f"{cost:.6f}")
+
+        progress.callback = callback
+        return progress
+
+    def _record(self, net, result, monitor, fitted, continuing):
+        """Set the fitted attributes from a finished training run (continuing the history when ``continuing``)."""
         theta, kept = result.theta, result.n_iter
         if monitor is not None:
             theta, kept = monitor.best_theta, monitor.best_iteration
@@ -361,14 +379,6 @@ class BaseMLP(BaseEstimator):
             self.best_validation_loss_ = float(monitor.best_loss)
         self.train_result_ = result
         self._optimizer_state = result.state
-        if not incremental and result.message.startswith("reached max_iter") and hp["max_iter"] > 0:
-            warnings.warn(
-                f"{self.solver} stopped after max_iter={hp['max_iter']} iterations without meeting its "
-                "convergence criterion; increase max_iter for a closer optimum.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        return self
 
     # -- fitted views -------------------------------------------------------------------
 
