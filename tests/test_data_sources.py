@@ -105,9 +105,11 @@ def test_digits8_images_are_scikit_learns_images():
 def test_digits20_images_are_column_major():
     X, _, info = datasets.load("digits20", return_info=True)
     np.testing.assert_array_equal(info.image(X[7]), X[7].reshape(20, 20).T)
-    with pytest.raises(ValueError, match=r"a row of digits20 has shape \(400,\); got \(399,\)"):
+    with pytest.raises(ValueError, match=r"The 'row' parameter of DataInfo.image must be a row of digits20, of shape \(400,\). "
+                                         r"Got an array of shape \(399,\) instead"):
         info.image(X[7][:-1])
-    with pytest.raises(ValueError, match="iris is not image data: its rows are 4 features"):
+    with pytest.raises(ValueError, match=r"The 'row' parameter of DataInfo.image must be a row of image data \(iris holds 4 "
+                                         r"features, not images\)"):
         datasets.describe("iris").image(np.zeros(4))
 
 
