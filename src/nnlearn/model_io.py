@@ -184,7 +184,7 @@ def _base_header(kind, net):
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "layout": LAYOUT,
         "layer_sizes": list(net.layer_sizes),
-        "activation": net.activation,
+        "activation": list(net.activation) if isinstance(net.activation, tuple) else net.activation,
         "output": net.output,
     }
 
@@ -350,7 +350,9 @@ def load_model(path):
     header = _read_header(path, members)
     where = f"{path} (nnlearn model file)"
     try:
-        net = Network(header["layer_sizes"], activation=header["activation"], output=header["output"])
+        activation = header["activation"]
+        net = Network(header["layer_sizes"], activation=tuple(activation) if isinstance(activation, list) else activation,
+                      output=header["output"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{where} has an invalid header: {_exc_text(exc)}") from None
     Thetas = []
