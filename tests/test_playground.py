@@ -15,7 +15,6 @@ import runpy
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
