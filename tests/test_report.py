@@ -360,7 +360,7 @@ def _message(name, rule, got):
         # 400-25-10 has 10285 weights: BFGS is refused here, not after five sections
         ({"solver": "bfgs"}, ValueError, r"^The 'solver' parameter of build_report must be a method other than 'BFGS'"),
         ({"quick": "yes"}, TypeError, _message("quick", r"a bool \(True or False\)", "'yes'")),
-        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\)", "1")),
+        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\) or None", "1")),
         ({"quick": "y" * 100}, TypeError, _message("quick", r"a bool \(True or False\)", r"'y{56}\.\.\.") + "$"),  # one short line
         ({"seed": -1}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "-1")),
         ({"seed": 2**32}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "4294967296")),

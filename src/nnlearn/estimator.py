@@ -16,7 +16,26 @@ from .core import kernel, params
 from .network import Network
 from .optimize import TrainingDiverged, check_training, run_training
 
-__all__ = ["MLPClassifier"]
+__all__ = ["MLPClassifier", "convergence_warning"]
+
+
+def convergence_warning(result, tol):
+    """The message of the ConvergenceWarning a fit deserves, or None: the estimators' one rule.
+
+    Stopping at ``max_iter`` is how the course trains (a budget of iterations,
+    e.g. 50 of fmincg), not a failure, so it alone warns of nothing. A fit warns
+    only when you asked for a tolerance (``tol`` not None), the solver is one
+    that uses it (the scipy solvers: "CG", "L-BFGS-B", "TNC", "BFGS"), and the
+    run stopped at ``max_iter`` before meeting it.
+    """
+    from .core.optimizers import SCIPY_METHODS
+
+    if tol is None or result.method not in SCIPY_METHODS or result.converged:
+        return None
+    if not result.message.startswith("reached max_iter") or result.n_iter == 0:
+        return None
+    return (f"{result.method} stopped at max_iter={result.n_iter} iterations before the gradient tolerance "
+            f"tol={tol:g} was met; increase max_iter, or set tol=None to train for a fixed number of iterations.")
 
 
 @contextlib.contextmanager
@@ -66,6 +85,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Half-width of the uniform initialization (the course's epsilon_init).
     tol : float >= 0 or None, default=None
         Gradient tolerance of the scipy solvers (``gtol``); None keeps scipy's default (1e-5).
+        It also decides the ConvergenceWarning: a fit stopped by ``max_iter``
+        warns only when ``tol`` is set and a scipy solver did not meet it (the
+        other solvers ignore ``tol``). With ``tol=None`` (the default) ``max_iter``
+        is a budget, as in the course, and reaching it is silent.
     random_state : None, int or Generator, default=None
         Initial weights and mini-batch order.
     verbose : bool, default=False
@@ -161,9 +184,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
         progress = None
         if hp["verbose"]:
-            from tqdm.auto import tqdm
+            from .progress import bar
 
-            progress = tqdm(total=hp["max_iter"], desc=f"{cls} ({self.solver})", unit="it", leave=True)
+            progress = bar(hp["max_iter"], f"{cls} ({self.solver})", unit="it", leave=True)
 
             def callback(iteration, theta, cost):
                 progress.update(1)
@@ -182,13 +205,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.network_ = net
         self._set_weights(net, result.theta, result.cost_history)
         self.train_result_ = result
-        if result.message.startswith("reached max_iter") and hp["max_iter"] > 0:
-            warnings.warn(
-                f"{self.solver} stopped after max_iter={hp['max_iter']} iterations without meeting its "
-                "convergence criterion; increase max_iter for a closer optimum.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
+        warning = convergence_warning(result, hp["tol"])
+        if warning:
+            warnings.warn(warning, ConvergenceWarning, stacklevel=2)
         return self
 
     def _set_weights(self, net, theta, cost_history):

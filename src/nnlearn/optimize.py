@@ -10,6 +10,7 @@ pass over the data (sgd, adam with mini-batches).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -91,6 +92,7 @@ def train(
     callback=None,
     random_state=None,
     tol=None,
+    progress=False,
 ):
     r"""Minimize the regularized cost of ``net`` starting from ``theta0``.
 
@@ -124,10 +126,15 @@ def train(
         Shuffling of mini-batches.
     tol : float >= 0, optional
         Gradient tolerance passed to scipy (``gtol``); ``None`` keeps scipy's default.
+    progress : bool or None, default=False
+        Show a progress bar (iterations, cost) while training: a widget in
+        Jupyter, a text bar on stderr in a terminal (``tqdm.auto``). None shows
+        it in an interactive session only (Jupyter, IPython, Python's prompt).
 
     Returns
     -------
     TrainResult
+        Its repr is one line; in Jupyter it shows a summary with a learning-curve sparkline.
 
     Raises
     ------
@@ -149,7 +156,30 @@ def train(
     theta0, X, Y, alpha = net.check_inputs(theta0, X, y, alpha, door="train", theta_name="theta0")
     options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
                              momentum, tol, callback, random_state)
-    return run_training(net, theta0, X, Y, alpha, options)
+    from .progress import PROGRESS
+
+    progress = PROGRESS.check(progress, "progress", "train")
+    with _progress_bar(options, progress, f"train ({options['method']})"):
+        return run_training(net, theta0, X, Y, alpha, options)
+
+
+@contextlib.contextmanager
+def _progress_bar(options, progress, desc):
+    """A progress bar of ``options["max_iter"]`` iterations, advanced by a callback put in front of the user's."""
+    from . import progress as bars
+
+    if not bars.resolve(progress):
+        yield
+        return
+    user_callback = options["callback"]
+    with bars.bar(options["max_iter"], desc, unit="it", leave=True) as bar:
+        def callback(iteration, theta, cost):
+            bar.set_postfix(cost=f"{cost:.6g}", refresh=False)
+            bar.update(1)  # draws the new postfix too
+            return user_callback(iteration, theta, cost) if user_callback is not None else None
+
+        options["callback"] = callback
+        yield
 
 
 def run_training(net, theta0, X, Y, alpha, options):

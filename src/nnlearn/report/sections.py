@@ -233,7 +233,7 @@ def _section_training(ctx, stages):
     test_acc = float(np.mean(ctx.net.predict(result.theta, ctx.X_test) == ctx.y_test))
     ctx.summary.update(train_accuracy=train_acc, test_accuracy=test_acc, train_time=result.elapsed)
     fig = plots.learning_curve(result.cost_history)
-    ax = fig.axes[0]
+    ax = fig.ax_
     ax.set_xlabel("iterations done")
     ax.set_title(f"{ctx.solver}, λ = {ctx.alpha:g}")
     return [
@@ -266,11 +266,11 @@ def _section_hidden(ctx, stages):
     with stages.bar(7) as bar:
         Theta1 = ctx.net.unpack(ctx.result.theta)[0]
         fig = plots.hidden_units(Theta1)
-        fig.axes[0].set_title(f"trained here (λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations)")
+        fig.ax_.set_title(f"trained here (λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations)")
         figures = [figure(fig, "the hidden units' input weights as images", "Each image is one hidden unit's 400 input weights.", "half")]
         if ctx.weights is not None:
             fig_w = plots.hidden_units(ctx.weights_net.unpack(ctx.weights_theta)[0])
-            fig_w.axes[0].set_title("the course's pretrained weights")
+            fig_w.ax_.set_title("the course's pretrained weights")
             figures.append(figure(fig_w, "the pretrained hidden units as images", "The same picture for the course's pretrained weights.", "half"))
         bar.update(1)
     norms = np.linalg.norm(Theta1[:, 1:], axis=1)
