@@ -16,8 +16,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets import default
 
 from conftest import EX4WEIGHTS
 
@@ -27,10 +28,12 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 WARNING = re.compile(r"\b\w*Warning\b")
 
 
-def _kernel():
-    """A kernel manager for this Python's IPython kernel (no user-installed kernelspec can redirect it)."""
-    specs = KernelSpecManager(kernel_dirs=[], ensure_native_kernel=True)
-    return KernelManager(kernel_name="python3", kernel_spec_manager=specs)
+class ThisPythonKernel(AsyncKernelManager):
+    """The IPython kernel of this Python (ipykernel's own kernelspec): no user-installed kernelspec can redirect it."""
+
+    @default("kernel_spec_manager")
+    def _this_python(self):
+        return KernelSpecManager(kernel_dirs=[], ensure_native_kernel=True)
 
 
 def execute(nb, env=None):
@@ -39,7 +42,8 @@ def execute(nb, env=None):
     os.environ.update(env or {})
     try:
         start = time.perf_counter()
-        NotebookClient(nb, timeout=600, km=_kernel(), resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+        NotebookClient(nb, timeout=600, kernel_name="python3", kernel_manager_class=ThisPythonKernel,
+                       resources={"metadata": {"path": str(EXAMPLES)}}).execute()
         return time.perf_counter() - start
     finally:
         os.environ.clear()
@@ -100,3 +104,20 @@ def test_the_kernel_is_this_python():
     executable, module = streams(nb.cells[0], "stdout").split()
     assert Path(executable).resolve() == Path(sys.executable).resolve()
     assert Path(module).resolve() == Path(__import__("nnlearn").__file__).resolve()
+
+
+def test_the_readmes_example_runs_without_warnings():
+    """The README's "Using it" code, on the bundled digits, with every warning an error."""
+    import warnings
+
+    from nnlearn.datasets import load_digits20
+
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Using it\n", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    X, y = load_digits20()
+    namespace = {"X": X, "y": y}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["clf"].n_iter_ == 50 and namespace["result"].n_iter == 50

@@ -164,11 +164,16 @@ def network_svg(layer_sizes, width_per_layer=70, height=110, shown=6):
         k = min(s, shown)
         ys = [top + (bottom - top) * (i + 0.5) / k for i in range(k)]
         columns.append((width_per_layer * (l + 0.5), ys, s > shown))
+
+    def units(ys, more):
+        """The drawn units' heights: all but the one a "⋮" replaces."""
+        return [yy for i, yy in enumerate(ys) if not (more and i == len(ys) - 2)]
+
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="network {"-".join(map(str, layer_sizes))}">']
-    for (x0, ys0, _), (x1, ys1, _) in zip(columns[:-1], columns[1:]):
-        for a in ys0:
-            for b in ys1:
+    for (x0, ys0, more0), (x1, ys1, more1) in zip(columns[:-1], columns[1:]):
+        for a in units(ys0, more0):
+            for b in units(ys1, more1):
                 out.append(f'<line x1="{x0:.1f}" y1="{a:.1f}" x2="{x1:.1f}" y2="{b:.1f}" stroke="#bbb" '
                            'stroke-width="0.6"/>')
     for l, (x, ys, more) in enumerate(columns):

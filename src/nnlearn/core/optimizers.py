@@ -129,7 +129,8 @@ class TrainResult:
             ("stopped", self.message + (" (interrupted)" if self.interrupted else "")),
         ]
         curve = sparkline_svg(self.cost_history, title=f"cost J over {self.n_iter} iterations")
-        return summary_html("TrainResult", pairs, extra=curve)
+        caption = f'<div style="color: #555; font-size: 11px">cost J, iterations 0 to {self.n_iter}</div>'
+        return summary_html("TrainResult", pairs, extra=caption + curve)
 
 
 class _StopTraining(Exception):

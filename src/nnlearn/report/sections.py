@@ -212,6 +212,14 @@ def _section_gradcheck(ctx, stages):
         figure(fig, "numerical against analytical gradient", "Each dot is one parameter; on the diagonal the two gradients agree."),
         number_list([(f"relative difference (λ = {a:g})", f"{c.relative_difference:.3e}", "below 1e-9 passes") for a, c in checks]),
         table(["matrix", "shape", *[f"max |num - ana|, λ = {a:g}" for a in alphas]], rows, caption="Largest difference per layer"),
+        p(
+            "The debug network is the one of the course's Python exercise (the Octave original builds the same one). "
+            "Its first parameters as the Python exercise lists them, row by row through Θ(1) (numerical, analytical, "
+            "λ = 0). The command nnlearn gradcheck prints all of them (with --variant octave in the Octave order)."
+        ),
+        table(["parameter", "numerical", "analytical"],
+              [(f"θ{i + 1}", f"{num:.8e}", f"{ana:.8e}") for i, (num, ana) in enumerate(checks[0][1].columns("python")[:6])],
+              caption="The first gradient entries, as the Python exercise prints them"),
     ]
 
 

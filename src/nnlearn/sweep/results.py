@@ -102,7 +102,7 @@ class SweepResults(list):
         pairs = [
             ("runs", f"{len(self)}: {self.n_run} run now, {self.n_resumed} resumed, {self.n_failed} failed"),
             ("varying", ", ".join(label(p) for p in self.varying) or "-"),
-            ("best", self._best_text()),
+            ("best", self._best_text().removeprefix("best ")),
             ("time", seconds(self.seconds)),
         ]
         return summary_html("SweepResults", pairs, extra=html_table(header, rows, numeric_from=0, bold_row=best_row))
