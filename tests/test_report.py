@@ -360,7 +360,7 @@ def _message(name, rule, got):
         # 400-25-10 has 10285 weights: BFGS is refused here, not after five sections
         ({"solver": "bfgs"}, ValueError, r"^The 'solver' parameter of build_report must be a method other than 'BFGS'"),
         ({"quick": "yes"}, TypeError, _message("quick", r"a bool \(True or False\)", "'yes'")),
-        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\)", "1")),
+        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\) or None", "1")),
         ({"quick": "y" * 100}, TypeError, _message("quick", r"a bool \(True or False\)", r"'y{56}\.\.\.") + "$"),  # one short line
         ({"seed": -1}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "-1")),
         ({"seed": 2**32}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "4294967296")),
@@ -575,3 +575,39 @@ def test_gradcheck_figure_plots_numerical_against_analytical():
     np.testing.assert_array_equal(offsets[:, 0], check.numerical)
     np.testing.assert_array_equal(offsets[:, 1], check.analytical)
     assert "relative difference" in fig.axes[0].get_title()
+
+
+# -- in Jupyter ------------------------------------------------------------------------------------------
+
+
+def test_build_report_returns_a_path_that_shows_the_page_inline(small_built):
+    path, text = small_built[:2]
+    assert isinstance(path, report.ReportPath) and isinstance(path, Path) and path.name == "index.html"
+    html = path._repr_html_()
+    assert html.startswith("<iframe srcdoc=") and 'sandbox=""' in html
+    from html import unescape
+
+    assert unescape(html.split('srcdoc="', 1)[1].split('" title=', 1)[0]) == text  # the page, whole
+
+
+def test_build_report_is_silent_by_default_and_shows_progress_when_interactive(small_built, tmp_path, monkeypatch):
+    assert small_built[2] == ""  # not interactive (a test run): no bars
+    write_small_digits(tmp_path / "small.mat")
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)  # Python's prompt: an interactive session
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning on the way
+        report.build_report(tmp_path / "out", data=tmp_path / "small.mat", max_iter=2, grid=SMALL_GRID)
+    assert "[1/10] The data" in stderr.getvalue() and "[10/10]" in stderr.getvalue()
+
+
+def test_the_gradient_check_section_lists_the_python_exercises_columns(built):
+    text = built[1]
+    section = text.split("<h2>5. ", 1)[1].split("<h2>6. ", 1)[0]
+    assert "The debug network is the one of the course&#x27;s Python exercise" in section
+    assert "<th>θ1</th><td class=\"num\">-9.27825234e-03</td>" in section
+    assert "<th>θ2</th><td class=\"num\">-3.04978931e-06</td>" in section  # row by row through Θ(1)
+
+
+def test_the_command_warns_of_nothing(built):
+    assert "warning" not in built[3].lower()

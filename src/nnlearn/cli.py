@@ -46,6 +46,7 @@ FLAG_RULES = {
     "--m": v.Int(1),
     "--threshold": v.Real(0.0),
     "--port": v.Int(0, 65535),
+    "--variant": v.Option(("python", "octave")),  # nnlearn.gradcheck.VARIANTS
 }
 SWEEP_METRICS = ("train_accuracy", "test_accuracy", "final_cost")  # what sweep records and plots.sweep_heatmap show
 
@@ -190,7 +191,7 @@ def check_gradcheck(args):
         args.layers = v.LayerSizes().check(sizes, "--layers", door)
     except (TypeError, ValueError):
         raise CLIError(v.message("--layers", door, rule, v.describe(" ".join(map(str, args.layers))))) from None
-    check_flags(args, door, "--m", "--alpha", "--activation", "--output", "--eps", "--threshold")
+    check_flags(args, door, "--m", "--alpha", "--activation", "--output", "--eps", "--threshold", "--variant")
 
 
 def check_predict(args):
@@ -291,17 +292,24 @@ def cmd_train(args):
 
 
 def cmd_gradcheck(args):
-    """Gradient check on the course's debug network (or a network of given sizes)."""
+    """Gradient check on the course's debug network (or a network of given sizes).
+
+    Prints the numerical and the analytical gradient side by side as the exercise's
+    checkNNGradients does (``--variant``: the Python exercise's order and NumPy's print,
+    or the Octave original's), then the relative difference, the per-layer table and PASS/FAIL.
+    """
     from .gradcheck import debug_problem, gradient_check
 
     net, theta, X, y = debug_problem(*args.layers, m=args.m, activation=args.activation, output=args.output)
-    check = gradient_check(net, theta, X, y, alpha=args.alpha, eps=args.eps)
+    check = gradient_check(net, theta, X, y, alpha=args.alpha, eps=args.eps, threshold=args.threshold)
     print(f"network {'-'.join(map(str, net.layer_sizes))}, {args.activation} hidden, {args.output} output, "
           f"m = {args.m}, alpha = {args.alpha:g}, eps = {args.eps:g}")
+    print(check.format_columns(args.variant))
+    print(f"(left: numerical gradient, right: analytical gradient by backpropagation; in the order of the "
+          f"{args.variant} exercise)")
+    print(f"Relative Difference: {check.relative_difference:g}")
     print(check)
-    ok = check.relative_difference < args.threshold
-    print(f"{'PASS' if ok else 'FAIL'}: relative difference {'<' if ok else '>='} {args.threshold:g}")
-    return 0 if ok else 1
+    return 0 if check.passed else 1
 
 
 def cmd_predict(args):
@@ -525,6 +533,9 @@ def build_parser():
     gradcheck.add_argument("--eps", default=1e-4, help="finite-difference step (default: %(default)s)")
     gradcheck.add_argument("--threshold", default=1e-9,
                            help="largest acceptable relative difference (default: %(default)s)")
+    gradcheck.add_argument("--variant", default="python",
+                           help="list the gradients as the course's Python exercise does (python: row by row, NumPy's "
+                           "print) or as the Octave original (octave: column by column) (default: %(default)s)")
     gradcheck.set_defaults(check=check_gradcheck, run=cmd_gradcheck)
 
     predict = commands.add_parser("predict", help="predict with a saved model; accuracy and confusion matrix",

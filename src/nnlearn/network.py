@@ -78,6 +78,16 @@ class Network:
             f"output={self.output!r})"
         )
 
+    def _repr_html_(self):
+        """Jupyter's view: layer sizes, parameter count, activations and a small diagram."""
+        from .display import network_svg, summary_html
+
+        shapes = ", ".join(f"{rows}×{cols}" for rows, cols in params.layer_shapes(self.layer_sizes))
+        hidden = str(self.activation) if len(self.layer_sizes) > 2 else "no hidden layer"
+        pairs = [("layer sizes", "-".join(map(str, self.layer_sizes))), ("parameters", f"{self.n_params:,} ({shapes})"),
+                 ("hidden activation", hidden), ("output", self.output)]
+        return summary_html("Network", pairs, extra=network_svg(self.layer_sizes))
+
     @property
     def layer_sizes(self):
         """``(s_1, ..., s_L)``, a tuple of ints."""

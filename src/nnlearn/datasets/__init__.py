@@ -29,8 +29,8 @@ Modules: :mod:`~nnlearn.datasets.names` (:func:`load`, :func:`describe`,
 :mod:`~nnlearn.datasets.digits` (the bundled digits20),
 :mod:`~nnlearn.datasets.course` (the course's files and their conventions),
 :mod:`~nnlearn.datasets.mat5` (the structure check that runs before scipy's
-``loadmat``), :mod:`~nnlearn.datasets.planar` (toy data and the linear
-baseline).
+``loadmat``), :mod:`~nnlearn.datasets.planar` (toy data, the planar exercise's own
+spiral and initial weights, and the linear baseline).
 
 Every public function is a door: it checks its arguments once with
 :mod:`nnlearn._validation` and reports a mistake in the one message shape,
@@ -46,6 +46,7 @@ from .fashion import FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, load_fashion_mnis
 from .info import DataInfo
 from .names import OPTIONS, DataName, catalog, describe, kind_of, load, options_of
 from .planar import (
+    load_planar_exercise,
     logistic_baseline,
     make_circles,
     make_flower,
@@ -53,6 +54,7 @@ from .planar import (
     make_moons,
     make_spirals,
     make_xor,
+    planar_exercise_weights,
 )
 from .tabular import MAX_CELLS
 
@@ -76,6 +78,8 @@ __all__ = [
     "load_ex4",
     "load_ex4_weights",
     "save_ex4_weights",
+    "load_planar_exercise",
+    "planar_exercise_weights",
     "make_spirals",
     "make_flower",
     "make_circles",

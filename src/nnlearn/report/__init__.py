@@ -18,7 +18,8 @@ settings), :mod:`.data` (the digits, the weights, the split), :mod:`.outdir`
 (the output directory), :mod:`.progress` (one bar per section),
 :mod:`.figures` (the report's own figures), :mod:`.html` (escaped HTML
 pieces), :mod:`.context`, :mod:`.sections` and :mod:`.experiments` (the ten
-sections) and :mod:`.page` (the whole page).
+sections), :mod:`.page` (the whole page) and :mod:`.result` (the returned
+path, which shows the page in Jupyter).
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ from .context import Context
 from .data import load_digits, load_weights, split
 from .outdir import prepare_out_dir, remove_empty
 from .page import Section, command_line, render
+from ..progress import PROGRESS
+from ..progress import resolve as resolve_progress
 from .progress import Stages
+from .result import ReportPath
 from .sections import SECTIONS
 from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn.report.NAME, as before the split
     COST_ALPHAS,
@@ -58,6 +62,7 @@ from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn
 
 __all__ = [
     "build_report",
+    "ReportPath",
     "SECTION_TITLES",
     "DEFAULT_GRID",
     "QUICK_GRID",
@@ -76,7 +81,7 @@ def build_report(
     solver="CG",
     quick=False,
     seed=0,
-    progress=False,
+    progress=None,
     grid=None,
 ):
     r"""Train, check and explain a network on the digits; write ``out_dir/index.html``.
@@ -110,8 +115,10 @@ def build_report(
     seed : int in [0, 2**32 - 1], default=0
         Seeds the digits shown, the held-out split, the initial weights and
         the spiral data.
-    progress : bool, default=False
-        Show one progress bar per section on stderr (tqdm).
+    progress : bool or None, default=None
+        Show one progress bar per section (``tqdm.auto``: a widget in Jupyter,
+        text on stderr elsewhere). None shows them in an interactive session
+        (Jupyter, IPython, Python's prompt) and not in scripts.
     grid : dict, optional
         ``{"alpha": [...], "max_iter": [...]}`` for section 8; overrides ``quick``.
         Each value follows the rule of :func:`nnlearn.train`'s argument of the
@@ -119,8 +126,9 @@ def build_report(
 
     Returns
     -------
-    path : pathlib.Path
-        The written ``out_dir/index.html``.
+    path : ReportPath
+        The written ``out_dir/index.html``: a :class:`pathlib.Path` that, as
+        the last expression of a Jupyter cell, shows the page inline.
 
     Raises
     ------
@@ -157,7 +165,7 @@ def build_report(
     # An int, not any random state: the seed is printed on the page and in the command line, and
     # scikit-learn's split and every section start from it again (a Generator would be shared).
     seed = v.Int(0, SEED_MAX).check(seed, "seed", door)
-    progress = v.check(door, progress=progress)
+    progress = resolve_progress(PROGRESS.check(progress, "progress", door))
     grid = _checked_grid(QUICK_GRID if quick else DEFAULT_GRID, door) if grid is None else _checked_grid(grid, door)
     data = _checked_data(data, door)
     v.PathLike(allow_none=True).check(weights, "weights", door)
@@ -192,7 +200,7 @@ def build_report(
         total = time.perf_counter() - t_start
         command = command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed)
         page = render(sections, ctx, command, started, total)
-        path = out_dir / "index.html"
+        path = ReportPath(out_dir / "index.html")
         write_text(path, page)
     except BaseException:
         stages.finish()

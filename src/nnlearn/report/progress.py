@@ -1,4 +1,4 @@
-"""Progress of the report: one tqdm bar per section on stderr."""
+"""Progress of the report: one bar per section (:func:`nnlearn.progress.bar`: a widget in Jupyter, else stderr)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ class Stages:
         self.current = None
 
     def bar(self, index, total=1, unit="step"):
-        from tqdm.auto import tqdm
+        from ..progress import bar
 
         self.finish()
         title = SECTION_TITLES[index - 1].split(". ", 1)[1]
-        self.current = tqdm(total=total, desc=f"[{index}/{self.n}] {title}", unit=unit, disable=not self.enabled,
-                            file=sys.stderr, leave=True, dynamic_ncols=True)
+        self.current = bar(total, f"[{index}/{self.n}] {title}", unit=unit, enabled=self.enabled, file=sys.stderr,
+                           leave=True)
         return _OpenBar(self.current)
 
     def finish(self):

@@ -212,6 +212,14 @@ def _section_gradcheck(ctx, stages):
         figure(fig, "numerical against analytical gradient", "Each dot is one parameter; on the diagonal the two gradients agree."),
         number_list([(f"relative difference (λ = {a:g})", f"{c.relative_difference:.3e}", "below 1e-9 passes") for a, c in checks]),
         table(["matrix", "shape", *[f"max |num - ana|, λ = {a:g}" for a in alphas]], rows, caption="Largest difference per layer"),
+        p(
+            "The debug network is the one of the course's Python exercise (the Octave original builds the same one). "
+            "Its first parameters as the Python exercise lists them, row by row through Θ(1) (numerical, analytical, "
+            "λ = 0). The command nnlearn gradcheck prints all of them (with --variant octave in the Octave order)."
+        ),
+        table(["parameter", "numerical", "analytical"],
+              [(f"θ{i + 1}", f"{num:.8e}", f"{ana:.8e}") for i, (num, ana) in enumerate(checks[0][1].columns("python")[:6])],
+              caption="The first gradient entries, as the Python exercise prints them"),
     ]
 
 
@@ -233,7 +241,7 @@ def _section_training(ctx, stages):
     test_acc = float(np.mean(ctx.net.predict(result.theta, ctx.X_test) == ctx.y_test))
     ctx.summary.update(train_accuracy=train_acc, test_accuracy=test_acc, train_time=result.elapsed)
     fig = plots.learning_curve(result.cost_history)
-    ax = fig.axes[0]
+    ax = fig.ax_
     ax.set_xlabel("iterations done")
     ax.set_title(f"{ctx.solver}, λ = {ctx.alpha:g}")
     return [
@@ -266,11 +274,11 @@ def _section_hidden(ctx, stages):
     with stages.bar(7) as bar:
         Theta1 = ctx.net.unpack(ctx.result.theta)[0]
         fig = plots.hidden_units(Theta1)
-        fig.axes[0].set_title(f"trained here (λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations)")
+        fig.ax_.set_title(f"trained here (λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations)")
         figures = [figure(fig, "the hidden units' input weights as images", "Each image is one hidden unit's 400 input weights.", "half")]
         if ctx.weights is not None:
             fig_w = plots.hidden_units(ctx.weights_net.unpack(ctx.weights_theta)[0])
-            fig_w.axes[0].set_title("the course's pretrained weights")
+            fig_w.ax_.set_title("the course's pretrained weights")
             figures.append(figure(fig_w, "the pretrained hidden units as images", "The same picture for the course's pretrained weights.", "half"))
         bar.update(1)
     norms = np.linalg.norm(Theta1[:, 1:], axis=1)

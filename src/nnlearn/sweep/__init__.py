@@ -72,6 +72,8 @@ import warnings
 from pathlib import Path
 
 from .. import _validation as v
+from ..progress import PROGRESS
+from ..progress import resolve as resolve_progress
 from .backends import connect, execute
 from .data import DATA_NAMES, SEED_MAX, fingerprint, resolve_data
 from .grid import PARAM_NAMES, check_grid, expand_grid, run_id
@@ -91,7 +93,7 @@ def run(
     n_jobs=1,
     scheduler=None,
     resume=False,
-    progress=True,
+    progress=None,
     *,
     test_size=None,
     split_seed=0,
@@ -128,9 +130,11 @@ def run(
     resume : bool, default=False
         Read ``results_path`` first and run only the combinations it lacks.
         Its records of other combinations stay in the file and are not returned.
-    progress : bool, default=True
-        Show a progress bar on stderr: runs done / total and the best
-        :attr:`SweepResults.metric` so far.
+    progress : bool or None, default=None
+        Show a progress bar (``tqdm.auto``: a widget in Jupyter, text on
+        stderr elsewhere): runs done / total and the best
+        :attr:`SweepResults.metric` so far. None shows it in an interactive
+        session (Jupyter, IPython, Python's prompt) and not in scripts.
     test_size : float in (0, 1), optional
         Hold out this fraction (stratified by label, shuffled with
         ``split_seed``) and report ``test_accuracy`` on it. None: train on
@@ -203,7 +207,7 @@ def run(
         v.Bool().check(value, name, door)
         for name, value in (("resume", resume), ("save_weights", save_weights), ("keep_weights", keep_weights))
     )
-    progress = v.check(door, progress=progress)
+    progress = resolve_progress(PROGRESS.check(progress, "progress", door))
     test_size = v.Real(0.0, 1.0, open="both", allow_none=True).check(test_size, "test_size", door)
     split_seed = v.Int(0, SEED_MAX).check(split_seed, "split_seed", door)
     blas_threads = v.Int(1, allow_none=True).check(blas_threads, "blas_threads", door)

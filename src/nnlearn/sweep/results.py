@@ -1,4 +1,4 @@
-"""What a sweep returns: :class:`SweepResults`, and records as a plain-text table (:func:`format_table`)."""
+"""What a sweep returns: :class:`SweepResults` (a list of records that displays itself), and records as a plain-text table (:func:`format_table`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from .grid import PARAM_NAMES
 
-__all__ = ["SweepResults", "format_table", "label", "cell"]
+__all__ = ["SweepResults", "format_table", "table_rows", "label", "cell"]
 
 
 class SweepResults(list):
@@ -51,6 +51,62 @@ class SweepResults(list):
         """A plain-text table of the runs: see :func:`format_table`."""
         return format_table(self, columns=self.varying)
 
+    def to_pandas(self):
+        """The records as a :class:`pandas.DataFrame`, one row per run, in grid order.
+
+        Every field of the records except the weight matrices (``thetas``,
+        which stay in the records); ``hidden_layer_sizes`` becomes a tuple so
+        the column can be grouped on.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed (``pip install pandas``).
+        """
+        try:
+            import pandas
+        except ImportError as err:
+            raise ImportError("SweepResults.to_pandas needs pandas, which is not installed: pip install pandas. "
+                              "The records are plain dicts (list(results)) without it.") from err
+        rows = [{key: tuple(value) if key == "hidden_layer_sizes" and isinstance(value, list) else value
+                 for key, value in record.items() if key != "thetas"} for record in self]
+        return pandas.DataFrame(rows)
+
+    # -- display: a short repr (never the records), print() the table, an HTML table in Jupyter --
+
+    def _best_text(self):
+        best = self.best()
+        if best is None:
+            return "no successful run"
+        which = "held-out" if self.metric == "test_accuracy" else "train"
+        return f"best {which} accuracy {100 * best[self.metric]:.2f}% at {self.describe(best) or 'the only run'}"
+
+    def __repr__(self):
+        over = " x ".join(label(p) for p in self.varying) or "one combination"
+        failed = f", {self.n_failed} failed" if self.n_failed else ""
+        return f"<SweepResults: {len(self)} runs over {over}{failed}; {self._best_text()}>"
+
+    def __str__(self):
+        return f"{self.table()}\n{self._best_text()}" if len(self) else "SweepResults: no runs"
+
+    def _repr_html_(self):
+        from ..display import html_table, seconds, summary_html
+
+        header, rows, notes = table_rows(self, columns=self.varying)
+        best = self.best()
+        best_row = next((i for i, r in enumerate(self) if r is best), None)
+        rows = [row + ([note] if note else []) for row, note in zip(rows, notes)]
+        width = max(len(header), *(len(row) for row in rows)) if rows else len(header)
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        header = header + [""] * (width - len(header))
+        pairs = [
+            ("runs", f"{len(self)}: {self.n_run} run now, {self.n_resumed} resumed, {self.n_failed} failed"),
+            ("varying", ", ".join(label(p) for p in self.varying) or "-"),
+            ("best", self._best_text().removeprefix("best ")),
+            ("time", seconds(self.seconds)),
+        ]
+        return summary_html("SweepResults", pairs, extra=html_table(header, rows, numeric_from=0, bold_row=best_row))
+
 
 def label(name):
     """The short column name of a parameter (``hidden`` for ``hidden_layer_sizes``, ``seed`` for ``random_state``)."""
@@ -66,23 +122,11 @@ def cell(name, value):
     return str(value)
 
 
-def format_table(records, columns=None):
-    """A plain-text table of sweep records, one row per run.
+def table_rows(records, columns=None):
+    """The cells of :func:`format_table`: ``(header, rows, notes)``, all text.
 
-    Parameters
-    ----------
-    records : sequence of dict
-        Records returned by :func:`run` or read by :func:`load_results`.
-    columns : list of str, optional
-        Parameter columns; default ``alpha``, ``max_iter`` and every parameter
-        whose value differs between records.
-
-    Returns
-    -------
-    text : str
-        Parameter columns, then train accuracy (%), held-out accuracy (%) when
-        any record has one, final cost, iterations and seconds; a failed run
-        shows its error instead of metrics.
+    ``rows[i]`` holds the parameter cells of run i, then its metrics (none for
+    a failed run); ``notes[i]`` is ``"failed: <error>"`` for a failed run, else None.
     """
     records = list(records)
     if columns is None:
@@ -104,6 +148,28 @@ def format_table(records, columns=None):
                 row += [f"{100 * r['test_accuracy']:.2f}" if "test_accuracy" in r else "-"]
             row += [f"{r['final_cost']:.4f}", str(r.get("n_iter", "-")), f"{r['seconds']:.2f}"]
         rows.append(row)
+    return header, rows, notes
+
+
+def format_table(records, columns=None):
+    """A plain-text table of sweep records, one row per run.
+
+    Parameters
+    ----------
+    records : sequence of dict
+        Records returned by :func:`run` or read by :func:`load_results`.
+    columns : list of str, optional
+        Parameter columns; default ``alpha``, ``max_iter`` and every parameter
+        whose value differs between records.
+
+    Returns
+    -------
+    text : str
+        Parameter columns, then train accuracy (%), held-out accuracy (%) when
+        any record has one, final cost, iterations and seconds; a failed run
+        shows its error instead of metrics.
+    """
+    header, rows, notes = table_rows(records, columns)
     widths = [max([len(h)] + [len(row[i]) for row in rows if i < len(row)]) for i, h in enumerate(header)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
     for row, note in zip(rows, notes):
