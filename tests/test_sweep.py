@@ -153,7 +153,8 @@ def test_numpy_int_split_seed_is_the_same_split(digits_small):
     "data, kwargs, error, match",
     [
         ("mnist", {}, ValueError,
-         r"The 'data' parameter of sweep.run must be one of \['digits20', 'spirals', .*\], a path to a .mat file, .* Got 'mnist'"),
+         r"The 'data' parameter of sweep.run must be one of \['digits20', 'spirals', .*\], a path to a .csv, .tsv, .npz or "
+         r".mat file, .* Got 'mnist'"),
         (42, {}, TypeError, r"The 'data' parameter of sweep.run must be one of .* Got 42 instead"),
         ((np.zeros((3, 2)),), {}, TypeError, r"The 'data' parameter of sweep.run must be"),
         ((np.zeros((3, 2)), [0, 1]), {}, ValueError,
