@@ -114,12 +114,13 @@ def _converted(text, flag, option, door):
         return text  # --header: a bool already
     rule = datasets.OPTIONS[option]
     if option == "seed":
-        rule = v.Int(0)
+        rule = v.Int(0)  # a command line gives an int seed, never a Generator
     if isinstance(rule, (v.Int, v.Real)):
         try:
-            return int(text) if isinstance(rule, v.Int) else float(text)
+            value = int(text) if isinstance(rule, v.Int) else float(text)
         except ValueError:
             raise ValueError(v.message(flag, door, rule.text(), v.describe(text))) from None
+        return rule.check(value, flag, door) if option == "seed" else value
     return text
 
 
