@@ -375,6 +375,8 @@ def _message(name, rule, got):
         ({"data_options": {"noise": 0.3}}, ValueError,
          _message("noise", r"left unset for 'digits20', which takes no options", "0.3")),
         ({"data": "moons", "data_options": {"noise": -1.0}}, ValueError, _message("noise", r"a float in the range \[0.0, .*\]", "-1.0")),
+        ({"data": "a.csv", "data_options": {"task": "regression"}}, TypeError,
+         _message("data_options", r"None or a dict of data options \(the task is the argument task\)", r"\{'task': 'regression'\}")),
         ({"data": "iris", "weights": "ex4weights.mat"}, ValueError,
          _message("weights", r"None for data other than the course's digits .*", "'ex4weights.mat'")),
         ({"weights": 3}, TypeError, _message("weights", "a str or os.PathLike or None", "3")),

@@ -130,7 +130,7 @@ def test_csv_classes_have_a_confusion_matrix_and_no_images(csv_report):
 def test_csv_numbers_are_an_independent_fit(csv_report, iris_csv):
     _, html, _ = csv_report
     _, X, names = iris_csv
-    classes, y = np.unique(names, return_inverse=True)
+    _, y = np.unique(names, return_inverse=True)
     X_train, X_test, y_train, y_test = held_out_split(X, y, 0.2, 0)
     clf = MLPClassifier(hidden_layer_sizes=(25,), alpha=1.0, solver="CG", max_iter=MAX_ITER, random_state=0)
     with warnings.catch_warnings():

@@ -664,6 +664,9 @@ def test_named_data_take_their_options(tmp_path):
         sweep.run({"max_iter": [2]}, (X, X[:, 0] > 0), data_options={"target": 0}, progress=False)
     with pytest.raises(TypeError, match=r"The 'data_options' parameter of sweep.run must be None or a dict"):
         sweep.run({"max_iter": [2]}, "iris", data_options=[("noise", 0)], progress=False)
+    with pytest.raises(TypeError, match=r"The 'data_options' parameter of sweep.run must be None or a dict of data options "
+                                        r"\(the task is the argument task\)\. Got \{'task': 'regression'\} instead\."):
+        sweep.run({"max_iter": [2]}, "iris", data_options={"task": "regression"}, progress=False)
 
 
 def test_records_written_before_regression_still_load(tmp_path, digits_small):

@@ -633,7 +633,7 @@ def add_model_flags(parser):
     parser.add_argument("--max-iter", default=50, help="iterations of the optimizer (default: %(default)s)")
     parser.add_argument("--solver", default="CG", help=f"{SOLVERS} (default: %(default)s)")
     parser.add_argument("--activation", default=None,
-                        help="hidden activation: sigmoid, tanh or relu (default: sigmoid for digits, tanh for planar data)")
+                        help="hidden activation: sigmoid, tanh or relu (default: tanh for planar data, else sigmoid)")
     parser.add_argument("--output", default=None,
                         help="output layer: sigmoid or softmax for classification, identity for regression "
                         "(default: sigmoid for classification, identity for regression)")
@@ -718,7 +718,7 @@ def build_parser():
                        help="random seeds of the initial weights (default: 0)")
     sweep.add_argument("--solver", nargs="+", default=["CG"], help=f"{SOLVERS} (default: CG)")
     sweep.add_argument("--activation", nargs="+", default=None,
-                       help="hidden activations: sigmoid, tanh, relu (default: sigmoid for digits, tanh for planar data)")
+                       help="hidden activations: sigmoid, tanh, relu (default: tanh for planar data, else sigmoid)")
     sweep.add_argument("--output", nargs="+", default=None,
                        help="output layers: sigmoid, softmax (default: sigmoid; regression: identity, the only one)")
     sweep.add_argument("--learning-rate", nargs="+", default=None, metavar="ETA",

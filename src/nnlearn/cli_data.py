@@ -53,12 +53,12 @@ def _dest(flag):
 
 def add_data_flags(parser, default="digits20", task=True):
     """Add ``--data`` and the data option flags to ``parser`` (``--task`` unless ``task`` is False)."""
+    from .datasets import NAMES
+
     group = parser.add_argument_group("data", "the data set and its options (nnlearn datasets lists the names)")
     group.add_argument(
         "--data", default=default, metavar="NAME|PATH",
-        help="a built-in data set (digits20, spirals, flower, circles, moons, xor, gaussians, iris, wine, "
-        "breast_cancer, digits8, diabetes, fashion-mnist, fashion-mnist-test) or a .csv, .tsv, .npz or .mat "
-        "file (default: %(default)s)")
+        help=f"a built-in data set ({', '.join(NAMES)}) or a .csv, .tsv, .npz or .mat file (default: %(default)s)")
     group.add_argument(
         "--target", default=None, metavar="NAME|INDEX",
         help="CSV/TSV: the target column, by header name or by index; indexes count from 0 (0 is the first "

@@ -35,8 +35,8 @@ def load_task(data, task=None, door="load_task", names=None, **options):
     names : dict, optional
         Argument name -> the name messages use (``{"task": "--task", "noise": "--noise"}``).
     **options
-        The data options (see :func:`nnlearn.datasets.load`; ``task`` among
-        them is this function's own argument).
+        The data options (see :func:`nnlearn.datasets.load`); ``task`` is
+        this function's own argument.
 
     Returns
     -------

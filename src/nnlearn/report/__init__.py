@@ -40,7 +40,7 @@ from .data import describe, encode_classes, load_data, load_weights, split
 from .outdir import prepare_out_dir, remove_empty
 from .page import Section, command_line, render
 from .progress import Stages
-from .sections import BUILDERS, SECTIONS, plan, titles
+from .sections import BUILDERS, plan, titles
 from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn.report.NAME, as before the split
     COST_ALPHAS,
     COURSE_SECTIONS,
@@ -179,8 +179,9 @@ def build_report(
     alpha, max_iter = v.check(door, alpha=alpha, max_iter=max_iter)
     data = datasets.DataName().check(data, "data", door)
     task = v.Option(("classification", "regression"), allow_none=True).check(task, "task", door)
-    if data_options is not None and not isinstance(data_options, dict):
-        raise TypeError(v.message("data_options", door, "None or a dict of data options", v.describe(data_options)))
+    if (data_options is not None and not isinstance(data_options, dict)) or "task" in (data_options or {}):
+        raise TypeError(v.message("data_options", door, "None or a dict of data options (the task is the argument "
+                                  "task)", v.describe(data_options)))
     data_options = {k: x for k, x in datasets.check_options(data, data_options or {}, door).items() if k != "task"}
     solver = v.check_method(solver, _n_params(hidden, *_known_shape(data, task, data_options)), door, name="solver")
     quick = v.Bool().check(quick, "quick", door)

@@ -223,8 +223,9 @@ def run(
     from .. import datasets
 
     task = v.Option(("classification", "regression"), allow_none=True).check(task, "task", door)
-    if data_options is not None and not isinstance(data_options, dict):
-        raise TypeError(v.message("data_options", door, "None or a dict of data options", v.describe(data_options)))
+    if (data_options is not None and not isinstance(data_options, dict)) or "task" in (data_options or {}):
+        raise TypeError(v.message("data_options", door, "None or a dict of data options (the task is the argument "
+                                  "task)", v.describe(data_options)))
     if task is None and isinstance(data, str) and data in datasets.BUILTIN:
         task = datasets.BUILTIN[data].kind  # known without loading: the grid is checked first
     elif task is None and isinstance(data, (tuple, list)) and len(data) in (2, 4):
