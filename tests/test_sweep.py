@@ -677,3 +677,23 @@ def test_records_written_before_regression_still_load(tmp_path, digits_small):
     path.write_text("".join(json.dumps(r) + "\n" for r in lines))
     again = sweep.run(TINY_GRID, digits_small, results_path=path, resume=True, progress=False)
     assert again.n_run == 0 and [r["train_accuracy"] for r in again] == [r["train_accuracy"] for r in records]
+
+
+def test_multi_label_targets_sweep_unstratified(real_targets):
+    X, _ = real_targets
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int)  # a 0/1 indicator matrix: two labels
+    records = sweep.run({"max_iter": [5], "hidden_layer_sizes": [3], "random_state": [0]}, (X, Y), test_size=0.25,
+                        progress=False)
+    assert records.task == "classification" and records[0]["n_test"] == 30
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5, random_state=0)
+    from nnlearn.split import held_out_split
+
+    X_train, X_test, Y_train, Y_test = held_out_split(X, Y, 0.25, 0, stratify=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X_train, Y_train)
+    assert records[0]["test_accuracy"] == clf.score(X_test, Y_test)  # subset accuracy, as scikit-learn's
+    with pytest.raises(ValueError, match=r"The 'y' parameter of sweep.run must be a 1-D array of labels of shape \(m,\), "
+                                         r"or a 0/1 indicator matrix of shape \(m, n_labels\)\. Got an array of shape "
+                                         r"\(120, 2\) instead\."):
+        sweep.run({"max_iter": [5]}, (X, Y + 1), progress=False)

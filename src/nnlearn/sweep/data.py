@@ -45,8 +45,11 @@ def _check_labels(y, name, m, x_name, door, task):
         if y.shape[0] != m:
             raise ValueError(v.message(name, door, f"{m} targets, one per row of {x_name}", f"{y.shape[0]} targets"))
         return y
+    if y.ndim == 2 and y.shape[0] == m and y.size and np.isin(y, (0, 1)).all():
+        return y  # multi-label: a 0/1 indicator matrix, one column per label
     if y.ndim != 1:
-        raise ValueError(v.message(name, door, "a 1-D array of labels of shape (m,)", f"an array of shape {y.shape}"))
+        raise ValueError(v.message(name, door, "a 1-D array of labels of shape (m,), or a 0/1 indicator matrix of "
+                                   "shape (m, n_labels)", f"an array of shape {y.shape}"))
     if y.shape[0] != m:
         raise ValueError(v.message(name, door, f"{m} labels, one per row of {x_name}", f"{y.shape[0]} labels"))
     classes = np.unique(y)
@@ -89,7 +92,8 @@ def resolve_data(data, test_size, split_seed, door, task=None, options=None):
         X_test = v.check_X(parts[2], door, n_features=X.shape[1], name="X_test", feature_source="X_train")
         y_test = _check_labels(parts[3], "y_test", X_test.shape[0], "X_test", door, task)
     elif test_size is not None:
-        stratify = task == "classification"  # the same split as train_test_split(..., stratify=y) for classes
+        # the same split as train_test_split(..., stratify=y) for classes; multi-label rows are not stratified
+        stratify = task == "classification" and y.ndim == 1
         X, X_test, y, y_test = held_out_split(X, y, test_size, split_seed, stratify=stratify)
     split = {"test_size": test_size, "split_seed": split_seed if test_size is not None else None}
     return name, (X, y, X_test, y_test), split, task
