@@ -567,3 +567,71 @@ def test_sweep_table_accepts_a_failed_run():
     _, _, matrix = plots.sweep_table(results)
     np.testing.assert_allclose(matrix, [[0.65, 0.95], [np.nan, 0.85]])
     assert "n/a" in _texts(plots.sweep_heatmap(results).ax_)
+
+
+
+# -- regression figures: predicted_vs_true and residuals -------------------------------------------------------
+
+
+def test_predicted_vs_true_draws_each_point_and_the_diagonal(rng):
+    y = rng.normal(size=30)
+    h = y + 0.3 * rng.normal(size=30)
+    fig = plots.predicted_vs_true(y, h)
+    assert isinstance(fig, plots.PredictedVsTrueDisplay) and fig.ax_ is fig.figure_.axes[0]
+    ax = fig.ax_
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.column_stack([y, h]))
+    xs, ys = ax.lines[0].get_data()
+    np.testing.assert_array_equal(xs, ys)  # the diagonal predicted = true
+    lo, hi = ax.get_xlim()
+    assert (lo, hi) == ax.get_ylim() and lo < min(y.min(), h.min()) and hi > max(y.max(), h.max())
+    assert (xs[0], xs[-1]) == (lo, hi)
+    from sklearn.metrics import r2_score
+
+    assert f"R^2 = {r2_score(y, h):.3f}" in _texts(ax)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("true value", "predicted value")
+
+
+def test_residuals_are_true_minus_predicted_against_predicted(rng):
+    y = rng.normal(size=(20, 2))
+    h = y + rng.normal(size=(20, 2))
+    fig = plots.residuals(y, h)
+    ax = fig.axes[0]
+    assert len(ax.collections) == 2  # one scatter per output
+    for j in range(2):
+        np.testing.assert_array_equal(ax.collections[j].get_offsets(), np.column_stack([h[:, j], y[:, j] - h[:, j]]))
+    assert list(ax.lines[0].get_ydata()) == [0.0, 0.0]
+    assert f"RMSE = {np.sqrt(np.mean((y - h) ** 2)):.4g}" in _texts(ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["output 0", "output 1"]
+
+
+def test_regression_figures_draw_on_a_given_axes_and_a_perfect_fit(rng):
+    from matplotlib.figure import Figure as F
+
+    fig = F()
+    left, right = fig.subplots(1, 2)
+    y = np.array([2.0, 2.0, 2.0])  # all targets equal, predicted exactly: limits still span something
+    assert plots.predicted_vs_true(y, y, ax=left).figure_ is fig
+    assert plots.residuals(y, y, ax=right).ax_ is right
+    lo, hi = left.get_xlim()
+    assert lo < 2.0 < hi
+
+
+@pytest.mark.parametrize("function", [plots.predicted_vs_true, plots.residuals])
+@pytest.mark.parametrize(
+    "y_true, y_pred, error, match",
+    [
+        (np.zeros(3), np.zeros(4), ValueError, r"'y_pred' parameter of {door} must be an array of finite numbers of shape "
+                                               r"\(3,\) \(the shape of y_true\)\. Got a 1-D array of shape \(4,\) instead\."),
+        (np.zeros((3, 2)), np.zeros(3), ValueError, r"'y_pred' parameter of {door} must be an array of finite numbers of shape \(3, 2\)"),
+        (np.zeros((2, 2, 2)), np.zeros((2, 2, 2)), ValueError, r"'y_true' parameter of {door} must be a 1-D or 2-D array"),
+        (np.zeros(0), np.zeros(0), ValueError, r"'y_true' parameter of {door} must be a 1-D or 2-D array .* with m >= 1"),
+        (np.array([1.0, np.nan]), np.zeros(2), ValueError, r"'y_true' parameter of {door} .* Got an array containing NaN"),
+        (np.zeros(2), np.array([np.inf, 0.0]), ValueError, r"'y_pred' parameter of {door} .* Got an array containing NaN"),
+        (np.array(["a", "b"]), np.zeros(2), TypeError, r"'y_true' parameter of {door} must be a 1-D or 2-D array of finite numbers"),
+    ],
+)
+def test_regression_figures_check_their_arguments(function, y_true, y_pred, error, match):
+    with pytest.raises(error, match=match.format(door=function.__name__)):
+        function(y_true, y_pred)
+    with pytest.raises(TypeError, match=rf"The 'ax' parameter of {function.__name__} must be a matplotlib Axes or None"):
+        function(np.zeros(2), np.zeros(2), ax="left")

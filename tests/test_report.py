@@ -366,8 +366,19 @@ def _message(name, rule, got):
         ({"seed": 2**32}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "4294967296")),
         ({"seed": "0"}, TypeError, _message("seed", r"an int in the range \[0, 4294967295\]", "'0'")),
         ({"seed": None}, TypeError, _message("seed", r"an int in the range \[0, 4294967295\]", "None")),
-        ({"data": 3}, TypeError, _message("data", "a str or os.PathLike", "3")),
-        ({"data": "spirals"}, ValueError, _message("data", r"'digits20' or a path to the course's .*", "'spirals'")),
+        ({"data": 3}, TypeError, _message("data", r"one of \['digits20', .*\] or a path to a .csv, .tsv, .npz or .mat file", "3")),
+        ({"data": "cifar"}, ValueError, _message("data", r"one of \['digits20', 'spirals', .*\] or a path to a .csv, .tsv, "
+                                                          r"\.npz or \.mat file", "'cifar'")),
+        ({"data": "data.txt"}, ValueError, _message("data", r"one of \[.*\] or a path to a .csv.*", "'data.txt'")),
+        ({"task": "ranking"}, ValueError, _message("task", r"a str among \['classification', 'regression'\] or None",
+                                                   "'ranking'")),
+        ({"data_options": {"noise": 0.3}}, ValueError,
+         _message("noise", r"left unset for 'digits20', which takes no options", "0.3")),
+        ({"data": "moons", "data_options": {"noise": -1.0}}, ValueError, _message("noise", r"a float in the range \[0.0, .*\]", "-1.0")),
+        ({"data": "a.csv", "data_options": {"task": "regression"}}, TypeError,
+         _message("data_options", r"None or a dict of data options \(the task is the argument task\)", r"\{'task': 'regression'\}")),
+        ({"data": "iris", "weights": "ex4weights.mat"}, ValueError,
+         _message("weights", r"None for data other than the course's digits .*", "'ex4weights.mat'")),
         ({"weights": 3}, TypeError, _message("weights", "a str or os.PathLike or None", "3")),
         ({"out_dir": None}, TypeError, _message("out_dir", "a str or os.PathLike", "None")),
         ({"grid": [1]}, TypeError, _message("grid", r"a dict with exactly the keys 'alpha' and 'max_iter', .*", r"\[1\]")),
@@ -430,7 +441,11 @@ def _cli_message(name, flag, rule):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--data", "spirals"], _cli_message("data", "--data", r"'digits20' or a path")),
+        (["--data", "cifar"], _cli_message("data", "--data", r"one of \['digits20', ")),
+        (["--data", "iris", "--noise", "0.2"], _cli_message("noise", "--noise", r"left unset for 'iris'")),
+        (["--data", "moons", "--target", "2"], _cli_message("target", "--target", r"left unset for 'moons', which takes only "
+                                                                                   r"'--noise', '--n-samples', '--data-seed'")),
+        (["--task", "clustering"], _cli_message("task", "--task", r"a str among \['classification', 'regression'\]")),
         (["--hidden", "0"], re.escape("nnlearn: error: The '--hidden' option of nnlearn report must be units per hidden layer joined "
                                       "by commas such as 25 or 64,32 (at least 1 hidden layer). Got '0' instead.")),
         (["--alpha", "-1"], _cli_message("alpha", "--alpha", r"a float in the range \[0.0, inf\)\. Got -1.0 instead\.")),

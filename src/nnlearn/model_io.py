@@ -17,6 +17,10 @@ NumPy reads with ``np.load(path, allow_pickle=False)``:
     float64 array of shape (n_iter + 1,), the validation loss beside it
     (estimator files of fits with early stopping only; NaN where an earlier
     warm-started fit had no validation set).
+``training_rows``, ``held_out_rows``
+    uint64 arrays: the sorted fingerprints of the rows the model was trained
+    on and of the rows held out (files saved with ``training_data`` only;
+    see :mod:`nnlearn.provenance`).
 
 Header (format version 1), a JSON object with the fields
 
@@ -35,6 +39,13 @@ Header (format version 1), a JSON object with the fields
 ``"MLPClassifier"`` ``classes`` (``{"dtype": "<i8", "values": [...]}``: the
 labels and their NumPy dtype, so ``predict`` returns labels of the same type)
 and ``multilabel`` (true when fitted on a 0/1 indicator matrix).
+Optional, in files saved with ``training_data`` (``nnlearn train --save``
+always gives it): ``training_data``, what the model was trained on
+(``data``: the name or path; ``options``; ``task``; ``test_size`` and
+``split_seed`` of the held-out split; ``n_train``, ``n_held_out``;
+``fingerprint``, 16 hex digits identifying the training rows;
+``row_fingerprint``, how a row's fingerprint is made), read back by
+:func:`read_training_data`. Files without it load as before.
 
 Files of earlier nnlearn versions (classifiers without ``multilabel``,
 ``loss``, ``best_loss``, ``best_validation_loss`` or ``validation_loss_curve``)
@@ -84,7 +95,8 @@ from ._atomic import write_atomically
 from . import _validation as v
 from .core.params import layer_shapes
 
-__all__ = ["save_model", "load_model", "read_header", "write_atomically", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save_model", "load_model", "read_header", "read_training_data", "write_atomically", "FORMAT",
+           "FORMAT_VERSION"]
 
 FORMAT = "nnlearn-model"
 FORMAT_VERSION = 1
@@ -106,7 +118,7 @@ class _NotAModel(ValueError):
 # -- writing ---------------------------------------------------------------------
 
 
-def save_model(path, model, theta=None):
+def save_model(path, model, theta=None, training_data=None):
     """Save a fitted :class:`~nnlearn.MLPClassifier` or :class:`~nnlearn.MLPRegressor`, or a Network and its
     weights, to one ``.npz`` file.
 
@@ -123,6 +135,10 @@ def save_model(path, model, theta=None):
         A fitted estimator, or a network whose weights are ``theta``.
     theta : ndarray of shape (n_params,), optional
         The weights when ``model`` is a :class:`~nnlearn.Network`.
+    training_data : nnlearn.provenance.TrainingData, optional
+        What the model was trained on (data, options, held-out split, row
+        fingerprints): stored so that ``nnlearn predict`` can say whether the
+        rows it predicts include training rows (:func:`read_training_data`).
 
     Raises
     ------
@@ -168,6 +184,14 @@ def save_model(path, model, theta=None):
             "tuple (Network, theta)",
             f"{type(model).__module__}.{type(model).__qualname__}",
         ))
+    if training_data is not None:
+        from .provenance import TrainingData
+
+        if not isinstance(training_data, TrainingData):
+            raise TypeError(v.message("training_data", door, "None or an nnlearn.provenance.TrainingData",
+                                      v.describe(training_data)))
+        header["training_data"] = training_data.header()
+        arrays = {**arrays, "training_rows": training_data.training_rows, "held_out_rows": training_data.held_out_rows}
     text = json.dumps(header, indent=1, allow_nan=False, ensure_ascii=False).encode("utf-8")
     members = {"header": np.frombuffer(text, dtype=np.uint8), **arrays}
     write_atomically(path, lambda f: np.savez(f, **members))
@@ -302,6 +326,36 @@ def read_header(path):
     """
     path = _check_path(path, "read_header")
     return _read_header(path, _read_members(path))
+
+
+def read_training_data(path):
+    """What the model in the file at ``path`` was trained on, or None if the file does not say.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A model file (see :func:`load_model`).
+
+    Returns
+    -------
+    training_data : nnlearn.provenance.TrainingData or None
+        None for a file saved without ``training_data`` (by earlier versions,
+        or by :func:`save_model` without it).
+
+    Raises
+    ------
+    TypeError, FileNotFoundError, IsADirectoryError, ValueError
+        As :func:`read_header`; ValueError also if the record is malformed.
+    """
+    from .provenance import TrainingData
+
+    header = read_header(path)  # checks the file and its header
+    record = header.get("training_data")
+    if record is None:
+        return None
+    with np.load(_check_path(path, "read_training_data"), allow_pickle=False) as archive:
+        arrays = [archive[name] if name in archive.files else None for name in ("training_rows", "held_out_rows")]
+    return TrainingData.from_header(record, *arrays, where=f"{path} (nnlearn model file)")
 
 
 def load_model(path):

@@ -52,6 +52,10 @@ __all__ = [
     "ConfusionMatrixDisplay",
     "MisclassifiedDisplay",
     "SweepHeatmapDisplay",
+    "predicted_vs_true",
+    "residuals",
+    "PredictedVsTrueDisplay",
+    "ResidualsDisplay",
 ]
 
 
@@ -1083,3 +1087,182 @@ def sweep_heatmap(results, metric="train_accuracy", ax=None):
     ax = AXES.check(ax, "ax", door)
     alphas, max_iters, matrix = _tabulate(records, metric)
     return SweepHeatmapDisplay(alphas, max_iters, matrix, metric).plot(ax=ax)
+
+
+# ------------------------------------------------------- regression figures
+class RealTargets(v.Rule):
+    """Real targets or predictions: a numeric (m,) or (m, k) array of finite values, m >= 1, as float64 (m, k).
+
+    With ``shape``, the array must have it (the shape of ``y_true``).
+    """
+
+    def __init__(self, shape=None):
+        self.shape = shape
+
+    def text(self):
+        if self.shape is None:
+            return "a 1-D or 2-D array of finite numbers of shape (m,) or (m, k) with m >= 1"
+        return f"an array of finite numbers of shape {self.shape} (the shape of y_true)"
+
+    def check(self, value, name, door):
+        y = v.check_array(value, name, door, self.text())
+        if (self.shape is not None and y.shape != self.shape) or y.ndim not in (1, 2) or y.shape[0] == 0:
+            raise ValueError(v.message(name, door, self.text(), _shape(y)))
+        y = y.astype(np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError(v.message(name, door, self.text(), "an array containing NaN or infinity"))
+        return y
+
+
+def _regression_pair(y_true, y_pred, door):
+    """``(Y_true, Y_pred)`` of shape (m, k) each, checked: the same shape, finite."""
+    y_true = RealTargets().check(y_true, "y_true", door)
+    y_pred = RealTargets(y_true.shape).check(y_pred, "y_pred", door)
+    return y_true.reshape(y_true.shape[0], -1), y_pred.reshape(y_pred.shape[0], -1)
+
+
+_NOTE_BOX = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none"}  # a corner note readable over the points
+
+
+def _output_label(j, k):
+    return f"output {j}" if k > 1 else None
+
+
+def predicted_vs_true(y_true, y_pred, ax=None):
+    r"""Plot a regressor's predictions against the true values, with the diagonal of perfect predictions.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (m,) or (m, k)
+        True targets (k outputs: one color per output).
+    y_pred : array-like of the shape of ``y_true``
+        Predicted targets.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new Figure is made if None.
+
+    Returns
+    -------
+    display : PredictedVsTrueDisplay
+        Keeps ``figure_`` and ``ax_`` and shows itself in Jupyter: one scatter per output with points (true, predicted)
+        (``ax.collections[j].get_offsets()``), the dashed diagonal
+        predicted = true over the range of both (``ax.lines[0]``), equal
+        limits on both axes, and the text ``R^2 = ...`` (scikit-learn's
+        ``r2_score``, averaged over the outputs) in the upper left corner.
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` is not 1-D or 2-D with at least one row, ``y_pred`` has
+        another shape, or either holds NaN or infinity.
+    TypeError
+        If either is not numeric, or ``ax`` is not an Axes.
+
+    Notes
+    -----
+    .. math:: R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}
+    """
+    door = "predicted_vs_true"
+    Y, H = _regression_pair(y_true, y_pred, door)
+    ax = AXES.check(ax, "ax", door)
+    return PredictedVsTrueDisplay(Y, H).plot(ax=ax)
+
+
+class PredictedVsTrueDisplay(FigureDisplay):
+    """Predictions against true values, with the diagonal: made by :func:`predicted_vs_true`.
+
+    Parameters
+    ----------
+    Y, H : ndarray of shape (m, k), the true and predicted targets
+    """
+
+    figsize = (5, 5)
+
+    def __init__(self, Y, H):
+        self.Y, self.H = Y, H
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        from sklearn.metrics import r2_score
+
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        Y, H = self.Y, self.H
+        lo, hi = min(Y.min(), H.min()), max(Y.max(), H.max())
+        pad = 0.05 * (hi - lo) if hi > lo else 0.5
+        lo, hi = lo - pad, hi + pad
+        ax.plot([lo, hi], [lo, hi], color="0.5", linestyle="--", linewidth=1, label="predicted = true")
+        k = Y.shape[1]
+        for j in range(k):
+            ax.scatter(Y[:, j], H[:, j], s=14, alpha=0.7, edgecolors="none", label=_output_label(j, k))
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        ax.set_xlabel("true value")
+        ax.set_ylabel("predicted value")
+        ax.text(0.03, 0.97, f"R^2 = {r2_score(Y, H):.3f}", transform=ax.transAxes, ha="left", va="top", bbox=_NOTE_BOX)
+        ax.legend(loc="lower right")
+        return self._set_axes(fig, ax)
+
+
+def residuals(y_true, y_pred, ax=None):
+    """Plot a regressor's residuals, true minus predicted, against the predicted values.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (m,) or (m, k)
+        True targets (k outputs: one color per output).
+    y_pred : array-like of the shape of ``y_true``
+        Predicted targets.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new Figure is made if None.
+
+    Returns
+    -------
+    display : ResidualsDisplay
+        Keeps ``figure_`` and ``ax_`` and shows itself in Jupyter: one scatter per output with points (predicted, true -
+        predicted) (``ax.collections[j].get_offsets()``), a horizontal line at
+        0 (``ax.lines[0]``), and the text ``RMSE = ...`` (the root of the mean
+        squared residual over every entry) in the upper left corner. A good
+        fit leaves a band around 0 without a trend.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`predicted_vs_true`.
+    """
+    door = "residuals"
+    Y, H = _regression_pair(y_true, y_pred, door)
+    ax = AXES.check(ax, "ax", door)
+    return ResidualsDisplay(Y, H).plot(ax=ax)
+
+
+class ResidualsDisplay(FigureDisplay):
+    """Residuals (true - predicted) against the predictions: made by :func:`residuals`.
+
+    Parameters
+    ----------
+    Y, H : ndarray of shape (m, k), the true and predicted targets
+    """
+
+    figsize = (6, 4)
+
+    def __init__(self, Y, H):
+        self.Y, self.H = Y, H
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        Y, H = self.Y, self.H
+        R = Y - H  # residuals, (m, k)
+        ax.axhline(0.0, color="0.5", linestyle="--", linewidth=1)
+        k = Y.shape[1]
+        for j in range(k):
+            ax.scatter(H[:, j], R[:, j], s=14, alpha=0.7, edgecolors="none", label=_output_label(j, k))
+        ax.set_xlabel("predicted value")
+        ax.set_ylabel("residual (true - predicted)")
+        ax.text(0.03, 0.97, f"RMSE = {np.sqrt(np.mean(R**2)):.4g}", transform=ax.transAxes, ha="left", va="top",
+                bbox=_NOTE_BOX)
+        if k > 1:
+            ax.legend(loc="lower right")
+        return self._set_axes(fig, ax)

@@ -32,8 +32,10 @@ class Progress:
         if self.bar is None or self.best is None:
             return
         where = " ".join(f"{label(p)}={cell(p, self.best[p])}" for p in self.varying)
-        which = "held-out" if self.metric == "test_accuracy" else "train"
-        self.bar.set_postfix_str(f"best {which} {100 * self.best[self.metric]:.2f}% {where}".rstrip())
+        which = "held-out" if self.metric.startswith("test_") else "train"
+        value = self.best[self.metric]
+        score = f"R^2 {value:.4f}" if self.metric.endswith("r2") else f"{100 * value:.2f}%"
+        self.bar.set_postfix_str(f"best {which} {score} {where}".rstrip())
 
     def update(self, record):
         self.consider(record)

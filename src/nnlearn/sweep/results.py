@@ -19,7 +19,10 @@ class SweepResults(list):
     varying : list of str
         Parameters that take more than one value in the grid.
     metric : str
-        ``"test_accuracy"`` when a held-out set exists, else ``"train_accuracy"``.
+        ``"test_accuracy"`` when a held-out set exists, else ``"train_accuracy"``
+        (``"test_r2"``, ``"train_r2"`` for regression).
+    task : str
+        ``"classification"`` or ``"regression"``.
     results_path : pathlib.Path or None
     n_run, n_resumed, n_failed : int
         Runs done by this call, runs taken from the results file, failed runs.
@@ -27,10 +30,11 @@ class SweepResults(list):
         Wall time of the call.
     """
 
-    def __init__(self, records, varying, metric, results_path, n_run, n_resumed, seconds):
+    def __init__(self, records, varying, metric, results_path, n_run, n_resumed, seconds, task="classification"):
         super().__init__(records)
         self.varying = list(varying)
         self.metric = metric
+        self.task = task
         self.results_path = results_path
         self.n_run = n_run
         self.n_resumed = n_resumed
@@ -127,6 +131,7 @@ def table_rows(records, columns=None):
 
     ``rows[i]`` holds the parameter cells of run i, then its metrics (none for
     a failed run); ``notes[i]`` is ``"failed: <error>"`` for a failed run, else None.
+    Regression records (``task`` ``"regression"``) have R^2 and RMSE cells instead of the accuracies.
     """
     records = list(records)
     if columns is None:
@@ -134,8 +139,15 @@ def table_rows(records, columns=None):
     for must in ("max_iter", "alpha"):
         if must not in columns:
             columns = [must, *columns]
-    held_out = any("test_accuracy" in r for r in records)
-    header = [label(c) for c in columns] + ["train %"] + (["held-out %"] if held_out else []) + ["cost", "iters", "seconds"]
+    regression = any(r.get("task") == "regression" for r in records)
+    test_key = "test_r2" if regression else "test_accuracy"
+    held_out = any(test_key in r for r in records)
+    if regression:
+        scores = [("train R^2", "train_r2")] + ([("held-out R^2", "test_r2"), ("held-out RMSE", "test_rmse")]
+                                              if held_out else [("train RMSE", "train_rmse")])
+    else:
+        scores = [("train %", "train_accuracy")] + ([("held-out %", "test_accuracy")] if held_out else [])
+    header = [label(c) for c in columns] + [name for name, _ in scores] + ["cost", "iters", "seconds"]
     rows, notes = [], []
     for r in records:
         row = [cell(c, r.get(c)) for c in columns]
@@ -143,9 +155,8 @@ def table_rows(records, columns=None):
             notes.append("failed: " + str(r["error"]).splitlines()[0][:80])
         else:
             notes.append(None)
-            row += [f"{100 * r['train_accuracy']:.2f}"]
-            if held_out:
-                row += [f"{100 * r['test_accuracy']:.2f}" if "test_accuracy" in r else "-"]
+            for _, key in scores:
+                row.append(_score_cell(key, r[key]) if key in r else "-")
             row += [f"{r['final_cost']:.4f}", str(r.get("n_iter", "-")), f"{r['seconds']:.2f}"]
         rows.append(row)
     return header, rows, notes
@@ -167,7 +178,9 @@ def format_table(records, columns=None):
     text : str
         Parameter columns, then train accuracy (%), held-out accuracy (%) when
         any record has one, final cost, iterations and seconds; a failed run
-        shows its error instead of metrics.
+        shows its error instead of metrics. Regression records (``task``
+        ``"regression"``) show train R^2 and, with a held-out set, held-out
+        R^2 and RMSE (else train RMSE) instead of the accuracies.
     """
     header, rows, notes = table_rows(records, columns)
     widths = [max([len(h)] + [len(row[i]) for row in rows if i < len(row)]) for i, h in enumerate(header)]
@@ -176,3 +189,10 @@ def format_table(records, columns=None):
         cells = [c.rjust(w) for c, w in zip(row, widths)]
         lines.append("  ".join(cells + ([note] if note else [])))
     return "\n".join(lines)
+
+
+def _score_cell(key, value):
+    """A score as table text: accuracies in percent, R^2 to 4 decimals, RMSE to 4 significant digits."""
+    if key.endswith("accuracy"):
+        return f"{100 * value:.2f}"
+    return f"{value:.4f}" if key.endswith("r2") else f"{value:.4g}"

@@ -23,8 +23,9 @@ except ImportError:  # pragma: no cover - Windows
 
 __all__ = ["ResultsFile", "load_results", "from_json"]
 
-_METRICS = ("train_accuracy", "test_accuracy", "final_cost")
-_REQUIRED_FIELDS = ("id", "train_accuracy", "final_cost", "seconds")
+_METRICS = ("train_accuracy", "test_accuracy", "train_r2", "test_r2", "train_rmse", "test_rmse", "final_cost")
+_REQUIRED_FIELDS = ("id", "final_cost", "seconds")
+_TRAIN_SCORE = {"classification": "train_accuracy", "regression": "train_r2"}  # by the record's task
 
 
 def _parse_line(line, where):
@@ -32,8 +33,11 @@ def _parse_line(line, where):
         record = json.loads(line)
     except ValueError as err:
         raise ValueError(f"{where} is not a JSON record ({err}).") from None
-    if not isinstance(record, dict) or any(key not in record for key in _REQUIRED_FIELDS):
-        missing = [k for k in _REQUIRED_FIELDS if not isinstance(record, dict) or k not in record]
+    required = _REQUIRED_FIELDS
+    if isinstance(record, dict):  # records without a task are classification runs (written before regression)
+        required = (required[0], _TRAIN_SCORE.get(record.get("task"), "train_accuracy"), *required[1:])
+    if not isinstance(record, dict) or any(key not in record for key in required):
+        missing = [k for k in required if not isinstance(record, dict) or k not in record]
         raise ValueError(f"{where} is not a sweep record: it lacks {missing}.")
     return record
 
