@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 import warnings
-from contextlib import nullcontext
 
+from ..core import threads
 from ..estimator import MLPClassifier
 from ..optimize import TrainingInterrupted
 from .grid import estimator_params
@@ -25,12 +25,9 @@ def fit_one(index, params, data, blas_threads):
     from sklearn.exceptions import ConvergenceWarning
 
     X_train, y_train, X_test, y_test = data
-    if blas_threads is None:
-        limit = nullcontext()
-    else:
-        from threadpoolctl import threadpool_limits
-
-        limit = threadpool_limits(limits=blas_threads)
+    # Every BLAS pool of the process, reference-counted: runs in threads of one process (a Dask worker with
+    # several threads) share the limit instead of lifting it when the first of them ends (nnlearn.core.threads).
+    limit = threads.every_blas_limited(blas_threads)
     model = MLPClassifier(**estimator_params(params))
     start = time.perf_counter()
     with limit, warnings.catch_warnings():
