@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from ..text import format_number
 from .grid import PARAM_NAMES
 
 __all__ = ["SweepResults", "format_table", "label", "cell"]
@@ -102,7 +103,7 @@ def format_table(records, columns=None):
             row += [f"{100 * r['train_accuracy']:.2f}"]
             if held_out:
                 row += [f"{100 * r['test_accuracy']:.2f}" if "test_accuracy" in r else "-"]
-            row += [f"{r['final_cost']:.4f}", str(r.get("n_iter", "-")), f"{r['seconds']:.2f}"]
+            row += [format_number(r["final_cost"], 4), str(r.get("n_iter", "-")), f"{r['seconds']:.2f}"]
         rows.append(row)
     widths = [max([len(h)] + [len(row[i]) for row in rows if i < len(row)]) for i, h in enumerate(header)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
