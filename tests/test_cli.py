@@ -190,7 +190,7 @@ def test_flags_become_checked_values():
         (["gradcheck", "--layers", "3", "0", "3"], "The '--layers' option of nnlearn gradcheck must be 3 ints >= 1"),
         (["gradcheck", "--m", "0"], "The '--m' option of nnlearn gradcheck must be an int in the range [1, inf). Got 0 instead."),
         (["gradcheck", "--eps", "0"], "The '--eps' option of nnlearn gradcheck must be a float in the range (0.0, inf)."),
-        (["gradcheck", "--threshold", "x"], "The '--threshold' option of nnlearn gradcheck must be a float in the range [0.0, inf)."),
+        (["gradcheck", "--threshold", "x"], "The '--threshold' option of nnlearn gradcheck must be a float in the range (0.0, inf)."),
         (["sweep", "--plot", "heat.bmpx"], "The '--plot' option of nnlearn sweep must be an image file name ending in one of "),
         (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
         (["train", "--bogus"], "unrecognized arguments: --bogus"),

@@ -520,6 +520,11 @@ def _check_loss_curve_declared(where, header, members):
             if n_iter is not None and n_iter != shape[0] - 1:
                 raise ValueError(f"{where} is inconsistent: training.n_iter is {n_iter}, but 'loss_curve' holds "
                                  f"{shape[0]} costs (n_iter + 1).")
+            if "validation_loss_curve" in members:
+                other, other_dtype = members.declared("validation_loss_curve")
+                if other != shape or other_dtype.kind != "f":
+                    raise ValueError(f"{where}: 'validation_loss_curve' has shape {other} and dtype {other_dtype}, but "
+                                     f"it must be a float array shaped like 'loss_curve' {shape}.")
             return
     raise ValueError(f"{where} is missing the array 'loss_curve' (1-D float) of an {header['kind']}.")
 
