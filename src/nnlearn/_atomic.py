@@ -153,6 +153,11 @@ def check_target(path, probe=True, door="check_target"):
     except NotADirectoryError:
         raise _refusal(NotADirectoryError, errno.ENOTDIR, f"{_first_non_directory(path)} is not a directory",
                        path) from None
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        raise _refusal(OSError, errno.ENAMETOOLONG, f"the file name is too long for the file system "
+                       f"({len(os.fsencode(path.name))} bytes)", path) from None
     try:
         st = os.stat(path)
     except FileNotFoundError:
