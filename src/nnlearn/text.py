@@ -79,6 +79,12 @@ def parse_hidden(text, name="text", door="parse_hidden", min_layers=0):
     try:
         return v.HiddenSizes(min_layers).check(sizes, name, door)
     except ValueError:
+        if len(sizes) >= min_layers and all(s >= 1 for s in sizes):  # well written, but too large a network
+            smallest = v.n_params_of((1, *sizes, 1), stop=v.MAX_PARAMS)
+            raise ValueError(v.message(name, door, f"{syntax}, for a network of at most {v.MAX_PARAMS} parameters",
+                                       v.describe(text))
+                             + f" Even with one input and one output, that network has more than {smallest:.3g} "
+                               "parameters.") from None
         raise ValueError(v.message(name, door, syntax, v.describe(text))) from None
 
 

@@ -332,9 +332,6 @@ def _check_inflation(npz, keys, where):
             raise ValueError(f"{where}: the array {key} cannot be read: its header declares {declared} bytes of "
                              f"data, but it holds {held} (truncated or corrupted).")
         info = npz.archive.zip.getinfo(f"{key}.npy")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ValueError(f"{where}: the array {key} is compressed with zip method {info.compress_type}; nnlearn "
-                             f"reads stored or deflated arrays (np.savez or np.savez_compressed).")
         if info.compress_type == zipfile.ZIP_DEFLATED:
             total += info.file_size
     if total > budget:
@@ -357,8 +354,11 @@ def _npy_header(archive, key, where):
     """``(shape, dtype)`` of an archive's array from its header alone, refusing one over :data:`MAX_CELLS` values."""
     fmt = np.lib.format
     npz, archive = archive, archive.archive
+    info = archive.zip.getinfo(f"{key}.npy")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # refused before a byte is inflated
+        raise ValueError(f"{where}: the array {key} is compressed with zip method {info.compress_type}; nnlearn "
+                         f"reads stored or deflated arrays (np.savez or np.savez_compressed).")
     try:
-        info = archive.zip.getinfo(f"{key}.npy")
         with archive.zip.open(info) as f:
             version = fmt.read_magic(f)
             read = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}.get(version)
