@@ -223,8 +223,17 @@ def _estimator_contents(clf):
     header["n_features_in"] = int(clf.n_features_in_)
     names = getattr(clf, "feature_names_in_", None)
     header["feature_names_in"] = None if names is None else [str(n) for n in names]
+    # The parameters of the fit that produced the weights: set_params followed by a fit that failed leaves
+    # the new values in get_params() and the old fit's weights; the file describes the weights.
+    current = clf.get_params(deep=False)
+    fitted = getattr(clf, "fitted_params_", None) or current
+    changed = sorted(name for name in current if name in fitted and not _same_value(current[name], fitted[name]))
+    if changed:
+        warnings.warn(f"save_model: the parameters {changed} of this {type(clf).__name__} were changed after its last "
+                      "successful fit; the file records the values of that fit, which produced its weights.",
+                      UserWarning, stacklevel=3)
     saved, not_saved = {}, {}
-    for name, value in clf.get_params(deep=False).items():
+    for name, value in fitted.items():
         plain = _json_value(value)
         if plain is _UNSAVED:
             not_saved[name] = type(value).__name__
@@ -236,7 +245,7 @@ def _estimator_contents(clf):
     result = getattr(clf, "train_result_", None)
     header["training"] = {
         "solver": result.method if result is not None and result.method else _json_value(clf.solver),
-        "alpha": _json_value(clf.alpha),
+        "alpha": _json_value(fitted.get("alpha", clf.alpha)),
         "n_iter": int(clf.n_iter_),
         "n_evaluations": None if result is None else int(result.n_evaluations),
         "initial_cost": _finite_or_none(loss_curve[0]) if loss_curve.size else None,
@@ -254,6 +263,14 @@ def _estimator_contents(clf):
     if clf.validation_loss_curve_ is not None:
         arrays["validation_loss_curve"] = np.asarray(clf.validation_loss_curve_, dtype=np.float64)
     return header, arrays
+
+
+def _same_value(a, b):
+    """Whether two parameter values are the same (the same object, or equal plain values)."""
+    if a is b:
+        return True
+    plain_a, plain_b = _json_value(a), _json_value(b)
+    return plain_a is not _UNSAVED and plain_a == plain_b
 
 
 def _theta_arrays(net, theta):
@@ -470,6 +487,7 @@ def _estimator_from(where, header, members, net, Thetas, theta):
         return None if value is None else float(value)
 
     clf.n_features_in_ = n_features
+    clf.fitted_params_ = clf.get_params(deep=False)  # the file's hyperparameters are those of the saved fit
     clf.network_ = net
     clf.thetas_ = Thetas
     clf.loss_curve_ = [float(J) for J in loss_curve]
