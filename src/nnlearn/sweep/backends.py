@@ -55,9 +55,12 @@ def execute(todo, combinations, parts, n_jobs, client, blas_threads):
     from joblib import Parallel, delayed
 
     order = sorted(todo, key=lambda i: -_cost_estimate(combinations[i]))
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", backend="loky")
-    # Each worker watches this process, so a kill -9 of the sweep does not leave its workers running.
-    yield from parallel(delayed(fit.fit_one)(i, combinations[i], parts, blas_threads, os.getpid()) for i in order)
+    # Each worker watches this process from its start (the initializer) and at each run, so a kill -9 of the
+    # sweep does not leave its workers waiting or fitting for nobody.
+    parent = os.getpid()
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", backend="loky",
+                        initializer=fit.watch_parent, initargs=(parent,))
+    yield from parallel(delayed(fit.fit_one)(i, combinations[i], parts, blas_threads, parent) for i in order)
 
 
 # Schemes whose addresses are HOST:PORT; others (inproc://, ucx://) are left to distributed.

@@ -26,7 +26,8 @@ _watched = None  # the parent this process watches, once it does
 def watch_parent(pid):
     """In a worker process whose parent is the sweep's process ``pid``: exit soon after that process dies.
 
-    A daemon thread looks at ``os.getppid()`` every :data:`WATCH_INTERVAL`
+    The pool's initializer calls it when a worker starts, and :func:`fit_one`
+    at each run. A daemon thread looks at ``os.getppid()`` every :data:`WATCH_INTERVAL`
     seconds; once the parent is gone (killed with ``kill -9``, so it could
     not stop its workers) the worker exits at once, instead of finishing its
     fit for nobody and waiting for more. Nothing happens in the sweep's own
