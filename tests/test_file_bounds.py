@@ -94,7 +94,23 @@ def _model_cases():
             "load_model", r"loss_curve\.npy is compressed with zip method 12; nnlearn reads stored or deflated"),
         "model_20000_members.npz": (
             lambda: zip_file([*_good_model_members(), *[(f"m{i}.npy", b"", 0, 0) for i in range(20000)]]),
-            "load_model", r"it holds 20004 arrays, more than the 10000 nnlearn reads"),
+            "load_model", r"it holds 20004 arrays, more than the 1000 nnlearn reads"),
+        "model_1000_members_of_1KiB_headers.npz": (  # the most members, each header the longest parsed
+            lambda: zip_file([*_good_model_members(), *[(f"m{i}.npy", npy_header((1,) * 300), 8, 8)
+                                                        for i in range(996)]]),
+            "load_model", "ok"),
+        "model_npy_header_4KiB.npz": (
+            lambda: zip_file([*_good_model_members(), ("m.npy", npy_header((1,) * 1400), 8, 8)]),
+            "read_header", r"m\.npy has no valid \.npy header: ValueError: Header info length \(\d+\) is large"),
+        "model_header_1.4M_lists.npz": (
+            lambda: zip_file([header_member(_json_padded(lambda room: ",".join(["[]"] * (room // 3)))), *_thetas(),
+                              array_member("loss_curve", np.zeros(4))]),
+            "load_model", r"its 'header' holds 139\d{4} JSON arrays and objects, more than the 100000"),
+        "model_header_4MiB_of_strings.npz": (  # accepted: the most Python objects a header can make
+            lambda: zip_file([header_member(_json_padded(lambda room: ",".join(
+                ["[]"] * 99000 + ['"ab"'] * ((room - 3 * 99000) // 5)))), *_thetas(),
+                array_member("loss_curve", np.zeros(4))]),
+            "load_model", "ok"),
         "model_declares_1e12_values.npz": (
             lambda: zip_file([header_member(_model_header()), ("theta_0.npy", npy_header((10**6, 10**6)), 0, 0),
                               *_thetas()[1:], array_member("loss_curve", np.zeros(4))]),
@@ -108,6 +124,36 @@ def _model_cases():
                               *_thetas(), array_member("loss_curve", np.zeros(4))]),
             "load_model", r"'classes' declare 100000 labels of dtype <U1000 \(400000000 bytes\)"),
     }
+
+
+def _json_padded(junk):
+    """A valid header of (nearly) 4 MiB: an unknown field ``junk`` holding ``junk(room)``, the room left."""
+    base = _model_header()[:-1] + ', "junk": ['
+    room = (4 << 20) - len(base) - 2
+    return base + junk(room) + "]}"
+
+
+def _tiny_mat_variables(n):
+    """``n`` uncompressed 0 x 0 double matrices named v: 56 bytes each, the least a variable takes."""
+    import struct
+
+    flags = struct.pack("<IIII", 6, 8, 6, 0)
+    dims = struct.pack("<IIii", 5, 8, 0, 0)
+    name = struct.pack("<II", 1, 1) + b"v" + bytes(7)
+    real = struct.pack("<II", 9, 0)
+    inner = flags + dims + name + real
+    return (struct.pack("<II", 14, len(inner)) + inner) * n
+
+
+def _cell_of_empty_cells(name, n):
+    """An uncompressed cell array of ``n`` empty elements: 8 bytes each."""
+    import struct
+
+    flags = struct.pack("<IIII", 6, 8, 1, 0)  # mxCELL_CLASS
+    dims = struct.pack("<IIii", 5, 8, 1, n)
+    label = struct.pack("<II", 1, len(name)) + name.encode() + bytes(-len(name) % 8)
+    inner = flags + dims + label + struct.pack("<II", 14, 0) * n
+    return struct.pack("<II", 14, len(inner)) + inner
 
 
 def _mat_cases():
@@ -124,6 +170,12 @@ def _mat_cases():
                                                   r"to \d+ bytes from \d+; nnlearn inflates at most 16777216 bytes"),
         "mat_all_variables.mat": (lambda: MAT_HEADER + good + junk, "read_mat",
                                   r"variable 'junk0' .* it would inflate to 536870968 bytes"),
+        "mat_47000_compressed_variables.mat": (  # each skipped after inflating its first 256 bytes
+            lambda: MAT_HEADER + mat_variable("v", dims=(4096, 1)) * 47000 + good, "load_ex4", "ok"),
+        "mat_80000_tiny_variables.mat": (lambda: MAT_HEADER + _tiny_mat_variables(80000) + good, "load_ex4", "ok"),
+        "mat_X_a_cell_of_600000_empty_cells.mat": (
+            lambda: MAT_HEADER + _cell_of_empty_cells("X", 600000) + mat_variable("y", y), "load_ex4",
+            r"variable 'X' \(element at byte 128\): it is a cell array \(class 1\); nnlearn reads X as a numeric"),
     }
 
 
@@ -139,6 +191,8 @@ def _npz_data_cases():
                                            "load", r"the array X cannot be read: its header declares 400000000 bytes"),
         "npz_extra_member_1GiB.npz": (lambda: zip_file([("X.npy", npy_header((10, 5)), 400, 0), ("y.npy", y, 0, 0),
                                                         ("junk.npy", npy_header((2**27,)), 2**30, 8)]), "load", "ok"),
+        "npz_50000_members.npz": (lambda: zip_file([("X.npy", npy_header((10, 5)), 400, 0), ("y.npy", y, 0, 0),
+                                                     *[(f"j{i}.npy", b"", 0, 0) for i in range(50000)]]), "load", "ok"),
         "csv_5MB_of_fields.csv": (lambda: b"".join(b"0," * 999 + b"%d\n" % (i % 2) for i in range(2500)), "load",
                                   "ok"),
         "idx_gzip_declares_1GiB.gz": (lambda: gzip_of(b"\x00\x00\x08\x01" + (2**30).to_bytes(4, "big"), 2**30),

@@ -54,16 +54,18 @@ checks the CRC-32 checksum of every member it reads, and validates every
 shape against the header.
 
 Bounds (a small crafted file cannot make the reader allocate much more than
-the file): the file must be a regular file (a FIFO or a device is refused
-before it is read); at most :data:`MAX_MEMBERS` arrays; members stored or
-deflated only; the JSON header at most :data:`HEADER_MAX_BYTES` (4 MiB),
-without NaN or infinite numbers, and its fields of the right types (the
-message names the file and the field); the labels at most
+the file, or work for long): the file must be a regular file (a FIFO or a
+device is refused before it is read); at most :data:`MAX_MEMBERS` arrays
+(1000), each with a ``.npy`` header of at most :data:`NPY_HEADER_MAX_BYTES`
+(1 KiB), stored or deflated; the JSON header at most
+:data:`HEADER_MAX_BYTES` (4 MiB) with at most :data:`HEADER_MAX_CONTAINERS`
+arrays and objects, without NaN or infinite numbers, and its fields of the
+right types (the message names the file and the field); the labels at most
 :data:`CLASSES_MAX_BYTES` (64 MiB) as an array; every array's declared shape
 and dtype are checked against the header before its data are read, and only
 the arrays the model needs are read (others are never inflated); deflated
-members may inflate to at most :func:`nnlearn._files.inflation_budget` of the
-file's size (32 times, 16 MiB at least); the network at most
+members may inflate to at most :func:`nnlearn._files.inflation_budget` of
+the file's size (32 times, 16 MiB at least); the network at most
 :data:`nnlearn._validation.MAX_PARAMS` parameters.
 
 Atomic writes: a model is written to a temporary file
@@ -101,7 +103,7 @@ from . import _validation as v
 from .core.params import layer_shapes
 
 __all__ = ["save_model", "load_model", "read_header", "write_atomically", "FORMAT", "FORMAT_VERSION",
-           "MAX_MEMBERS", "HEADER_MAX_BYTES", "CLASSES_MAX_BYTES"]
+           "MAX_MEMBERS", "HEADER_MAX_BYTES", "HEADER_MAX_CONTAINERS", "CLASSES_MAX_BYTES", "NPY_HEADER_MAX_BYTES"]
 
 FORMAT = "nnlearn-model"
 FORMAT_VERSION = 1
@@ -115,8 +117,11 @@ _NPY_MAGIC = b"\x93NUMPY"
 # Label dtypes a model file can hold: bool, int, uint, float, str, and object arrays of those.
 _CLASS_KINDS = "biufUO"
 # Bounds of the reader (see "Bounds" in the module docstring).
-MAX_MEMBERS = 10_000  # arrays in one model file: the layers' theta_l and a few more
+MAX_MEMBERS = 1000  # arrays in one model file: theta_l of networks of up to 997 layers, and a few more
 HEADER_MAX_BYTES = 4 << 20  # the JSON header
+# JSON objects and arrays in the header (counted as '{' and '[' bytes, an upper bound): the JSON parser
+# makes a Python object of each, and 4 MiB of "[]," would be 1.4 million lists (90 MB, more than a second).
+HEADER_MAX_CONTAINERS = 100_000
 CLASSES_MAX_BYTES = 64 << 20  # the labels as a NumPy array
 
 
@@ -564,6 +569,10 @@ def _read_header(path, members):
         raise _NotAModel(f"{path} is not an nnlearn model file (its 'header' has {shape[0]} bytes, more than the "
                          f"{HEADER_MAX_BYTES} of a model's JSON header).")
     header_array = members["header"]
+    containers = header_array.tobytes().count(b"[") + header_array.tobytes().count(b"{")
+    if containers > HEADER_MAX_CONTAINERS:
+        raise _NotAModel(f"{path} is not an nnlearn model file (its 'header' holds {containers} JSON arrays and "
+                         f"objects, more than the {HEADER_MAX_CONTAINERS} of a model's header).")
     try:
         header = json.loads(header_array.tobytes().decode("utf-8"), parse_constant=_no_constant,
                             parse_float=_finite_float)
@@ -779,7 +788,9 @@ class _Members:
                 )
             name = info.filename[: -len(".npy")]
             self._infos[name] = info
-            self._headers[name] = _read_npy_header(path, self._archive, info)
+            header = _read_npy_header(path, self._archive, info)  # every member: pickles are refused unread
+            if _is_known_member(name):
+                self._headers[name] = header
         self.names = frozenset(self._infos)
 
     def __enter__(self):
@@ -798,8 +809,13 @@ class _Members:
 
     def declared(self, name):
         """``(shape, dtype)`` of the member ``name``, from its ``.npy`` header (nothing else is read)."""
-        shape, _, dtype, _ = self._headers[name]
+        shape, _, dtype, _ = self._header(name)
         return shape, dtype
+
+    def _header(self, name):
+        if name not in self._headers:  # a member of a later format: its header was checked, not kept
+            self._headers[name] = _read_npy_header(self.path, self._archive, self._infos[name])
+        return self._headers[name]
 
     def get(self, name, default=None):
         return self[name] if name in self._infos else default
@@ -813,7 +829,7 @@ class _Members:
                     f"from {info.compress_size}; nnlearn inflates at most {self._budget} bytes from a file of "
                     f"{self._size} bytes).")
             self._budget -= info.file_size
-        return _read_npy(self.path, self._archive, info, self._headers[name])
+        return _read_npy(self.path, self._archive, info, self._header(name))
 
 
 def _read_members(path):
@@ -851,6 +867,14 @@ def _read_members(path):
 
 # dtypes a member may hold: bools, numbers, str; never objects (pickles), records or subarrays.
 _MEMBER_KINDS = "biufcU"
+# The longest .npy header read (nnlearn writes about 128 bytes): parsing one costs time in its length.
+NPY_HEADER_MAX_BYTES = 1024
+
+
+def _is_known_member(name):
+    """The members this reader may read: header, theta_0, theta_1, ..., loss_curve, validation_loss_curve."""
+    return name in ("header", "loss_curve", "validation_loss_curve") or (
+        name.startswith("theta_") and name[6:].isdigit())
 
 
 def _read_npy_header(path, archive, info):
@@ -862,9 +886,9 @@ def _read_npy_header(path, archive, info):
         try:
             version = np.lib.format.read_magic(fp)
             if version == (1, 0):
-                shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fp)
+                shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fp, NPY_HEADER_MAX_BYTES)
             elif version == (2, 0):
-                shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp)
+                shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp, NPY_HEADER_MAX_BYTES)
             else:
                 raise _NotAModel(
                     f"{path} is not an nnlearn model file ({info.filename} uses .npy format version {version}, "

@@ -253,8 +253,13 @@ def check_mat5_structure(contents, path, names=None):
 
 
 # Bytes of a compressed variable inflated to read its name when it is skipped: flags (16),
-# dimensions (8 + up to 128), the name's tag (8) and a name of up to 4000 bytes.
+# dimensions (8 + up to 128), the name's tag (8) and a name of up to 4000 bytes; first only
+# _SHORT_HEAD_BYTES, enough for 2-D arrays with names of up to 200 bytes.
 _HEAD_BYTES = 4200
+_SHORT_HEAD_BYTES = 256
+# Array classes a variable read by name (X, y, Theta1, ...) may have: char (4) and the numeric ones (6..15).
+# Cells and structs are refused before scipy builds one Python object per element.
+_NAMED_CLASSES = {4, *range(6, 16)}
 
 
 def _check_mat5_variable(contents, pos, endian, names, budget):
@@ -279,8 +284,14 @@ def _check_mat5_variable(contents, pos, endian, names, budget):
     if mdtype == _MI_COMPRESSED:
         where = f"compressed {where}"
         compressed = contents[start:start + nbytes]
-        size, head = _inflate_mat5_matrix(compressed, endian, where, head_only=True)
-        name = _mat5_matrix_head(head, 0, len(head), endian, where)[4]
+        try:
+            size, head = _inflate_mat5_matrix(compressed, endian, where, head_only=_SHORT_HEAD_BYTES)
+            mclass, *_, name, _ = _mat5_matrix_head(head, 0, len(head), endian, where)
+        except _MatStructureError:  # a long name, or a damaged head: look again at more of it
+            size, head = _inflate_mat5_matrix(compressed, endian, where, head_only=_HEAD_BYTES)
+            mclass, *_, name, _ = _mat5_matrix_head(head, 0, len(head), endian, where)
+        if names is not None and name in names:
+            _check_named_class(name, where, mclass)
         if names is None or name in names:
             if size > budget[0]:
                 raise _MatStructureError(
@@ -294,7 +305,9 @@ def _check_mat5_variable(contents, pos, endian, names, budget):
     elif mdtype == _MI_MATRIX:
         if nbytes == 0:
             raise _MatStructureError(f"{where}: an empty miMATRIX element")
-        name = _mat5_matrix_head(contents, start, start + nbytes, endian, where)[4]
+        mclass, *_, name, _ = _mat5_matrix_head(contents, start, start + nbytes, endian, where)
+        if names is not None and name in names:
+            _check_named_class(name, where, mclass)
         if names is None or name in names:
             _check_mat5_matrix(contents, start, start + nbytes, endian, where, depth=0)
     else:
@@ -305,11 +318,21 @@ def _check_mat5_variable(contents, pos, endian, names, budget):
     return name, start + nbytes  # no padding between top-level elements
 
 
-def _inflate_mat5_matrix(compressed, endian, where, head_only=False):
+def _check_named_class(name, where, mclass):
+    if mclass not in _NAMED_CLASSES and mclass not in _MX_REFUSED:  # those get their own message from the full check
+        kind = {1: "a cell array", 2: "a struct", 3: "an object"}.get(mclass, f"array class {mclass}")
+        raise _MatStructureError(
+            f"variable {name!r} ({where}): it is {kind} (class {mclass}); nnlearn reads {name} as a numeric "
+            f"or character matrix"
+        )
+
+
+def _inflate_mat5_matrix(compressed, endian, where, head_only=0):
     """Inflate an miCOMPRESSED element; return the data of the miMATRIX inside.
 
-    With ``head_only``, return ``(size, head)``: the miMATRIX's byte count
-    and its first :data:`_HEAD_BYTES` bytes at most, inflating no more.
+    With ``head_only`` (a number of bytes), return ``(size, head)``: the
+    miMATRIX's byte count and its first ``head_only`` bytes at most,
+    inflating no more (all of it when it is that short).
     """
     inflater = zlib.decompressobj()
     try:
@@ -330,9 +353,9 @@ def _inflate_mat5_matrix(compressed, endian, where, head_only=False):
                 f"{where}: it would inflate to {nbytes} bytes, more than the "
                 f"{MAT_MAX_INFLATED} (1 GiB) nnlearn accepts"
             )
-        if head_only and nbytes > _HEAD_BYTES:
-            head = inflater.decompress(inflater.unconsumed_tail, _HEAD_BYTES)
-            if len(head) < _HEAD_BYTES:
+        if head_only and nbytes > head_only:
+            head = inflater.decompress(inflater.unconsumed_tail, head_only)
+            if len(head) < head_only:
                 raise _MatStructureError(
                     f"{where}: its miMATRIX tag announces {nbytes} bytes, but it inflates to {len(head)}"
                 )
