@@ -9,6 +9,7 @@ stdout/devices/FIFOs are written through, a dangling link, a read-only file,
 a block device and a socket are refused, never replaced by a regular file.
 """
 
+import json
 import os
 import re
 import signal
@@ -440,3 +441,49 @@ def test_check_target_says_how_each_kind_is_written(tmp_path):
     if POSIX:
         os.mkfifo(tmp_path / "f")
         assert _atomic.check_target(tmp_path / "f").kind == "stream"
+
+
+# -- a resumed sweep reads only the weights it wrote -------------------------------------------------------
+
+
+@pytest.mark.skipif(not POSIX, reason="FIFOs")
+def test_a_resumed_sweep_reads_only_the_weight_files_it_made(tmp_path, monkeypatch):
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.repeat([0, 1], 20)
+    grid = {"alpha": [0.0, 1.0, 2.0, 3.0], "max_iter": [2], "hidden_layer_sizes": [2], "random_state": [0]}
+    results = tmp_path / "sweep" / "results.jsonl"
+    results.parent.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        records = nnlearn.sweep.run(grid, (X, y), results_path=results, save_weights=True, progress=False)
+    elsewhere = tmp_path / "elsewhere.npz"
+    elsewhere.write_bytes((results.parent / records[0]["weights"]).read_bytes())
+    os.mkfifo(results.parent / "results.weights" / "fifo.npz")
+    os.replace(results.parent / records[3]["weights"], tmp_path / "moved.npz")
+    os.mkfifo(results.parent / records[3]["weights"])  # the name it made is now a FIFO: refused unread
+    lines = results.read_text().splitlines()
+    edited = [json.loads(line) for line in lines]
+    edited[0]["weights"] = "../elsewhere.npz"
+    edited[1]["weights"] = str(elsewhere)
+    edited[2]["weights"] = "results.weights/fifo.npz"
+    results.write_text("".join(json.dumps(r) + "\n" for r in edited))
+    opened = []
+    real = nnlearn.sweep.weights.load_model
+    monkeypatch.setattr(nnlearn.sweep.weights, "load_model", lambda path: opened.append(str(path)) or real(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = nnlearn.sweep.run(grid, (X, y), results_path=results, resume=True, progress=False)
+    named = sorted(re.search(r"names the weights '(.*)', not results\.weights/<id>\.npz that the sweep writes; they "
+                             r"are not read", str(w.message)).group(1) for w in caught)
+    assert named == sorted(["../elsewhere.npz", str(elsewhere), "results.weights/fifo.npz"])
+    assert again.n_run == 0
+    assert [r["thetas"] for r in again] == [None, None, None, None]
+    assert opened == [str(results.parent / records[3]["weights"])]  # the only name it made; refused as a FIFO
+
+
+def test_a_non_string_weights_name_refuses_the_results_file(tmp_path):
+    results = tmp_path / "results.jsonl"
+    record = {"id": "0123456789abcdef", "train_accuracy": 0.5, "final_cost": 0.7, "seconds": 0.1, "weights": ["x"]}
+    results.write_text(json.dumps(record) + "\n")
+    with pytest.raises(ValueError, match=r"line 1 is not a sweep record: 'weights' is \"\['x'\]\", expected a str or null"):
+        nnlearn.sweep.run({"max_iter": [1]}, "spirals", results_path=results, resume=True, progress=False)
