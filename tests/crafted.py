@@ -9,6 +9,7 @@ the whole content computed chunk by chunk.
 """
 
 import functools
+import json
 import struct
 import zlib
 
@@ -153,3 +154,36 @@ def gzip_of(prefix, n_zeros):
     raw = deflate_prefix_and_zeros(prefix, n_zeros)
     size = (len(prefix) + n_zeros) & 0xFFFFFFFF
     return b"\x1f\x8b\x08\x00" + bytes(4) + b"\x00\xff" + raw + struct.pack("<II", crc32(prefix, n_zeros), size)
+
+
+# -- nnlearn model files ------------------------------------------------------------------------------
+
+
+def model_header(layer_sizes=(2, 3, 1), kind="MLPClassifier", **changes):
+    """A valid header of a fitted 2-3-1 classifier, changed by ``changes``."""
+    header = {
+        "format": "nnlearn-model", "format_version": 1, "kind": kind, "nnlearn_version": "0.1.0",
+        "created": "2025-01-01T00:00:00+00:00", "layout": "theta_l", "layer_sizes": list(layer_sizes),
+        "activation": "tanh", "output": "sigmoid",
+        "classes": {"dtype": "<i8", "values": [0, 1]}, "n_features_in": layer_sizes[0], "feature_names_in": None,
+        "hyperparameters": {"hidden_layer_sizes": list(layer_sizes[1:-1]), "activation": "tanh", "max_iter": 3},
+        "hyperparameters_not_saved": {},
+        "training": {"solver": "CG", "alpha": 1.0, "n_iter": 3, "n_evaluations": 5, "initial_cost": 0.7,
+                     "final_cost": 0.6, "elapsed": 0.01, "message": "reached max_iter=3", "converged": False,
+                     "interrupted": False},
+    }
+    header.update(changes)
+    return json.dumps(header)
+
+
+def thetas(layer_sizes=(2, 3, 1)):
+    """The members theta_0, theta_1, ... of a network of ``layer_sizes`` (seeded weights)."""
+    from nnlearn import Network
+
+    net = Network(list(layer_sizes))
+    return [array_member(f"theta_{l}", T) for l, T in enumerate(net.unpack(net.init_weights(random_state=0)))]
+
+
+def good_model_members(**changes):
+    """The members of a valid model file of a 2-3-1 classifier (the header changed by ``changes``)."""
+    return [header_member(model_header(**changes)), *thetas(), array_member("loss_curve", np.linspace(0.7, 0.6, 4))]

@@ -10,7 +10,6 @@ by its reader.
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,8 @@ import nnlearn
 from nnlearn.cli import main
 
 from crafted import array_member, header_member, zip_file
-from test_file_bounds import _good_model_members, _model_header, _thetas
+from crafted import model_header as _model_header
+from crafted import thetas as _thetas
 
 POSIX = sys.platform != "win32"
 

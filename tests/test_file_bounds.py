@@ -11,11 +11,9 @@ unneeded 1 GiB member, a .mat with unneeded 512 MiB variables).
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import textwrap
-import warnings
 
 import numpy as np
 import pytest
@@ -27,37 +25,14 @@ from nnlearn.cli import main
 from nnlearn.datasets import make_circles, make_gaussians, make_spirals
 
 from crafted import (MAT_HEADER, array_member, gzip_of, header_member, mat_variable, npy_header, zip_file)
+from crafted import good_model_members as _good_model_members
+from crafted import model_header as _model_header
+from crafted import thetas as _thetas
 
 MB = 1 << 20
 MEMORY_BOUND = 200 * MB
 TIME_BOUND = 2.0
 FILE_BOUND = 5 * MB
-
-
-def _model_header(layer_sizes=(2, 3, 1), kind="MLPClassifier", **changes):
-    """A valid header of a fitted 2-3-1 classifier, changed by ``changes``."""
-    header = {
-        "format": "nnlearn-model", "format_version": 1, "kind": kind, "nnlearn_version": "0.1.0",
-        "created": "2025-01-01T00:00:00+00:00", "layout": "theta_l", "layer_sizes": list(layer_sizes),
-        "activation": "tanh", "output": "sigmoid",
-        "classes": {"dtype": "<i8", "values": [0, 1]}, "n_features_in": layer_sizes[0], "feature_names_in": None,
-        "hyperparameters": {"hidden_layer_sizes": list(layer_sizes[1:-1]), "activation": "tanh", "max_iter": 3},
-        "hyperparameters_not_saved": {},
-        "training": {"solver": "CG", "alpha": 1.0, "n_iter": 3, "n_evaluations": 5, "initial_cost": 0.7,
-                     "final_cost": 0.6, "elapsed": 0.01, "message": "reached max_iter=3", "converged": False,
-                     "interrupted": False},
-    }
-    header.update(changes)
-    return json.dumps(header)
-
-
-def _thetas(layer_sizes=(2, 3, 1)):
-    net = Network(list(layer_sizes))
-    return [array_member(f"theta_{l}", T) for l, T in enumerate(net.unpack(net.init_weights(random_state=0)))]
-
-
-def _good_model_members(**changes):
-    return [header_member(_model_header(**changes)), *_thetas(), array_member("loss_curve", np.linspace(0.7, 0.6, 4))]
 
 
 # Each case: file name -> (bytes maker, door, expected outcome: "ok" or a pattern of the ValueError).

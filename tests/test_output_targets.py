@@ -12,7 +12,6 @@ a block device and a socket are refused, never replaced by a regular file.
 import json
 import os
 import re
-import signal
 import socket
 import stat
 import subprocess
