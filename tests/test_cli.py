@@ -209,7 +209,7 @@ def test_flags_become_checked_values():
         (["gradcheck", "--variant", "matlab"],
          "The '--variant' option of nnlearn gradcheck must be a str among ['python', 'octave']. Got 'matlab' instead."),
         (["gradcheck", "--eps", "0"], "The '--eps' option of nnlearn gradcheck must be a float in the range (0.0, inf)."),
-        (["gradcheck", "--threshold", "x"], "The '--threshold' option of nnlearn gradcheck must be a float in the range [0.0, inf)."),
+        (["gradcheck", "--threshold", "x"], "The '--threshold' option of nnlearn gradcheck must be a float in the range (0.0, inf)."),
         (["sweep", "--plot", "heat.bmpx"], "The '--plot' option of nnlearn sweep must be an image file name ending in one of "),
         (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
         (["train", "--bogus"], "unrecognized arguments: --bogus"),

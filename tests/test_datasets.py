@@ -541,7 +541,9 @@ def test_structure_check_refuses_sparse(tmp_path):
     with pytest.raises(ValueError, match=r"s\.mat is not a MATLAB \.mat file that scipy can read \(variable 'S' "
                        r"\(element at byte \d+\): it holds a sparse matrix \(array class 5\), "
                        r"which nnlearn's loaders do not read\)"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
+    X, y = load_ex4(path)  # load_ex4 reads X and y only: the other variables are skipped unread
+    assert X.shape == (1, 400) and y.tolist() == [1]
 
 
 def _patched(path, edits):
@@ -679,38 +681,38 @@ def test_structure_check_walks_cells_and_structs(tmp_path):
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y},
                    [(np.float64([[7.0]]).tobytes(), -8, b"\x63")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 2: real part of data type 99"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A struct field: its nested element is not miMATRIX.
     path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
                    [(b"field\0", 8, b"\x02")])
     with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\), element 1 field 'field': data type 2, expected miMATRIX"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # Field name length 0 (scipy would divide by it).
     path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
                    [(b"field\0", -12, b"\x00")])
     with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\): field name length of data type 5 and 4 bytes, expected one positive miINT32"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A cell claiming more elements than it has room for.
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x01\x00\x00\x00\x02\x00\x00\x00", 4, b"\xff\xff\x00\x00")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\): 65535 nested arrays need at least 524280 bytes"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A cell element running past its cell; a cell too short for its second element.
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x0e\x00\x00\x00\x40\x00\x00\x00", 4, b"\xff")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 1: its tag announces 255 bytes, but only 128 are left in the enclosing element"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x0e\x00\x00\x00\xb0\x00\x00\x00", 4, b"\x70")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 2: missing \(only 0 bytes left\)"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # Field names that are not a whole number of names.
     path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
                    [(b"field\0", -4, b"\x05")])
     with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\): 5 bytes of field names are not a whole number of 6-byte names"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A struct array without fields but with more elements than the file has bytes.
     path = _nested(tmp_path, {"e": {}, "X": X, "y": y},
                    [(b"\x05\x00\x00\x00\x08\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00", 12, b"\x00\x00\x01\x00")])
     with pytest.raises(ValueError, match=r"variable 'e' \(element at byte 128\): a struct array without fields of dimensions \(1, 65536\), more elements than the data have bytes"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
 
 
 def test_structure_check_nesting_depth(tmp_path):
@@ -722,20 +724,21 @@ def test_structure_check_nesting_depth(tmp_path):
     path = tmp_path / "deep.mat"
     scipy.io.savemat(path, {"d": deep, "X": np.zeros((1, 400)), "y": np.ones((1, 1))})
     with pytest.raises(ValueError, match=r"cells or structs nested more than 32 levels deep"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
+    load_ex4(path)  # only X and y are read: the deep variable is skipped unread
     scipy.io.savemat(path, {"d": deep[0, 0], "X": np.zeros((1, 400)), "y": np.ones((1, 1))})
-    load_ex4(path)  # exactly the limit
+    datasets.mat5.read_mat(path)  # exactly the limit
 
 
 def test_structure_check_char_sizes(tmp_path):
     path = _nested(tmp_path, {"t": "abc", "X": np.zeros((1, 400)), "y": np.ones((1, 1))},
                    [(b"t\0\0\0\x10\x00\x03\x00", 6, b"\x02")])  # small miUTF8 element, 3 -> 2 bytes
     with pytest.raises(ValueError, match=r"variable 't' \(element at byte 128\): 2 bytes of data type 16 cannot hold the 3 characters"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     path = _nested(tmp_path, {"t": "abc", "X": np.zeros((1, 400)), "y": np.ones((1, 1))},
                    [(b"t\0\0\0\x10\x00\x03\x00", 4, b"\x09")])
     with pytest.raises(ValueError, match=r"variable 't' \(element at byte 128\): characters of data type 9, not a character type"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
 
 
 def test_level4_file_is_left_to_scipy(tmp_path):
@@ -983,11 +986,11 @@ def test_logistic_baseline_on_spirals():
          r"^The 'n_per_class' parameter of make_spirals must be an int in the range \[1, inf\)\. Got 2\.5 instead\.$"),
         (make_spirals, {"n_arms": True}, TypeError, r"'n_arms' parameter of make_spirals must be an int .* Got True"),
         (make_spirals, {"n_arms": 1}, ValueError,
-         r"'n_arms' parameter of make_spirals must be an int in the range \[2, inf\)\. Got 1 instead"),
+         r"'n_arms' parameter of make_spirals must be an int in the range \[2, 10000000\]\. Got 1 instead"),
         (make_spirals, {"n_arms": 3, "n_classes": 4}, ValueError,
          r"^The 'n_classes' parameter of make_spirals must be an int in the range \[2, n_arms\] \(here n_arms = 3\)\. Got 4 instead\.$"),
         (make_spirals, {"n_arms": 3, "n_classes": 1}, ValueError,
-         r"'n_classes' parameter of make_spirals must be an int in the range \[2, inf\)\. Got 1 instead"),
+         r"'n_classes' parameter of make_spirals must be an int in the range \[2, 10000000\]\. Got 1 instead"),
         (make_spirals, {"noise": -0.1}, ValueError,
          r"^The 'noise' parameter of make_spirals must be a float in the range \[0\.0, 1000000\.0\]\. Got -0\.1 instead\.$"),
         (make_spirals, {"noise": float("nan")}, ValueError, r"'noise' parameter of make_spirals .* Got nan instead"),
@@ -1004,7 +1007,7 @@ def test_logistic_baseline_on_spirals():
         (make_circles, {"factor": 1.0}, ValueError,
          r"^The 'factor' parameter of make_circles must be a float in the range \(0\.0, 1\.0\)\. Got 1\.0 instead\.$"),
         (make_circles, {"factor": -0.5}, ValueError, r"'factor' parameter of make_circles .* \(0\.0, 1\.0\)\. Got -0\.5"),
-        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, inf\)\. Got 1"),
+        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, 10000000\]\. Got 1"),
         (make_moons, {"noise": -1}, ValueError, r"'noise' parameter of make_moons .* Got -1 instead"),
         (make_xor, {"n_per_class": None}, TypeError, r"'n_per_class' parameter of make_xor must be an int .* Got None instead"),
         (make_gaussians, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_gaussians .* Got 1 instead"),

@@ -26,6 +26,16 @@ Every flag value is checked before any work, by the rules of
 
 Bad usage or bad input exits with status 2 and one line on stderr starting
 with ``nnlearn: error:`` (a traceback only with ``--debug``).
+
+Exit statuses: 0 done; 1 a gradient check failed; 2 bad usage, bad input,
+training that diverged, or a sweep whose every run failed; 130 interrupted by
+Ctrl-C (what was finished is kept: the weights of the last finished iteration,
+the finished runs of a sweep, and a model saved even if Ctrl-C arrives while
+it is being written); 141 standard output was closed by its reader
+(``nnlearn train | head -1``): the rest of the output is dropped, the work
+and its files are finished, no message. Every output flag (``--save``,
+``--output``, ``--results``, ``--plot``) is checked before any work by
+:func:`nnlearn._atomic.check_target`.
 """
 
 from __future__ import annotations
@@ -39,8 +49,9 @@ import numpy as np
 
 from . import _validation as v
 from .cli_data import add_data_flags
+from ._process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeGuard, interrupts_held
 from .split import held_out_split
-from .text import format_confusion, hidden_syntax, parse_hidden
+from .text import format_confusion, format_number, hidden_syntax, parse_hidden
 
 __all__ = ["main", "parse_args", "build_parser", "CLIError"]
 
@@ -52,7 +63,7 @@ FLAG_RULES = {
     "--split-seed": v.Int(0),
     "--jobs": v.Int(),  # sweep.run refuses 0 (its n_jobs rule)
     "--m": v.Int(1),
-    "--threshold": v.Real(0.0),
+    "--threshold": v.Real(0.0, open="low"),  # 0 would fail every check
     "--port": v.Int(0, 65535),
     "--variant": v.Option(("python", "octave")),  # nnlearn.gradcheck.VARIANTS
 }
@@ -174,16 +185,29 @@ def output_for(task, outputs, door):
     return chosen if several else chosen[0]
 
 
-def check_output_file(path, flag, door):
-    """Fail before any work when ``path`` (given with ``flag``) cannot be written: a directory or no such directory."""
-    from pathlib import Path
+def check_output_file(path, flag, door, regular=False):
+    """Fail before any work when ``path`` (given with ``flag``) cannot be written; return its :class:`~nnlearn._atomic.Target`.
+
+    Refused, naming the flag and what is wrong (see :func:`nnlearn._atomic.check_target`): a directory, a
+    missing directory, a dangling symbolic link, a read-only file, an unwritable directory, a name too long
+    for the file system, a block device or a socket; ``-`` (write ``/dev/stdout`` for standard output); and
+    with ``regular`` anything but a regular file (a FIFO, a device, standard output).
+    """
+    from ._atomic import check_target
 
     rule = "the name of a file to write in an existing directory"
-    if Path(path).is_dir():
-        raise CLIError(v.message(flag, door, rule, f"{str(path)!r} (which is a directory)"))  # the whole path, never shortened
-    parent = Path(path).parent
-    if not parent.is_dir():
-        raise CLIError(v.message(flag, door, rule, f"{str(path)!r} (directory {parent} does not exist)"))
+    got = repr(str(path))  # the whole path, never shortened
+    if str(path) == "-":
+        raise CLIError(v.message(flag, door, rule, f"{got} (nnlearn writes files; give /dev/stdout for standard "
+                                 "output)"))
+    try:
+        target = check_target(path)
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "reason", None) or getattr(err, "strerror", None) or str(err)
+        raise CLIError(v.message(flag, door, rule, f"{got} ({reason})")) from None
+    if regular and target.kind != "file":
+        raise CLIError(v.message(flag, door, "a regular file (it is read back)", f"{got} (not a regular file)"))
+    return target
 
 
 def describe_network(net, parameters=False):
@@ -244,6 +268,7 @@ def check_gradcheck(args):
     except (TypeError, ValueError):
         raise CLIError(v.message("--layers", door, rule, v.describe(" ".join(map(str, args.layers))))) from None
     check_flags(args, door, "--m", "--alpha", "--activation", "--output", "--eps", "--threshold", "--variant")
+    v.check_gradcheck_size(args.m, v.n_params_of(args.layers), door, "--m")  # 2 n_params evaluations of m samples
 
 
 def check_predict(args):
@@ -276,7 +301,15 @@ def check_sweep(args):
         raise CLIError(v.message("--test-size", door, f"a fraction in (0.0, 1.0) with --metric {args.metric} "
                                  "(it needs a held-out set)", v.describe(args.test_size)))
     if args.results:
-        check_output_file(args.results, "--results", door)
+        check_output_file(args.results, "--results", door, regular=True)
+        if args.save_weights:
+            from .sweep.weights import check_weights_folder
+
+            try:
+                check_weights_folder(args.results)
+            except (OSError, ValueError) as err:
+                raise CLIError(v.message("--results", door, "a results file whose weights folder <stem>.weights can "
+                                         "be written (--save-weights)", f"{str(args.results)!r} ({err.reason})")) from None
     if args.plot:
         from pathlib import Path
 
@@ -347,27 +380,32 @@ def cmd_train(args):
         warnings.simplefilter("ignore", category=TrainingInterrupted)  # reported after the results, below
         clf.fit(X_train, y_train)
     result = clf.train_result_
-    print(f"data         {describe_data(args, X, info)}")
-    print(f"network      {describe_network(clf.network_, parameters=True)}")
-    print(f"solver       {args.solver}, alpha {args.alpha:g}, {clf.n_iter_} iterations, "
-          f"{result.n_evaluations} evaluations, {result.elapsed:.2f} s")
-    print(f"cost         {clf.loss_curve_[0]:.6f} -> {clf.loss_curve_[-1]:.6f}")
-    print_scores("train" if task == "regression" else "train acc", task, y_train, clf.predict(X_train))
-    if X_test is not None:
-        print_scores("held-out" if task == "regression" else "held-out acc", task, y_test, clf.predict(X_test))
-    if args.save:
-        from .model_io import save_model
-        from .provenance import TrainingData
+    with interrupts_held() as held:  # the training is done: a Ctrl-C from now on does not lose it
+        print(f"data         {describe_data(args, X, info)}")
+        print(f"network      {describe_network(clf.network_, parameters=True)}")
+        print(f"solver       {args.solver}, alpha {args.alpha:g}, {clf.n_iter_} iterations, "
+              f"{result.n_evaluations} evaluations, {result.elapsed:.2f} s")
+        print(f"cost         {format_number(clf.loss_curve_[0])} -> {format_number(clf.loss_curve_[-1])}")
+        print_scores("train" if task == "regression" else "train acc", task, y_train, clf.predict(X_train))
+        if X_test is not None:
+            print_scores("held-out" if task == "regression" else "held-out acc", task, y_test, clf.predict(X_test))
+        if args.save:
+            from .model_io import save_model
+            from .provenance import TrainingData
 
-        record = TrainingData.from_split(args.data, X_train, X_test, options=args.data_options, task=task,
-                                         test_size=args.test_size, split_seed=args.seed if X_test is not None else None)
-        save_model(args.save, clf, training_data=record)
-        print(f"saved        {args.save}")
+            record = TrainingData.from_split(args.data, X_train, X_test, options=args.data_options, task=task,
+                                             test_size=args.test_size, split_seed=args.seed if X_test is not None else None)
+            save_model(args.save, clf, training_data=record)
+            print(f"saved        {args.save}")
     if result.interrupted:  # Ctrl-C during training: the results above are those of the last finished iteration
         print(f"{PROG}: interrupted: training stopped by Ctrl-C after {clf.n_iter_} iterations; the results "
               f"above{' and the saved model' if args.save else ''} use the weights of iteration {clf.n_iter_}",
               file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    if held.interrupted:  # Ctrl-C after the training: held back until the results were written
+        print(f"{PROG}: interrupted: Ctrl-C after the training had finished; the results above"
+              f"{f' and the model saved to {args.save}' if args.save else ''} are complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
@@ -424,27 +462,32 @@ def cmd_predict(args):
                 f"{v.describe(os.fsdecode(args.data))}, labeled {v.describe(np.unique(y).tolist())}"))
         predicted = model.predict(X)
         known = None if task == "regression" else model.classes_
-    print(f"model        {args.model}: {description}")
-    if training is not None:
-        print(f"trained on   {training.describe()}")
-    print(f"data         {describe_data(args, X, info)}")
-    overlap = training.compare(X) if training is not None else None
-    print("rows         " + (overlap.text if overlap is not None else "the model file does not record its training "
-                             "data (saved without it), so whether these rows include training rows is unknown"))
-    print_prediction_scores(task, y, predicted, overlap)
-    if task == "classification" and y.ndim == 1:
-        from sklearn.metrics import confusion_matrix
+    with interrupts_held() as held:  # the predictions are made: a Ctrl-C from now on does not lose them
+        print(f"model        {args.model}: {description}")
+        if training is not None:
+            print(f"trained on   {training.describe()}")
+        print(f"data         {describe_data(args, X, info)}")
+        overlap = training.compare(X) if training is not None else None
+        print("rows         " + (overlap.text if overlap is not None else "the model file does not record its training "
+                                 "data (saved without it), so whether these rows include training rows is unknown"))
+        print_prediction_scores(task, y, predicted, overlap)
+        if task == "classification" and y.ndim == 1:
+            from sklearn.metrics import confusion_matrix
 
-        labels = np.unique(np.concatenate([np.asarray(known), y, predicted]))
-        counts = confusion_matrix(y, predicted, labels=labels)
-        print("confusion matrix (rows: true label, columns: predicted label)")
-        print(format_confusion(labels, counts))
-    if args.output:
-        from ._atomic import write_text
+            labels = np.unique(np.concatenate([np.asarray(known), y, predicted]))
+            counts = confusion_matrix(y, predicted, labels=labels)
+            print("confusion matrix (rows: true label, columns: predicted label)")
+            print(format_confusion(labels, counts))
+        if args.output:
+            from ._atomic import write_text
 
-        header, rows = prediction_rows(y, predicted)
-        write_text(args.output, rows)
-        print(f"wrote        {args.output} ({len(y)} rows: {header})")
+            header, rows = prediction_rows(y, predicted)
+            write_text(args.output, rows)
+            print(f"wrote        {args.output} ({len(y)} rows: {header})")
+    if held.interrupted:
+        print(f"{PROG}: interrupted: Ctrl-C after the predictions were made; the output above"
+              f"{f' and {args.output}' if args.output else ''} are complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
@@ -523,27 +566,38 @@ def cmd_sweep(args):
     except KeyboardInterrupt:
         where = f"; the finished runs are in {args.results} (--resume continues)" if args.results else ""
         print(f"{PROG}: interrupted{where}", file=sys.stderr)
-        return 130
-    print(records.table())
-    best = records.best()
-    if best is not None:
-        where = records.describe(best) or "the only run"
-        label = "held-out" if records.metric.startswith("test_") else "train"
-        value = best[records.metric]
-        score = f"R^2 {value:.4f}" if records.task == "regression" else f"{100 * value:.2f}%"
-        print(f"best         {label} {score} at {where}")
-    failed = f", {records.n_failed} failed" if records.n_failed else ""
-    print(f"runs         {len(records)}: {records.n_run} run now, {records.n_resumed} from the results file{failed}; "
-          f"{records.seconds:.1f} s")
-    if args.results:
-        print(f"results      {args.results}")
-    if args.plot:
-        from .plots import sweep_heatmap
+        return EXIT_INTERRUPTED
+    with interrupts_held() as held:  # the runs are done: a Ctrl-C from now on does not lose the table or the plot
+        print(records.table())
+        best = records.best()
+        if best is not None:
+            where = records.describe(best) or "the only run"
+            label = "held-out" if records.metric.startswith("test_") else "train"
+            value = best[records.metric]
+            score = f"R^2 {value:.4f}" if records.task == "regression" else f"{100 * value:.2f}%"
+            print(f"best         {label} {score} at {where}")
+        failed = f", {records.n_failed} failed" if records.n_failed else ""
+        print(f"runs         {len(records)}: {records.n_run} run now, {records.n_resumed} from the results file"
+              f"{failed}; {records.seconds:.1f} s")
+        if args.results:
+            print(f"results      {args.results}")
+        if args.plot:
+            from .plots import sweep_heatmap
 
-        plot = Path(args.plot)
-        figure = sweep_heatmap(records, metric=args.metric or records.metric)
-        write_atomically(plot, lambda f: figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120, bbox_inches="tight"))
-        print(f"plot         {plot}")
+            plot = Path(args.plot)
+            figure = sweep_heatmap(records, metric=args.metric or records.metric)
+            write_atomically(plot, lambda f: figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120,
+                                                            bbox_inches="tight"))
+            print(f"plot         {plot}")
+    if len(records) and records.n_failed == len(records):  # nothing to show for the sweep: say so, and fail
+        first = next(r["error"] for r in records if r.get("error"))
+        print(f"{PROG}: error: every run of the sweep failed ({len(records)} of {len(records)}); the first: "
+              f"{str(first).splitlines()[0][:200]}", file=sys.stderr)
+        return 2
+    if held.interrupted:
+        print(f"{PROG}: interrupted: Ctrl-C after the runs had finished; the output above is complete",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
@@ -843,10 +897,22 @@ def _one_line_warnings():
 
 def main(argv=None):
     """Run the command line; returns the exit status (0 ok, 1 check failed, 2 usage or input error,
-    130 interrupted by Ctrl-C)."""
-    with warnings.catch_warnings():
-        warnings.showwarning = _one_line_warnings()
-        return _run(argv)
+    130 interrupted by Ctrl-C, 141 standard output closed by its reader: see the module docstring)."""
+    out, err = PipeGuard(sys.stdout), PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warnings()
+            try:
+                status = _run(argv)
+            except BrokenPipeError:  # a target written through stdout (--output /dev/stdout) lost its reader
+                out.lose()
+                status = EXIT_BROKEN_PIPE
+        out.flush()
+        err.flush()
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+    return EXIT_BROKEN_PIPE if out.broken else status
 
 
 def _run(argv):
@@ -860,7 +926,9 @@ def _run(argv):
         return args.run(args)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except (CLIError, ValueError, TypeError, OSError, KeyError, FloatingPointError) as err:
         if debug:
             raise

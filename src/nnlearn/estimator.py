@@ -122,7 +122,10 @@ _COMMON_ATTRIBUTES = """\
     feature_names_in_ : ndarray of str, when X has feature names
     network_ : nnlearn.Network
     train_result_ : nnlearn.optimize.TrainResult of the last fit or partial_fit
-        (timing, the optimizer's message; its ``theta`` is the last iterate)"""
+        (timing, the optimizer's message; its ``theta`` is the last iterate)
+    fitted_params_ : dict, ``get_params()`` at the last successful fit or partial_fit: the
+        parameters that produced the fitted attributes (``get_params()`` differs after a
+        ``set_params`` whose refit failed; model files record these)"""
 
 
 def _documented(cls):

@@ -393,6 +393,8 @@ class BaseMLP(BaseEstimator):
             self.best_validation_loss_ = float(monitor.best_loss)
         self.train_result_ = result
         self._optimizer_state = result.state
+        # What produced these weights: get_params() may change afterwards (set_params, a refit that fails).
+        self.fitted_params_ = self.get_params(deep=False)
 
     # -- fitted views -------------------------------------------------------------------
 

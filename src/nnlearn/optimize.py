@@ -210,6 +210,8 @@ def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=No
     try:
         return core.minimize(network_objective(net, X, Y, alpha, sample_weight), theta0, n_samples=X.shape[0],
                              state=state, **options)
+    except TrainingDiverged as err:
+        raise _with_hint(err, divergence_hint(options["method"], options["learning_rate"], alpha, X)) from None
     except ValueError as err:
         if not str(err).startswith("the cost at theta0"):
             raise
@@ -217,6 +219,41 @@ def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=No
             f"{err}: theta0 or X is too large for float64 (largest |theta0| {np.max(np.abs(theta0)):.3g}, "
             f"largest |X| {np.max(np.abs(X)):.3g}); scale the features or start from smaller weights."
         ) from None
+
+
+def divergence_hint(method, learning_rate, alpha, X):
+    """What to try after a diverged training, from the values that ran (never "a larger alpha" when it is large).
+
+    gd, sgd and adam: a smaller learning_rate, and a smaller alpha too when
+    ``alpha / m >= 1`` (each gradient step multiplies the weights by about
+    ``1 - learning_rate * alpha / m`` through the regularization term alone,
+    which diverges once that product exceeds 2). The other methods overflow
+    only with large weights or features: scale features larger than
+    :data:`nnlearn._validation.LARGE_FEATURE`, use a smaller alpha when it is
+    above 1e3, else a larger one (it keeps the weights small).
+    """
+    tips = []
+    m = X.shape[0]
+    if method in DEFAULT_LEARNING_RATES:
+        lr = DEFAULT_LEARNING_RATES[method] if learning_rate is None else learning_rate
+        tips.append(f"a smaller learning_rate (it was {lr:.3g})")
+        if alpha / m >= 1:
+            tips.append(f"a smaller alpha (it was {alpha:.3g}: each step scales the weights by about 1 - "
+                        f"learning_rate * alpha / m, which must stay between -1 and 1)")
+    else:
+        if alpha > 1e3:
+            tips.append(f"a smaller alpha (it was {alpha:.3g})")
+        scale = float(np.max(np.abs(X))) if X.size else 0.0
+        if scale > v.LARGE_FEATURE:
+            tips.append(f"scaled features (the largest |X| is {scale:.3g})")
+        if alpha <= 1e3 and not tips:
+            tips.append(f"a larger alpha (it was {alpha:.3g}; it keeps the weights small)")
+    return "Try " + " and ".join(tips) + "."
+
+
+def _with_hint(err, hint):
+    """``err`` (a TrainingDiverged) with ``hint`` appended to its message, its attributes kept."""
+    return TrainingDiverged(f"{err} {hint}", iteration=err.iteration, theta=err.theta, cost_history=err.cost_history)
 
 
 def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_rate=None, batch_size=None,
@@ -246,7 +283,13 @@ def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_
                              tol, callback, random_state, shuffle=shuffle)
     if options["method"] in core.MINIBATCH_METHODS and n_samples is None:
         raise ValueError(v.message("n_samples", door, f"an int >= 1 for method={options['method']!r}", "None"))
-    return core.minimize(fun, theta0, n_samples=n_samples, **options)
+    try:
+        return core.minimize(fun, theta0, n_samples=n_samples, **options)
+    except TrainingDiverged as err:
+        if options["method"] not in DEFAULT_LEARNING_RATES:
+            raise
+        lr = options["learning_rate"] or DEFAULT_LEARNING_RATES[options["method"]]
+        raise _with_hint(err, f"Try a smaller learning_rate (it was {lr:.3g}).") from None
 
 
 def fmincg(fun, x0, max_iter=100, callback=None):

@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_LEARNING_RATES",
     "MINIBATCH_METHODS",
     "DENSE_HESSIAN_MAX_PARAMS",
+    "DIVERGENCE_FACTOR",
 ]
 
 # The one table of method names: every spelling a door accepts (matched in any case) -> the method.
@@ -58,8 +59,17 @@ class TrainingInterrupted(UserWarning):
     """Training was stopped by Ctrl-C; the weights of the last finished iteration were kept."""
 
 
+# The divergence rule: a cost above DIVERGENCE_FACTOR * max(J(theta0), 1) ends training (TrainingDiverged).
+# No descent method gets there on purpose; gd at learning_rate 1e6 went 6.78 -> 1.4e100 and stayed finite.
+DIVERGENCE_FACTOR = 1e6
+
+
 class TrainingDiverged(FloatingPointError):
-    """The cost or the weights became non-finite during training.
+    """The cost or the weights became non-finite during training, or the cost grew beyond the divergence rule.
+
+    The rule: after an iteration, a cost ``J > DIVERGENCE_FACTOR * max(J(theta0), 1)``
+    (a million times the cost at the start, or a million when it started below 1)
+    is divergence, even while J is finite.
 
     Attributes
     ----------
@@ -202,8 +212,16 @@ class _Tracker:
         if not np.isfinite(J) or not np.all(np.isfinite(theta)):
             raise TrainingDiverged(
                 f"training diverged at iteration {self.n_iter + 1}: the cost or the weights became "
-                "non-finite; the weights of the last finite iteration are kept. "
-                "Try a smaller learning_rate or a larger alpha.",
+                "non-finite; the weights of the last finite iteration are kept.",
+                iteration=self.n_iter + 1,
+                theta=self.theta.copy(),
+                cost_history=list(self.cost_history),
+            )
+        J0 = self.cost_history[0]
+        if J > DIVERGENCE_FACTOR * max(J0, 1.0):  # finite, but the run has left any useful region
+            raise TrainingDiverged(
+                f"training diverged at iteration {self.n_iter + 1}: the cost grew from {J0:.6g} to {J:.6g}, more "
+                f"than {DIVERGENCE_FACTOR:.0e} times its start; the weights of iteration {self.n_iter} are kept.",
                 iteration=self.n_iter + 1,
                 theta=self.theta.copy(),
                 cost_history=list(self.cost_history),

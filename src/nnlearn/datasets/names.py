@@ -21,13 +21,13 @@ from .. import _validation as v
 from .builtin import BUILTIN, NAMES, PLANAR_CLASSES
 from .course import read_mat_data
 from .info import KINDS
-from .planar import NOISE
+from .planar import MAX_POINTS, NOISE
 from .tabular import TABLE_SUFFIXES, npz_info, read_npz, read_table
 
 __all__ = ["NAMES", "OPTIONS", "FILE_SUFFIXES", "MAX_GENERATED", "DataName", "load", "describe", "catalog",
            "kind_of", "options_of", "check_options"]
 
-MAX_GENERATED = 10_000_000  # the most points a planar generator makes through load (160 MB)
+MAX_GENERATED = MAX_POINTS  # the most points a planar generator makes (160 MB)
 
 
 class TargetColumn(v.Rule):

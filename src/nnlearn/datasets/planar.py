@@ -23,6 +23,7 @@ __all__ = [
     "make_gaussians",
     "logistic_baseline",
     "MAX_NOISE",
+    "MAX_POINTS",
 ]
 
 # The largest noise the generators accept. It is far beyond any useful value (the
@@ -31,6 +32,19 @@ __all__ = [
 # coordinate exceeds about 1.5e7 (noise=1e308 would overflow to inf).
 MAX_NOISE = 1e6
 NOISE = v.Real(0.0, MAX_NOISE)
+# The most points a generator makes (160 MB of float64 X): n_per_class times the arms or classes.
+MAX_POINTS = 10_000_000
+GROUPS = v.Int(2, MAX_POINTS)  # n_arms, n_classes
+
+
+def _check_points(N, groups, door, what):
+    """Refuse ``N`` points in each of ``groups`` groups (arms or classes) beyond :data:`MAX_POINTS` in all."""
+    if N * groups > MAX_POINTS:
+        raise ValueError(v.message("n_per_class", door, f"an int in the range [1, {MAX_POINTS // groups}] ({groups} "
+                                   f"{what} of n_per_class points: at most {MAX_POINTS} points)", v.describe(N)))
+    return N
+
+
 # The planar exercise seeds NumPy's legacy global generator with 42, for its data and again for its weights.
 PLANAR_EXERCISE_SEED = 42
 
@@ -167,8 +181,9 @@ def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state
     """
     door = "make_spirals"
     N = v.Int(1).check(n_per_class, "n_per_class", door)
-    n_arms = v.Int(2).check(n_arms, "n_arms", door)
-    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    n_arms = GROUPS.check(n_arms, "n_arms", door)
+    n_classes = GROUPS.check(n_classes, "n_classes", door)
+    _check_points(N, n_arms, door, "arms")
     if n_classes > n_arms:
         raise ValueError(v.message("n_classes", door, f"an int in the range [2, n_arms] (here n_arms = {n_arms})",
                                    v.describe(n_classes)))
@@ -229,7 +244,7 @@ def make_flower(n_per_class=200, noise=0.2, radius=4.0, random_state=None):
     The rose :math:`r = a \sin 4t` has 8 petals; each class traces 4 of them.
     """
     door = "make_flower"
-    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    N = _check_points(v.Int(1).check(n_per_class, "n_per_class", door), 2, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     radius = v.Real(0.0, open="low").check(radius, "radius", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
@@ -286,7 +301,8 @@ def make_circles(n_per_class=200, noise=0.1, factor=0.5, n_classes=2, random_sta
     """
     door = "make_circles"
     N = v.Int(1).check(n_per_class, "n_per_class", door)
-    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    n_classes = GROUPS.check(n_classes, "n_classes", door)
+    _check_points(N, n_classes, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     factor = v.Real(0.0, 1.0, open="both").check(factor, "factor", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
@@ -337,7 +353,7 @@ def make_moons(n_per_class=200, noise=0.1, random_state=None):
     draw.
     """
     door = "make_moons"
-    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    N = _check_points(v.Int(1).check(n_per_class, "n_per_class", door), 2, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
     t = np.linspace(0.0, np.pi, N)  # (N,)
@@ -390,7 +406,7 @@ def make_xor(n_per_class=200, noise=0.0, random_state=None):
     one (m, 2) standard normal.
     """
     door = "make_xor"
-    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    N = _check_points(v.Int(1).check(n_per_class, "n_per_class", door), 2, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
     quadrant_signs = np.array([[[1, 1], [-1, -1]], [[-1, 1], [1, -1]]], dtype=np.float64)
@@ -442,7 +458,8 @@ def make_gaussians(n_per_class=200, n_classes=2, noise=1.0, random_state=None):
     """
     door = "make_gaussians"
     N = v.Int(1).check(n_per_class, "n_per_class", door)
-    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    n_classes = GROUPS.check(n_classes, "n_classes", door)
+    _check_points(N, n_classes, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
     phi = np.pi / 4 + 2 * np.pi * np.arange(n_classes) / n_classes  # (K,)

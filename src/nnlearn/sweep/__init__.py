@@ -83,14 +83,14 @@ from pathlib import Path
 from .. import _validation as v
 from ..progress import PROGRESS
 from ..progress import resolve as resolve_progress
-from .backends import connect, execute
+from .backends import connect, execute, local_workers
 from .data import DATA_NAMES, SEED_MAX, fingerprint, resolve_data
 from .grid import PARAM_NAMES, REGRESSOR_PARAM_NAMES, check_grid, expand_grid, run_id
 from .progress import Progress
 from .records import finish
 from .results import SweepResults, format_table
 from .results_file import ResultsFile, from_json, load_results
-from .weights import load_weights, stored_thetas
+from .weights import check_weights_folder, load_weights, stored_thetas
 
 __all__ = ["run", "expand_grid", "SweepResults", "format_table", "load_weights", "load_results", "PARAM_NAMES",
            "REGRESSOR_PARAM_NAMES", "DATA_NAMES"]
@@ -136,7 +136,12 @@ def run(
         ``resume`` is True. Only this process writes it, even on a cluster.
     n_jobs : int or None, default=1
         Local processes (joblib, loky backend); -1 uses every core. The data
-        reach each worker once (joblib memory-maps large arrays).
+        reach each worker once (joblib memory-maps large arrays). At most one
+        process per run still to do and per core this process may use
+        (:func:`~nnlearn.core.threads.available_cores`) is started; a larger
+        ``n_jobs`` warns that it was lowered. Every worker exits within a
+        second of this process's death (a parent watch in the worker), even
+        after ``kill -9``.
     scheduler : str or distributed.Client, optional
         Address of a Dask scheduler (``"tcp://HOST:PORT"``) or a Client: the
         runs go to that cluster as futures. The data set is scattered to the
@@ -195,7 +200,9 @@ def run(
         For a bad grid, data or option, before any run starts; the message
         names the argument and this door, e.g. "The 'grid['alpha'][0]'
         parameter of sweep.run must be a float in the range [0.0, inf). Got -1
-        instead."
+        instead." Also for a ``results_path`` that is not a regular file, a
+        weights folder that cannot be written (``save_weights=True``), or a
+        scheduler address that names no scheduler.
     FileExistsError
         If ``results_path`` already holds results and ``resume`` is False.
     BlockingIOError
@@ -252,6 +259,12 @@ def run(
     if results_path is None and (resume or save_weights):
         flag = "resume" if resume else "save_weights"
         raise ValueError(v.message("results_path", door, f"a str or os.PathLike when {flag}=True", "None"))
+    if save_weights:
+        try:
+            check_weights_folder(results_path)
+        except (OSError, ValueError) as err:
+            raise type(err)(v.message("results_path", door, "a results file whose weights folder "
+                                      "<stem>.weights can be written", f"{str(results_path)!r} ({err.reason})")) from None
     name, parts, split, task = resolve_data(data, test_size, split_seed, door, task, data_options)
     if combinations is None:
         combinations = check_grid(grid, door, task)
@@ -300,8 +313,13 @@ def run(
         bar = Progress(len(ids), n_resumed, metric, varying, enabled=progress)
         for record in done.values():
             bar.consider(record)
+        workers = 1
+        if client is None and n_jobs != 1 and todo:
+            workers, note = local_workers(n_jobs, len(todo))
+            if note:
+                warnings.warn(note, UserWarning, stacklevel=2)
         try:
-            outcomes = execute(todo, combinations, (*parts, task), n_jobs, client, blas_threads)
+            outcomes = execute(todo, combinations, (*parts, task), workers, client, blas_threads)
             for index, outcome, model in outcomes:
                 if outcome.get("interrupted"):  # Ctrl-C reached the fit: the run did not finish
                     raise KeyboardInterrupt

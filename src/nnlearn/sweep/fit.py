@@ -6,36 +6,68 @@ so every worker needs nnlearn installed.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import warnings
-from contextlib import nullcontext
 
+from ..core import threads
 from ..estimator import MLPClassifier, MLPRegressor
 from ..metrics import scores
 from ..optimize import TrainingInterrupted
 from .grid import estimator_params
 
-__all__ = ["fit_one", "scores_of"]
+__all__ = ["fit_one", "scores_of", "watch_parent", "WATCH_INTERVAL"]
+
+# Seconds between two looks of a worker process at its parent (see watch_parent).
+WATCH_INTERVAL = 0.5
+_watched = None  # the parent this process watches, once it does
 
 
-def fit_one(index, params, data, blas_threads):
+def watch_parent(pid):
+    """In a worker process whose parent is the sweep's process ``pid``: exit soon after that process dies.
+
+    The pool's initializer calls it when a worker starts, and :func:`fit_one`
+    at each run. A daemon thread looks at ``os.getppid()`` every :data:`WATCH_INTERVAL`
+    seconds; once the parent is gone (killed with ``kill -9``, so it could
+    not stop its workers) the worker exits at once, instead of finishing its
+    fit for nobody and waiting for more. Nothing happens in the sweep's own
+    process, in a process that is not its child (a Dask worker), or if the
+    thread already runs.
+    """
+    global _watched
+    if _watched == pid or os.getpid() == pid or os.getppid() != pid:
+        return
+    _watched = pid
+
+    def watch():
+        while os.getppid() == pid:
+            time.sleep(WATCH_INTERVAL)
+        os._exit(1)  # the sweep is gone: nothing to clean up for it
+
+    threading.Thread(target=watch, name="nnlearn-sweep-parent-watch", daemon=True).start()
+
+
+def fit_one(index, params, data, blas_threads, parent=None):
     """Fit one combination; returns ``(index, outcome, model)``, model None on failure.
 
     ``data`` is ``(X_train, y_train, X_test, y_test)`` and optionally the task,
     ``"classification"`` (an MLPClassifier, scored by accuracy; the default)
     or ``"regression"`` (an MLPRegressor, scored by R^2 and RMSE).
     Failures of the fit are returned, not raised, like ``GridSearchCV(error_score=nan)``.
+    ``parent`` is the pid of the sweep's process, given to the worker
+    processes it starts (see :func:`watch_parent`).
     """
     from sklearn.exceptions import ConvergenceWarning
 
+    if parent is not None:
+        watch_parent(parent)
+
     X_train, y_train, X_test, y_test, *rest = data
     task = rest[0] if rest else "classification"
-    if blas_threads is None:
-        limit = nullcontext()
-    else:
-        from threadpoolctl import threadpool_limits
-
-        limit = threadpool_limits(limits=blas_threads)
+    # Every BLAS pool of the process, reference-counted: runs in threads of one process (a Dask worker with
+    # several threads) share the limit instead of lifting it when the first of them ends (nnlearn.core.threads).
+    limit = threads.every_blas_limited(blas_threads)
     model = (MLPRegressor if task == "regression" else MLPClassifier)(**estimator_params(params))
     start = time.perf_counter()
     with limit, warnings.catch_warnings():

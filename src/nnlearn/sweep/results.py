@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from ..text import format_number
 from .grid import PARAM_NAMES
 
 __all__ = ["SweepResults", "format_table", "table_rows", "label", "cell"]
@@ -157,7 +158,7 @@ def table_rows(records, columns=None):
             notes.append(None)
             for _, key in scores:
                 row.append(_score_cell(key, r[key]) if key in r else "-")
-            row += [f"{r['final_cost']:.4f}", str(r.get("n_iter", "-")), f"{r['seconds']:.2f}"]
+            row += [format_number(r["final_cost"], 4), str(r.get("n_iter", "-")), f"{r['seconds']:.2f}"]
         rows.append(row)
     return header, rows, notes
 
