@@ -168,7 +168,9 @@ def test_flags_become_checked_values():
         (["sweep", "--solver", "CG", "newton"], "The '--solver' option of nnlearn sweep must be a str among ['CG', "),
         (["train", "--activation", "gelu"], "The '--activation' option of nnlearn train must be a str among ['sigmoid', "),
         (["gradcheck", "--activation", "gelu"], "The '--activation' option of nnlearn gradcheck must be a str among "),
-        (["train", "--output", "identity"], "The '--output' option of nnlearn train must be a str among ['sigmoid', "),
+        # identity is an output (regression), but not of a classifier: the spirals are classes
+        (["train", "--output", "identity"], "The 'output' parameter of MLPClassifier must be a str among ['sigmoid', 'logistic', "
+                                            "'softmax']. Got 'identity' instead."),
         (["train", "--learning-rate", "0"],
          "The '--learning-rate' option of nnlearn train must be a float in the range (0.0, inf). Got 0.0 instead."),
         (["train", "--seed", "-1"], "The '--seed' option of nnlearn train must be an int in the range [0, inf). Got -1 instead."),

@@ -11,22 +11,50 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import nnlearn
-from nnlearn import MLPClassifier
+from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+
+from nnlearn import MLPClassifier, MLPRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+# scikit-learn's check fits once with integer weights and once with the rows repeated (in another
+# order): the costs then agree to the last bits only, and CG amplifies those last bits over its 50
+# line searches into differences of 6e-7 (classifier) and 5e-3 (regressor) in the predictions, on
+# its problem of 15 rows and 30 features. scikit-learn too runs this check on its MLPs with other
+# parameters than their defaults (lbfgs, sgd). test_weight_equivalence_check_passes_for_steady_solvers
+# runs it on solvers it suits; the weighted cost and gradient equal those of repeated rows to 1e-13
+# (tests/test_estimator_base.py) and scikit-learn's (tests/test_oracles.py).
+CG_WEIGHT_CHECK = {"check_sample_weight_equivalence_on_dense_data": "CG amplifies last-bit differences of the costs"}
 
-@parametrize_with_checks([MLPClassifier(), MLPClassifier(output="softmax", solver="L-BFGS-B", hidden_layer_sizes=(8,))])
+
+@parametrize_with_checks(
+    [
+        MLPClassifier(),
+        MLPClassifier(output="softmax", solver="L-BFGS-B", hidden_layer_sizes=(8,)),
+        MLPClassifier(solver="sgd"),  # partial_fit
+        MLPRegressor(),
+        MLPRegressor(solver="L-BFGS-B", activation="tanh", hidden_layer_sizes=(8,)),
+        MLPRegressor(solver="sgd", max_iter=200),  # partial_fit
+    ],
+    expected_failed_checks=lambda estimator: CG_WEIGHT_CHECK if estimator.solver == "CG" else {},
+)
 def test_scikit_learn_conformance(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+@pytest.mark.parametrize("solver", ["L-BFGS-B", "gd", "sgd", "adam"])
+def test_weight_equivalence_check_passes_for_steady_solvers(estimator, solver):
+    check_sample_weight_equivalence_on_dense_data(estimator.__name__, estimator(solver=solver))
 
 
 def test_import_nnlearn_leaves_scikit_learn_for_first_use():
     code = (
         "import sys, nnlearn; assert 'sklearn' not in sys.modules; "
-        "from nnlearn import MLPClassifier, load_model, save_model; "
+        "from nnlearn import MLPClassifier, MLPRegressor, load_model, save_model; "
         "assert MLPClassifier is nnlearn.estimator.MLPClassifier and load_model is nnlearn.model_io.load_model; "
-        "assert {'MLPClassifier', 'load_model', 'save_model'} <= set(dir(nnlearn))"
+        "assert MLPRegressor is nnlearn.estimator.MLPRegressor; "
+        "assert {'MLPClassifier', 'MLPRegressor', 'load_model', 'save_model'} <= set(dir(nnlearn))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -199,3 +227,114 @@ def test_a_failed_refit_keeps_the_old_model_whole():
         assert clf.train_result_ is result and clf.n_iter_ == result.n_iter
         assert all(np.array_equal(a, b) for a, b in zip(clf.thetas_, thetas))
         np.testing.assert_array_equal(clf.predict(X), predicted)
+
+
+# -- the fitted attributes users of scikit-learn expect (issue 11) ---------------------------------
+
+
+def test_fitted_attributes_of_the_classifier():
+    X = np.random.default_rng(7).normal(size=(40, 3))
+    clf = MLPClassifier(hidden_layer_sizes=(5, 4), max_iter=6, random_state=0).fit(X, np.arange(40) % 3)
+    assert (clf.n_layers_, clf.n_outputs_, clf.out_activation_) == (4, 3, "logistic")
+    assert clf.loss_ == clf.loss_curve_[-1] and clf.best_loss_ == min(clf.loss_curve_)
+    assert clf.validation_loss_curve_ is None and clf.best_validation_loss_ is None and not clf.multilabel_
+    softmax = MLPClassifier(output="softmax", max_iter=2).fit(X, np.arange(40) % 2)
+    assert (softmax.n_layers_, softmax.n_outputs_, softmax.out_activation_) == (3, 2, "softmax")
+    assert MLPClassifier(max_iter=2).fit(X, np.arange(40) % 2).n_outputs_ == 1
+
+
+def test_predict_log_proba_is_the_log_of_predict_proba():
+    X = np.random.default_rng(8).normal(size=(30, 2))
+    for output, y in (("sigmoid", np.arange(30) % 2), ("sigmoid", np.arange(30) % 3), ("softmax", np.arange(30) % 3)):
+        clf = MLPClassifier(hidden_layer_sizes=(3,), output=output, max_iter=5, random_state=0).fit(X, y)
+        np.testing.assert_array_equal(clf.predict_log_proba(X), np.log(clf.predict_proba(X)))
+    # Probabilities that underflow to 0 give -inf, without a warning.
+    clf = MLPClassifier(hidden_layer_sizes=(), alpha=0.0, max_iter=200, solver="L-BFGS-B").fit(
+        np.array([[-1.0], [1.0]]) * np.ones((2, 1)), [0, 1])
+    with warnings.catch_warnings(), pytest.warns(UserWarning, match="Scale the features"):
+        warnings.simplefilter("error", RuntimeWarning)
+        log_p = clf.predict_log_proba(np.array([[-1e6]]))
+    assert log_p[0, 1] == -np.inf and log_p[0, 0] == 0.0
+
+
+# -- multi-label targets: the course's own model, one sigmoid unit per label -------------------------
+
+
+def multilabel_problem():
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(60, 4))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0, X[:, 0] + X[:, 2] > 0]).astype(int)  # rows with 0 to 3 ones
+    return X, Y
+
+
+def test_multilabel_is_the_course_network_on_the_indicator_matrix():
+    X, Y = multilabel_problem()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), solver="L-BFGS-B", max_iter=30, random_state=0).fit(X, Y)
+    assert clf.multilabel_ and list(clf.classes_) == [0, 1, 2] and clf.n_outputs_ == 3
+    # the same fit by hand: Network with 3 sigmoid units, the same initial weights, train()
+    net = nnlearn.Network([4, 5, 3])
+    theta0 = net.init_weights(method="uniform", epsilon=0.12, random_state=0)
+    result = nnlearn.train(net, theta0, X, Y, alpha=1.0, method="L-BFGS-B", max_iter=30)
+    np.testing.assert_array_equal(net.pack(clf.thetas_), result.theta)
+    h = net.predict_proba(result.theta, X)
+    np.testing.assert_array_equal(clf.predict_proba(X), h)  # each label's probability; rows need not sum to 1
+    np.testing.assert_array_equal(clf.predict(X), (h >= 0.5).astype(int))
+    assert clf.predict(X).shape == (60, 3) and clf.score(X, Y) > 0.75  # subset accuracy: all 3 labels right
+    assert np.any(clf.predict(X).sum(axis=1) > 1)
+
+
+def test_multilabel_needs_sigmoid_outputs_and_0_1_columns():
+    X, Y = multilabel_problem()
+    with pytest.raises(ValueError, match=r"The 'output' parameter of MLPClassifier must be 'sigmoid' for multi-label y"):
+        MLPClassifier(output="softmax").fit(X, Y)
+    with pytest.raises(ValueError, match=r"The 'y' parameter of MLPClassifier must be labels of shape \(m,\), or a 0/1 indicator "
+                                         r"matrix of shape \(m, n_labels\) \(multi-label\). Got a 2-D y of type 'multiclass-multioutput'"):
+        MLPClassifier().fit(X, Y + Y[:, [1, 2, 0]])  # values 0, 1, 2
+    with pytest.raises(ValueError, match=r"The 'y' parameter of MLPClassifier must be a 0/1 target matrix of shape "
+                                         r"\(60, 3\) .* Got values other than 0 and 1 instead"):
+        MLPClassifier().fit(X, Y * 2 + 1)  # two values: scikit-learn calls it multi-label
+    clf = MLPClassifier(max_iter=2, warm_start=True).fit(X, Y)
+    with pytest.raises(ValueError, match="the fitted model is multi-label"):
+        clf.fit(X, Y[:, 0])
+
+
+# -- MLPRegressor -------------------------------------------------------------------------------
+
+
+def test_regressor_predicts_the_identity_outputs_in_the_shape_of_y():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(50, 3))
+    y = np.sin(X[:, 0]) + X[:, 1]
+    reg = MLPRegressor(hidden_layer_sizes=(8,), activation="tanh", alpha=0.01, max_iter=200, random_state=0).fit(X, y)
+    net, theta = reg.network_, reg.network_.pack(reg.thetas_)
+    assert net.output == "identity" and net.layer_sizes == (3, 8, 1)
+    assert (reg.n_layers_, reg.n_outputs_, reg.out_activation_) == (3, 1, "identity")
+    prediction = reg.predict(X)
+    assert prediction.shape == (50,)
+    np.testing.assert_array_equal(prediction, net.predict(theta, X)[:, 0])  # h itself
+    assert reg.score(X, y) > 0.95  # R^2 of RegressorMixin
+    assert reg.loss_ == reg.loss_curve_[-1] == pytest.approx(net.cost(theta, X, y, alpha=0.01), rel=1e-15)
+    Y = np.column_stack([y, -2 * y, X[:, 2]])  # multi-output
+    multi = MLPRegressor(hidden_layer_sizes=(8,), activation="tanh", alpha=0.01, max_iter=300, random_state=0).fit(X, Y)
+    assert multi.predict(X).shape == (50, 3) and multi.n_outputs_ == 3 and multi.score(X, Y) > 0.9
+
+
+def test_regressor_in_a_pipeline_and_grid_search():
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), TransformedTargetRegressor(
+        MLPRegressor(hidden_layer_sizes=(10,), activation="tanh", max_iter=100, random_state=0),
+        transformer=StandardScaler()))
+    search = GridSearchCV(pipe, {"transformedtargetregressor__regressor__alpha": [1.0, 30.0]}, cv=3).fit(X, y)
+    assert search.best_score_ > 0.4  # R^2 on held-out folds (linear regression reaches about 0.48)
+    assert set(search.cv_results_["param_transformedtargetregressor__regressor__alpha"]) == {1.0, 30.0}
+
+
+def test_regressor_refuses_targets_that_are_not_numbers():
+    with pytest.raises(TypeError, match=r"The 'y' parameter of MLPRegressor must be finite real targets of shape "
+                                        r"\(3,\) or \(3, 1\) .* Got an array of dtype <U1 instead"):
+        MLPRegressor().fit(np.ones((3, 2)), ["a", "b", "c"])
+    with pytest.raises(ValueError, match="NaN"):
+        MLPRegressor().fit(np.ones((3, 2)), [1.0, np.nan, 2.0])

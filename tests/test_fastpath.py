@@ -15,14 +15,14 @@ from scipy.special import softmax as scipy_softmax
 import nnlearn
 from nnlearn.bench import peak_extra_bytes
 from nnlearn.core import activations, kernel, losses
-from nnlearn.core.reference import cost_and_gradient_plain
+from nnlearn.core.reference import backprop_loop, cost_and_gradient_plain
 
 M = 23  # rows: block sizes below cut it into 1, 2, 4 and 23 blocks, with ragged last blocks
 
 
-def plain(net, theta, X, y, alpha):
+def plain(net, theta, X, y, alpha, sample_weight=None):
     """The plain version on the inputs the network's door checks and prepares (Y one-hot)."""
-    return cost_and_gradient_plain(*net.check_inputs(theta, X, y, alpha), net.spec)
+    return cost_and_gradient_plain(*net.check_inputs(theta, X, y, alpha), net.spec, sample_weight)
 
 
 def _relative(a, b):
@@ -34,7 +34,10 @@ def _problem(sizes, activation, output, dtype=np.float64, scale=1.0, seed=0, m=M
     net = nnlearn.Network(sizes, activation=activation, output=output)
     theta = scale * net.init_weights(epsilon=1.0, random_state=seed)
     X = rng.normal(size=(m, sizes[0])).astype(dtype)
-    y = rng.integers(0, max(sizes[-1], 2), m)
+    if output == "identity":  # real targets, one column per output unit
+        y = rng.normal(scale=2.0, size=(m, sizes[-1]))
+    else:
+        y = rng.integers(0, max(sizes[-1], 2), m)
     return net, theta, X, y
 
 
@@ -48,7 +51,7 @@ def _assert_same(fast, plain, tolerance):
 @pytest.mark.parametrize("block_rows", [1, 7, M - 1, M, 4096])
 @pytest.mark.parametrize("sizes", [[5, 3], [5, 7, 3], [5, 7, 6, 3]])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 def test_fast_equals_plain_float64(monkeypatch, block_rows, sizes, activation, output):
     net, theta, X, y = _problem(sizes, activation, output)
     monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
@@ -56,10 +59,40 @@ def test_fast_equals_plain_float64(monkeypatch, block_rows, sizes, activation, o
         _assert_same(net.cost_and_gradient(theta, X, y, alpha), plain(net, theta, X, y, alpha), 1e-12)
 
 
+@pytest.mark.parametrize("block_rows", [1, 7, 4096])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+def test_weighted_fast_equals_weighted_plain(monkeypatch, block_rows, activation, output):
+    net, theta, X, y = _problem([5, 7, 3], activation, output)
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
+    w = np.random.default_rng(9).uniform(0.0, 3.0, M)
+    w[[2, 11]] = 0.0  # zero weights too
+    for alpha in (0.0, 1.3):
+        fast = net.cost_and_gradient(theta, X, y, alpha, sample_weight=w)
+        _assert_same(fast, plain(net, theta, X, y, alpha, w), 1e-12)
+        assert fast[0] == net.cost(theta, X, y, alpha, sample_weight=w)
+        # and the per-example loop of the course, weighted the same way
+        _assert_same(fast, backprop_loop(*net.check_inputs(theta, X, y, alpha), net.spec, w), 1e-12)
+    X32 = X.astype(np.float32)
+    _assert_same(net.cost_and_gradient(theta, X32, y, 1.3, sample_weight=w), plain(net, theta, X32, y, 1.3, w), 1e-5)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+def test_weights_of_one_give_the_unweighted_numbers(output):
+    # The gradient to the bit (each error times 1.0, divided by S = m); J to rounding (the weighted
+    # loss sums each row first).
+    net, theta, X, y = _problem([5, 7, 3], "tanh", output)
+    for dtype in (np.float64, np.float32):
+        J, grad = net.cost_and_gradient(theta, X.astype(dtype), y, 1.3)
+        J_w, grad_w = net.cost_and_gradient(theta, X.astype(dtype), y, 1.3, sample_weight=np.ones(M))
+        assert J_w == pytest.approx(J, rel=1e-14 if dtype == np.float64 else 1e-6)
+        np.testing.assert_array_equal(grad_w, grad)
+
+
 @pytest.mark.parametrize("block_rows", [7, 4096])
 @pytest.mark.parametrize("sizes", [[5, 3], [5, 7, 3], [5, 7, 6, 3]])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 def test_fast_equals_plain_float32(monkeypatch, block_rows, sizes, activation, output):
     net, theta, X, y = _problem(sizes, activation, output, dtype=np.float32)
     monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
@@ -131,7 +164,7 @@ def test_binary_output_and_multilabel_targets(monkeypatch, block_rows):
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 def test_saturated_units_agree_and_stay_finite(activation, output):
     net, theta, X, y = _problem([4, 5, 3], activation, output, scale=300.0)
     with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
@@ -152,7 +185,7 @@ def test_inputs_are_not_modified():
 
 
 @pytest.mark.parametrize("block_rows", [1, 7, 4096])
-@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, output):
     net, theta, X, _ = _problem([5, 7, 6, 3], "tanh", output)
     monkeypatch.setattr(kernel, "BLOCK_ROWS", block_rows)
@@ -160,7 +193,7 @@ def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, ou
     for T in net.unpack(theta):
         Z = np.hstack([np.ones((M, 1)), A]) @ T.T  # z = Θ [1; a]
         A = np.tanh(Z)
-    H = expit(Z) if output == "sigmoid" else scipy_softmax(Z, axis=1)
+    H = {"sigmoid": expit, "softmax": lambda Z: scipy_softmax(Z, axis=1), "identity": lambda Z: Z}[output](Z)
     P = net.predict_proba(theta, X)
     assert P.dtype == np.float64
     np.testing.assert_allclose(P, H, rtol=1e-13, atol=1e-16)
@@ -217,23 +250,30 @@ def test_inplace_outputs_equal_their_plain_forms(name):
     out = losses.OUTPUTS[name]
     Z = np.random.default_rng(0).normal(scale=5.0, size=(8, 4))
     H = out.h(Z)
-    np.testing.assert_allclose(H, expit(Z) if name == "sigmoid" else scipy_softmax(Z, axis=1), rtol=1e-15)
+    expected = {"sigmoid": expit, "softmax": lambda Z: scipy_softmax(Z, axis=1), "identity": lambda Z: Z}[name](Z)
+    np.testing.assert_allclose(H, expected, rtol=1e-15)
     buffer = Z.copy()
     assert out.h_inplace(buffer) is buffer
     np.testing.assert_array_equal(buffer, H)
 
 
 @pytest.mark.parametrize("name", sorted(losses.OUTPUTS))
-def test_losses_from_logits_match_sklearn_log_loss(name):
-    from sklearn.metrics import log_loss
+def test_losses_from_logits_match_sklearn_metrics(name):
+    from sklearn.metrics import log_loss, mean_squared_error
 
     rng = np.random.default_rng(3)
     Z = rng.normal(scale=4.0, size=(50, 3))
     y = rng.integers(0, 3, 50)
-    Y = np.eye(3)[y]
+    Y = np.eye(3)[y] if name != "identity" else rng.normal(scale=3.0, size=(50, 3))
+    w = rng.uniform(0.0, 2.0, 50)
     out = losses.OUTPUTS[name]
-    if name == "softmax":
-        expected = 50 * log_loss(y, scipy_softmax(Z, axis=1), labels=[0, 1, 2])
-    else:  # K independent binary cross-entropies
-        expected = sum(50 * log_loss(Y[:, k], expit(Z[:, k]), labels=[0, 1]) for k in range(3))
-    assert out.loss(Z, Y) == pytest.approx(expected, rel=1e-12)
+    for weights in (None, w):
+        total = 50 if weights is None else w.sum()  # sklearn's metrics are (weighted) means over samples
+        if name == "softmax":
+            expected = total * log_loss(y, scipy_softmax(Z, axis=1), labels=[0, 1, 2], sample_weight=weights)
+        elif name == "sigmoid":  # K independent binary cross-entropies
+            expected = sum(total * log_loss(Y[:, k], expit(Z[:, k]), labels=[0, 1], sample_weight=weights)
+                           for k in range(3))
+        else:  # half the squared error summed over the K outputs; sklearn averages over them too
+            expected = 0.5 * total * 3 * mean_squared_error(Y, Z, sample_weight=weights)
+        assert out.loss(Z, Y, weights) == pytest.approx(expected, rel=1e-12)

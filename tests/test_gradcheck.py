@@ -88,3 +88,36 @@ def test_debug_problem_checks_its_sizes():
         debug_problem(num_labels=2.5)
     with pytest.raises(ValueError, match=r"The 'output' parameter of debug_problem must be a str among"):
         debug_problem(output="linear")
+
+
+# -- regression (identity output) and sample weights (issue 11) -------------------------------
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("hidden", [(), (5,), (5, 4)])
+@pytest.mark.parametrize("K", [1, 3])
+@pytest.mark.parametrize("alpha", [0.0, 1.5])
+def test_identity_output_with_and_without_alpha(activation, hidden, K, alpha):
+    rng = np.random.default_rng(K + len(hidden))
+    net = nnlearn.Network([3, *hidden, K], activation=activation, output="identity")
+    theta = net.init_weights(method="debug")  # the course's sin-based weights
+    X = rng.normal(size=(6, 3))
+    y = rng.normal(scale=2.0, size=(6, K)) if K > 1 else rng.normal(scale=2.0, size=6)
+    check = nnlearn.gradient_check(net, theta, X, y, alpha=alpha, eps=1e-5)  # truncation error ~ eps^2
+    assert check.relative_difference < 1e-9
+
+
+@pytest.mark.parametrize("output, K", [("sigmoid", 3), ("sigmoid", 1), ("softmax", 3), ("identity", 2)])
+@pytest.mark.parametrize("alpha", [0.0, 1.5])
+def test_sample_weights_central_differences(output, K, alpha):
+    rng = np.random.default_rng(7)
+    net = nnlearn.Network([3, 5, K], activation="tanh", output=output)
+    theta = net.init_weights(method="debug")
+    X = rng.normal(size=(7, 3))
+    y = rng.normal(size=(7, K)) if output == "identity" else np.arange(7) % max(K, 2)
+    w = np.array([0.5, 2.0, 0.0, 1.0, 3.0, 0.25, 1.5])  # a zero weight too
+    _, analytical = net.cost_and_gradient(theta, X, y, alpha, sample_weight=w)
+    numerical = nnlearn.numerical_gradient(lambda t: net.cost(t, X, y, alpha, sample_weight=w), theta, eps=1e-5)
+    assert relative_difference(numerical, analytical) < 1e-9
+    # The weights matter: the unweighted gradient is far from it.
+    assert relative_difference(net.cost_and_gradient(theta, X, y, alpha)[1], analytical) > 1e-3

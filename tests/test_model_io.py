@@ -103,6 +103,85 @@ def test_classifier_round_trip_is_bitwise_identical(tmp_path, fitted, spirals, r
         assert getattr(result, name) == getattr(saved, name), name
 
 
+def test_regressor_round_trip_is_bitwise_identical(tmp_path, rng):
+    X = rng.normal(size=(80, 3))
+    for y in (X[:, 0] - 2 * X[:, 1] ** 2, np.column_stack([X[:, 0], np.sin(X[:, 2])])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reg = nnlearn.MLPRegressor(hidden_layer_sizes=(6,), activation="tanh", max_iter=20, alpha=0.1,
+                                       random_state=0).fit(X, y)
+        path = tmp_path / "regressor.npz"
+        nnlearn.save_model(path, reg)
+        loaded = nnlearn.load_model(path)
+        assert type(loaded) is nnlearn.MLPRegressor and loaded.get_params() == reg.get_params()
+        X_new = rng.normal(scale=2.0, size=(40, 3))
+        for data in (X, X_new):
+            assert loaded.predict(data).tobytes() == reg.predict(data).tobytes()
+            assert loaded.predict(data).shape == reg.predict(data).shape
+        assert loaded.score(X, y) == reg.score(X, y)
+        for name in ("loss_curve_", "n_iter_", "loss_", "best_loss_", "validation_loss_curve_", "best_validation_loss_",
+                     "n_layers_", "n_outputs_", "out_activation_", "n_features_in_"):
+            assert getattr(loaded, name) == getattr(reg, name), name
+        header = model_io.read_header(path)
+        assert header["kind"] == "MLPRegressor" and header["output"] == "identity" and "classes" not in header
+
+
+def test_early_stopping_and_multilabel_models_round_trip(tmp_path, rng):
+    X = rng.normal(size=(80, 3))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = nnlearn.MLPClassifier(hidden_layer_sizes=(4,), max_iter=30, early_stopping=True, n_iter_no_change=3,
+                                    random_state=0).fit(X, Y)
+    path = tmp_path / "multilabel.npz"
+    nnlearn.save_model(path, clf)
+    loaded = nnlearn.load_model(path)
+    assert loaded.multilabel_ and list(loaded.classes_) == [0, 1]
+    assert loaded.predict_proba(X).tobytes() == clf.predict_proba(X).tobytes()
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    assert loaded.validation_loss_curve_ == clf.validation_loss_curve_ and len(loaded.validation_loss_curve_) > 1
+    assert (loaded.loss_, loaded.best_loss_, loaded.best_validation_loss_) == (clf.loss_, None, clf.best_validation_loss_)
+
+
+def test_files_without_the_new_fields_still_load(model_file, fitted, spirals):
+    # What nnlearn wrote before regression and early stopping: no multilabel, loss, best_loss,
+    # best_validation_loss, validation_loss_curve; hyperparameters without the new ones.
+    members = read_members(model_file)
+    header = header_of(members)
+    del header["multilabel"]
+    for name in ("loss", "best_loss", "best_validation_loss"):
+        del header["training"][name]
+    for name in ("early_stopping", "validation_fraction", "n_iter_no_change", "warm_start", "shuffle"):
+        del header["hyperparameters"][name]
+    assert "validation_loss_curve" not in members
+    rewrite(model_file, members, header)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = nnlearn.load_model(model_file)
+    X, _ = spirals
+    assert_same_classifier(loaded, fitted, X)
+    assert not loaded.multilabel_ and loaded.validation_loss_curve_ is None and loaded.best_validation_loss_ is None
+    assert loaded.loss_ == fitted.loss_curve_[-1] and loaded.best_loss_ == min(fitted.loss_curve_)
+    assert loaded.get_params() == fitted.get_params()  # the new hyperparameters load as their defaults
+
+
+def test_inconsistent_estimator_files_are_refused(tmp_path, model_file, rng):
+    members = read_members(model_file)
+    header = header_of(members)
+    rewrite(model_file, members, dict(header, kind="MLPRegressor"))  # a classifier's sigmoid network
+    with pytest.raises(ValueError, match=r"is inconsistent: an MLPRegressor of 2 features, but layer_sizes \[2, 6, 1\] "
+                                         r"with a sigmoid output"):
+        with pytest.warns(UserWarning, match=r"stores hyperparameters this nnlearn does not know: \['output'\]"):
+            nnlearn.load_model(model_file)
+    rewrite(model_file, members, dict(header, output="identity"))
+    with pytest.raises(ValueError, match=r"is inconsistent: 2 classes and 2 features, .* with a identity output"):
+        nnlearn.load_model(model_file)
+    members["validation_loss_curve"] = np.zeros(3)
+    rewrite(model_file, members, header)
+    with pytest.raises(ValueError, match=r"'validation_loss_curve' has shape \(3,\)"):
+        nnlearn.load_model(model_file)
+
+
 def test_loaded_classifier_can_be_refitted(model_file, spirals):
     X, y = spirals
     loaded = nnlearn.load_model(model_file)
@@ -115,7 +194,8 @@ def test_loaded_classifier_can_be_refitted(model_file, spirals):
 
 @pytest.mark.parametrize("call", ["net_theta", "tuple"])
 @pytest.mark.parametrize(
-    "layer_sizes, activation, output", [([3, 5, 3], "sigmoid", "sigmoid"), ([4, 7, 5, 2], "relu", "softmax")]
+    "layer_sizes, activation, output",
+    [([3, 5, 3], "sigmoid", "sigmoid"), ([4, 7, 5, 2], "relu", "softmax"), ([3, 6, 2], "tanh", "identity")],
 )
 def test_network_round_trip(tmp_path, rng, call, layer_sizes, activation, output):
     net = nnlearn.Network(layer_sizes, activation=activation, output=output)
@@ -433,7 +513,7 @@ _DELETE = object()
         ("format_version", 0, "format_version is 0, expected an integer >= 1"),
         ("format_version", "1", "format_version is '1', expected an integer >= 1"),
         ("format_version", True, "format_version is True"),
-        ("kind", "Pipeline", r"kind is 'Pipeline', expected one of \['MLPClassifier', 'Network'\]"),
+        ("kind", "Pipeline", r"kind is 'Pipeline', expected one of \['MLPClassifier', 'MLPRegressor', 'Network'\]"),
         ("layer_sizes", [2, 0, 1], r"invalid header: .*'layer_sizes' .* ints >= 1 .* Got \[2, 0, 1\] instead"),
         ("layer_sizes", _DELETE, r"invalid header: KeyError: 'layer_sizes'"),
         ("activation", "swish", "invalid header: .*swish"),

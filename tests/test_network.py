@@ -133,7 +133,7 @@ def test_course_weights_with_debug_problem_are_deterministic():
         ({"layer_sizes": [3, 2.5, 2]}, TypeError, r"'layer_sizes' .* ints >= 1 .* Got \[3, 2.5, 2\] instead"),
         ({"layer_sizes": "400"}, TypeError, r"'layer_sizes' .* must be a sequence .* Got '400' instead"),
         ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]. Got 'swish' instead"),
-        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax'\]. Got 'linear' instead"),
+        ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax', 'identity'\]. Got 'linear' instead"),
         ({"layer_sizes": [3, 1], "output": "softmax"}, ValueError, r"'layer_sizes' .* ending with at least 2 output units for output='softmax'. Got \[3, 1\] instead"),
     ],
 )
@@ -235,3 +235,81 @@ def test_float32_beyond_its_range_is_computed_in_float64(activation, output):
     np.testing.assert_allclose(H32, H64, rtol=1e-12)
     assert J32 == pytest.approx(J64, rel=1e-12)
     np.testing.assert_allclose(grad32, grad64, rtol=1e-12)
+
+
+# -- regression: the identity output (issue 11) ----------------------------------------------
+
+
+def test_identity_network_cost_is_half_the_mean_squared_error_plus_the_penalty(rng):
+    net = nnlearn.Network([3, 4, 2], activation="tanh", output="identity")
+    theta = net.init_weights(epsilon=1.0, random_state=0)
+    X, Y = rng.normal(size=(9, 3)), rng.normal(scale=3.0, size=(9, 2))
+    H = net.predict_proba(theta, X)
+    W = [T[:, 1:] for T in net.unpack(theta)]
+    expected = np.sum((H - Y) ** 2) / (2 * 9) + 0.7 / (2 * 9) * sum(np.sum(w**2) for w in W)
+    assert net.cost(theta, X, Y, alpha=0.7) == pytest.approx(expected, rel=1e-14)
+    # predict is h itself, (m, K), the same as predict_proba
+    np.testing.assert_array_equal(net.predict(theta, X), H)
+    Thetas = net.unpack(theta)
+    np.testing.assert_allclose(H, np.tanh(X @ Thetas[0][:, 1:].T + Thetas[0][:, 0]) @ Thetas[1][:, 1:].T + Thetas[1][:, 0],
+                               rtol=1e-14)
+
+
+def test_identity_targets_are_real_numbers_of_shape_m_or_m_k(rng):
+    one = nnlearn.Network([2, 1], output="identity")
+    theta = one.init_weights(random_state=0)
+    X, y = rng.normal(size=(5, 2)), rng.normal(size=5)
+    assert one.cost(theta, X, y) == one.cost(theta, X, y.reshape(-1, 1))
+    assert one.cost(theta, X, y.astype(np.float32)) == pytest.approx(one.cost(theta, X, y), rel=1e-6)
+    two = nnlearn.Network([2, 2], output="identity")
+    theta2 = two.init_weights(random_state=0)
+    rule = r"The 'y' parameter of Network.cost must be finite real targets of shape \(5, 2\) \(one row per row of X, one column per output unit\)"
+    with pytest.raises(ValueError, match=rule + r". Got a 1-D array of shape \(5,\) instead"):
+        two.cost(theta2, X, y)
+    with pytest.raises(ValueError, match=rule + ". Got an array containing NaN or infinity instead"):
+        two.cost(theta2, X, np.full((5, 2), np.inf))
+    with pytest.raises(ValueError, match=r"finite real targets of shape \(5,\) or \(5, 1\) .* Got a 1-D array of shape \(4,\)"):
+        one.cost(theta, X, y[:4])
+    with pytest.raises(TypeError, match=r"finite real targets .* Got an array of dtype <U1 instead"):
+        one.cost(theta, X, np.array(list("abcde")))
+    # For the classification outputs the rules stay: real targets are refused.
+    with pytest.raises(ValueError, match="class indices in 0..1 .* Got non-integer values instead"):
+        nnlearn.Network([2, 1]).cost(theta, X, y)
+
+
+def test_train_fits_a_line_with_the_identity_output():
+    # No hidden layer and alpha = 0: least squares; the exact line y = 2x - 1 is found.
+    X = np.linspace(-1, 1, 11).reshape(-1, 1)
+    net = nnlearn.Network([1, 1], output="identity")
+    result = nnlearn.train(net, np.zeros(2), X, 2 * X[:, 0] - 1, method="BFGS", max_iter=50, tol=1e-12)
+    np.testing.assert_allclose(result.theta, [-1.0, 2.0], atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "sample_weight, error, match",
+    [
+        (np.ones(4), ValueError, r"The 'sample_weight' parameter of Network.cost must be None or 5 finite weights >= 0 "
+                                 r"\(one per row of X\) with a positive sum. Got a 1-D array of shape \(4,\) instead"),
+        (np.array([1.0, -1.0, 1.0, 1.0, 1.0]), ValueError, "Got the negative weight -1 instead"),
+        (np.zeros(5), ValueError, "Got weights that are all zero instead"),
+        (np.array([1.0, np.nan, 1.0, 1.0, 1.0]), ValueError, "Got an array containing NaN or infinity instead"),
+        (np.full(5, 1e308), ValueError, "Got weights whose sum overflows float64 instead"),
+        ("ones", TypeError, r"Got 'ones' instead"),
+    ],
+)
+def test_bad_sample_weights_at_the_network_door(sample_weight, error, match):
+    net, theta, X, y = _net_theta_X_y()
+    with pytest.raises(error, match=match):
+        net.cost(theta, X, y, sample_weight=sample_weight)
+
+
+def test_one_number_as_sample_weight_weights_every_row_alike():
+    # Weight 3 on every row is every row three times (S = 15: the penalty weighs a third as much).
+    net, theta, X, y = _net_theta_X_y()
+    J, grad = net.cost_and_gradient(theta, X, y, 0.5, sample_weight=3.0)
+    J_full, grad_full = net.cost_and_gradient(theta, X, y, 0.5, sample_weight=np.full(5, 3.0))
+    assert J == J_full
+    np.testing.assert_array_equal(grad, grad_full)
+    J_3, grad_3 = net.cost_and_gradient(theta, np.tile(X, (3, 1)), np.tile(y, 3), 0.5)
+    assert J == pytest.approx(J_3, rel=1e-14)
+    np.testing.assert_allclose(grad, grad_3, rtol=1e-13)

@@ -174,3 +174,49 @@ def test_theta0_is_checked_and_not_modified(problem):
     before = theta0.copy()
     nnlearn.train(net, theta0, X, y, method="gd", max_iter=3)
     np.testing.assert_array_equal(theta0, before)
+
+
+# -- sample weights, batch order and the state of sgd and adam (issue 11) -----------------------
+
+
+def test_train_minimizes_the_weighted_cost(problem):
+    net, theta0, X, y = problem
+    w = np.random.default_rng(3).uniform(0.0, 2.0, X.shape[0])
+    result = nnlearn.train(net, theta0, X, y, alpha=1.0, method="L-BFGS-B", max_iter=20, sample_weight=w)
+    assert result.cost_history[0] == net.cost(theta0, X, y, alpha=1.0, sample_weight=w)
+    assert result.cost_history[-1] == net.cost(result.theta, X, y, alpha=1.0, sample_weight=w)
+    with pytest.raises(ValueError, match=r"The 'sample_weight' parameter of train must be None or"):
+        nnlearn.train(net, theta0, X, y, sample_weight=-w)
+
+
+def test_without_shuffling_sgd_takes_the_batches_in_order(problem):
+    from nnlearn.core import kernel
+
+    net, theta0, X, y = problem
+    _, X_, Y, _ = net.check_inputs(theta0, X, y)
+    result = nnlearn.train(net, theta0, X, y, method="sgd", max_iter=1, batch_size=4, learning_rate=0.2, shuffle=False)
+    theta, m = theta0.copy(), X.shape[0]
+    for start in range(0, m, 4):  # θ ← θ - η ∇J_batch, batches 0..3, 4..7, ... in order
+        rows = np.arange(start, min(start + 4, m))
+        theta = theta - 0.2 * kernel.cost_and_gradient(theta, X_[rows], Y[rows], 0.0, net.spec)[1]
+    np.testing.assert_array_equal(result.theta, theta)
+
+
+@pytest.mark.parametrize("method", ["sgd", "adam"])
+def test_the_state_of_sgd_and_adam_goes_on_where_it_stopped(problem, method):
+    from nnlearn.core.optimizers import MinibatchState, minimize
+    from nnlearn.optimize import network_objective
+
+    net, theta0, X, y = problem
+    _, X_, Y, alpha = net.check_inputs(theta0, X, y, 0.5)
+    fun = network_objective(net, X_, Y, alpha)
+    options = dict(method=method, n_samples=X.shape[0], batch_size=4, momentum=0.9, shuffle=False, learning_rate=0.05)
+    once = minimize(fun, theta0, max_iter=4, **options)
+    first = minimize(fun, theta0, max_iter=2, **options)
+    state = first.state.copy()
+    second = minimize(fun, first.theta, max_iter=2, state=first.state, **options)
+    np.testing.assert_array_equal(second.theta, once.theta)  # 2 + 2 passes = 4, to the bit
+    for name in ("velocity", "first", "second"):
+        np.testing.assert_array_equal(getattr(first.state, name), getattr(state, name))  # not modified
+    assert isinstance(once.state, MinibatchState) and once.state.step == (4 * 15 if method == "adam" else 0)  # 4 passes of 15 batches
+    assert minimize(fun, theta0, method="CG", max_iter=2).state is None

@@ -2,7 +2,8 @@
 
 The course's model (a 400-25-10 sigmoid network learning handwritten digits)
 for networks of any depth: regularized cross-entropy cost, backpropagation,
-gradient checking, training and a scikit-learn estimator.
+gradient checking, training, and scikit-learn estimators for classification
+and regression.
 """
 
 from .core.activations import sigmoid, sigmoid_gradient
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Network",
     "MLPClassifier",
+    "MLPRegressor",
     "train",
     "TrainResult",
     "sigmoid",
@@ -33,7 +35,12 @@ _SUBMODULES = ("datasets", "plots", "sweep", "report", "bench", "core")
 _CORE_MODULES = ("params", "reference", "activations", "losses", "kernel", "optimizers")
 # Names from modules that import scikit-learn (about 1 s), loaded on first use too, so that
 # ``import nnlearn`` and the commands that need no estimator start without it: name -> module.
-_LAZY_NAMES = {"MLPClassifier": "estimator", "save_model": "model_io", "load_model": "model_io"}
+_LAZY_NAMES = {
+    "MLPClassifier": "estimator",
+    "MLPRegressor": "estimator",
+    "save_model": "model_io",
+    "load_model": "model_io",
+}
 
 
 def __getattr__(name):

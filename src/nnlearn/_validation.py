@@ -37,6 +37,7 @@ __all__ = [
     "describe",
     "check_X",
     "check_targets",
+    "check_sample_weight",
     "check_theta",
     "check_method",
     "check_array",
@@ -313,6 +314,11 @@ RULES = {
     "test_size": Real(0.0, 1.0, open="high"),
     "verbose": Bool(),
     "progress": Bool(),
+    "early_stopping": Bool(),
+    "validation_fraction": Real(0.0, 1.0, open="both"),
+    "n_iter_no_change": Int(1, MAX_ITER),
+    "warm_start": Bool(),
+    "shuffle": Bool(),
 }
 # Rules built from the core's registries, looked up on first use (no import cycle).
 _OPTION_RULES = {
@@ -417,12 +423,17 @@ def warn_large_features(scale, name="X"):
 
 
 def check_targets(y, m, K, output, door, name="y"):
-    """The 0/1 target matrix ``Y`` of shape (m, K), float64, from ``y``.
+    """The target matrix ``Y`` of shape (m, K), float64, from ``y``.
 
-    ``y`` is either 1-D class indices ``0..K-1`` (for K == 1: 0/1 targets) or a
-    2-D (m, K) 0/1 matrix. For a softmax output every row must hold one 1.
+    For the classification outputs (sigmoid, softmax) ``y`` is either 1-D class
+    indices ``0..K-1`` (for K == 1: 0/1 targets) or a 2-D (m, K) 0/1 matrix,
+    and for a softmax output every row must hold one 1. For the identity output
+    (regression) ``y`` holds finite real numbers: shape (m,) when K == 1, or (m, K).
     """
-    from .core.losses import one_hot
+    from .core.losses import OUTPUTS, one_hot
+
+    if OUTPUTS[output].regression:
+        return _real_targets(y, m, K, door, name)
 
     y = check_array(y, name, door, "class indices of shape (m,) or 0/1 targets of shape (m, K)")
     if y.ndim == 2 and y.shape[1] == 1 and K != 1:
@@ -452,6 +463,43 @@ def check_targets(y, m, K, output, door, name="y"):
                   f"row {row} with {int(ones[row])} ones")
         return Y
     _fail(ValueError, name, door, "class indices of shape (m,) or 0/1 targets of shape (m, K)", _shape_text(y))
+
+
+def _real_targets(y, m, K, door, name):
+    """Real-valued targets of an identity output as a float64 (m, K) array."""
+    shape = f"({m},) or ({m}, 1)" if K == 1 else f"({m}, {K})"
+    rule = f"finite real targets of shape {shape} (one row per row of X, one column per output unit)"
+    y = check_array(y, name, door, rule)
+    if y.shape != (m, K) and not (K == 1 and y.shape == (m,)):
+        _fail(ValueError, name, door, rule, _shape_text(y))
+    Y = y.astype(np.float64).reshape(m, K)
+    if not np.all(np.isfinite(Y)):
+        _fail(ValueError, name, door, rule, "an array containing NaN or infinity")
+    return Y
+
+
+def check_sample_weight(sample_weight, m, door, name="sample_weight"):
+    """``sample_weight`` as a float64 array of shape (m,): finite, >= 0, with a positive sum; None stays None."""
+    if sample_weight is None:
+        return None
+    rule = f"None or {m} finite weights >= 0 (one per row of X) with a positive sum"
+    w = check_array(sample_weight, name, door, rule)
+    if w.ndim == 0:
+        w = np.full(m, float(w))  # one number weights every row alike, as scikit-learn accepts
+    if w.shape != (m,):
+        _fail(ValueError, name, door, rule, _shape_text(w))
+    w = w.astype(np.float64)
+    if not np.all(np.isfinite(w)):
+        _fail(ValueError, name, door, rule, "an array containing NaN or infinity")
+    if np.any(w < 0):
+        _fail(ValueError, name, door, rule, f"the negative weight {w[w < 0][0]:g}")
+    with np.errstate(over="ignore"):  # an overflowing sum is reported below
+        total = float(w.sum())
+    if not total > 0:
+        _fail(ValueError, name, door, rule, "weights that are all zero")
+    if not np.isfinite(total):
+        _fail(ValueError, name, door, rule, "weights whose sum overflows float64")
+    return w
 
 
 def check_theta(theta, n_params, door, name="theta"):

@@ -135,10 +135,10 @@ def check_output_file(path, flag, door):
 
     rule = "the name of a file to write in an existing directory"
     if Path(path).is_dir():
-        raise CLIError(v.message(flag, door, rule, f"{v.describe(path)} (which is a directory)"))
+        raise CLIError(v.message(flag, door, rule, f"{str(path)!r} (which is a directory)"))  # the whole path, never shortened
     parent = Path(path).parent
     if not parent.is_dir():
-        raise CLIError(v.message(flag, door, rule, f"{v.describe(path)} (directory {parent} does not exist)"))
+        raise CLIError(v.message(flag, door, rule, f"{str(path)!r} (directory {parent} does not exist)"))
 
 
 def describe_network(net, parameters=False):

@@ -12,23 +12,35 @@ NumPy reads with ``np.load(path, allow_pickle=False)``:
     :class:`nnlearn.Network` is their row-major concatenation.
 ``loss_curve``
     float64 array of shape (n_iter + 1,), the cost after each iteration
-    (MLPClassifier files only).
+    (estimator files only).
+``validation_loss_curve``
+    float64 array of shape (n_iter + 1,), the validation loss beside it
+    (estimator files of fits with early stopping only; NaN where an earlier
+    warm-started fit had no validation set).
 
 Header (format version 1), a JSON object with the fields
 
 ``format`` (``"nnlearn-model"``), ``format_version`` (1), ``kind``
-(``"MLPClassifier"`` or ``"Network"``), ``nnlearn_version``, ``created``
+(``"MLPClassifier"``, ``"MLPRegressor"`` or ``"Network"``), ``nnlearn_version``, ``created``
 (UTC, ISO 8601), ``layout`` (a sentence describing ``theta_l``),
-``layer_sizes``, ``activation``, ``output``; and for ``"MLPClassifier"`` also
-``classes`` (``{"dtype": "<i8", "values": [...]}``: the labels and their
-NumPy dtype, so ``predict`` returns labels of the same type),
+``layer_sizes``, ``activation``, ``output`` (``"identity"`` for regression); for the two estimators also
 ``n_features_in``, ``feature_names_in`` (list of str or null),
 ``hyperparameters`` (``get_params()``), ``hyperparameters_not_saved``
 (parameters whose values JSON cannot hold, such as a ``Generator``
 ``random_state``: name -> type; they load as their defaults) and
 ``training`` (``solver``, ``alpha``, ``n_iter``, ``n_evaluations``,
 ``initial_cost``, ``final_cost``, ``elapsed`` in seconds, ``message``,
-``converged``, ``interrupted``; unknown entries are null).
+``converged``, ``interrupted``, ``loss``, ``best_loss``,
+``best_validation_loss``; unknown entries are null); and for
+``"MLPClassifier"`` ``classes`` (``{"dtype": "<i8", "values": [...]}``: the
+labels and their NumPy dtype, so ``predict`` returns labels of the same type)
+and ``multilabel`` (true when fitted on a 0/1 indicator matrix).
+
+Files of earlier nnlearn versions (classifiers without ``multilabel``,
+``loss``, ``best_loss``, ``best_validation_loss`` or ``validation_loss_curve``)
+load as single-label classifiers whose ``loss_`` is the last entry of
+``loss_curve`` and ``best_loss_`` its minimum. sgd's and adam's state (velocity,
+moments) is not saved: ``partial_fit`` after loading starts it afresh.
 
 Compatibility: readers ignore header fields and arrays they do not know, so
 later nnlearn versions may add them without changing ``format_version``; a
@@ -80,7 +92,7 @@ LAYOUT = (
     "theta_l: float64 matrix of shape (s_{l+1}, s_l + 1) mapping layer l to layer l+1, "
     "column 0 the bias weights (Octave layout); flat theta = row-major concatenation of theta_0, theta_1, ..."
 )
-_KINDS = ("MLPClassifier", "Network")
+_KINDS = ("MLPClassifier", "MLPRegressor", "Network")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members / an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
 # Label dtypes a model file can hold: bool, int, uint, float, str, and object arrays of those.
@@ -95,7 +107,8 @@ class _NotAModel(ValueError):
 
 
 def save_model(path, model, theta=None):
-    """Save a fitted :class:`~nnlearn.MLPClassifier`, or a Network and its weights, to one ``.npz`` file.
+    """Save a fitted :class:`~nnlearn.MLPClassifier` or :class:`~nnlearn.MLPRegressor`, or a Network and its
+    weights, to one ``.npz`` file.
 
     The file is written atomically (temporary file, fsync, rename): an
     interrupted save leaves the previous file at ``path`` intact. ``path`` is
@@ -106,7 +119,7 @@ def save_model(path, model, theta=None):
     path : str or os.PathLike
         The file to write (conventionally ``*.npz``); its directory must exist.
         An existing file is replaced.
-    model : MLPClassifier, Network or tuple (Network, theta)
+    model : MLPClassifier, MLPRegressor, Network or tuple (Network, theta)
         A fitted estimator, or a network whose weights are ``theta``.
     theta : ndarray of shape (n_params,), optional
         The weights when ``model`` is a :class:`~nnlearn.Network`.
@@ -118,7 +131,7 @@ def save_model(path, model, theta=None):
         a Network comes without ``theta``, or the classes are not ints, floats,
         bools or strings.
     sklearn.exceptions.NotFittedError
-        If the MLPClassifier is not fitted (a ValueError).
+        If the estimator is not fitted (a ValueError).
     ValueError
         If the weights do not match the network or are not finite.
     FileNotFoundError, IsADirectoryError
@@ -130,18 +143,19 @@ def save_model(path, model, theta=None):
     >>> nnlearn.save_model("digits.npz", clf)                     # doctest: +SKIP
     >>> nnlearn.save_model("net.npz", net, theta)                 # doctest: +SKIP
     """
-    from .estimator import MLPClassifier
+    from .estimator import MLPClassifier, MLPRegressor
     from .network import Network
 
     door = "save_model"
     path = _check_path(path, door)
     if isinstance(model, tuple) and len(model) == 2 and isinstance(model[0], Network) and theta is None:
         model, theta = model
-    if isinstance(model, MLPClassifier):
+    if isinstance(model, (MLPClassifier, MLPRegressor)):
         if theta is not None:
-            raise TypeError(v.message("theta", door, "None for an MLPClassifier (it is saved with its own thetas_)",
+            kind = type(model).__name__
+            raise TypeError(v.message("theta", door, f"None for an {kind} (it is saved with its own thetas_)",
                                       v.describe(theta)))
-        header, arrays = _classifier_contents(model)
+        header, arrays = _estimator_contents(model)
     elif isinstance(model, Network):
         if theta is None:
             raise TypeError(v.message("theta", door, f"the weights of the Network ({model.n_params} numbers)", "None"))
@@ -150,7 +164,8 @@ def save_model(path, model, theta=None):
         arrays = _theta_arrays(model, theta)
     else:
         raise TypeError(v.message(
-            "model", door, "a fitted nnlearn.MLPClassifier, an nnlearn.Network (with theta) or a tuple (Network, theta)",
+            "model", door, "a fitted nnlearn.MLPClassifier or MLPRegressor, an nnlearn.Network (with theta) or a "
+            "tuple (Network, theta)",
             f"{type(model).__module__}.{type(model).__qualname__}",
         ))
     text = json.dumps(header, indent=1, allow_nan=False, ensure_ascii=False).encode("utf-8")
@@ -174,12 +189,16 @@ def _base_header(kind, net):
     }
 
 
-def _classifier_contents(clf):
+def _estimator_contents(clf):
+    from .estimator import MLPClassifier
+
     check_is_fitted(clf)
     net = clf.network_
     theta = v.check_theta(net.pack(clf.thetas_), net.n_params, "save_model", name="model.thetas_")
-    header = _base_header("MLPClassifier", net)
-    header["classes"] = _classes_to_json(clf.classes_)
+    header = _base_header(type(clf).__name__, net)
+    if isinstance(clf, MLPClassifier):
+        header["classes"] = _classes_to_json(clf.classes_)
+        header["multilabel"] = bool(clf.multilabel_)
     header["n_features_in"] = int(clf.n_features_in_)
     names = getattr(clf, "feature_names_in_", None)
     header["feature_names_in"] = None if names is None else [str(n) for n in names]
@@ -205,9 +224,14 @@ def _classifier_contents(clf):
         "message": None if result is None else str(result.message),
         "converged": None if result is None else bool(result.converged),
         "interrupted": None if result is None else bool(result.interrupted),
+        "loss": _finite_or_none(clf.loss_),
+        "best_loss": None if clf.best_loss_ is None else _finite_or_none(clf.best_loss_),
+        "best_validation_loss": None if clf.best_validation_loss_ is None else _finite_or_none(clf.best_validation_loss_),
     }
     arrays = _theta_arrays(net, theta)
     arrays["loss_curve"] = loss_curve
+    if clf.validation_loss_curve_ is not None:
+        arrays["validation_loss_curve"] = np.asarray(clf.validation_loss_curve_, dtype=np.float64)
     return header, arrays
 
 
@@ -289,15 +313,16 @@ def load_model(path):
 
     Returns
     -------
-    model : MLPClassifier or tuple (Network, ndarray of shape (n_params,))
-        For a saved MLPClassifier, an estimator ready to predict: the
-        hyperparameters and the fitted attributes ``thetas_``, ``classes_``
-        (same values and dtype), ``n_features_in_``, ``feature_names_in_`` (if
-        it was fitted on named features), ``network_``, ``loss_curve_``,
-        ``n_iter_`` and ``train_result_`` (its ``theta`` the saved weights,
-        timing and message as saved) are restored. Its predictions are
-        bitwise identical to the saved estimator's. For a saved Network, the
-        pair ``(net, theta)``.
+    model : MLPClassifier, MLPRegressor or tuple (Network, ndarray of shape (n_params,))
+        For a saved estimator, one ready to predict: the hyperparameters and
+        the fitted attributes ``thetas_``, ``classes_`` and ``multilabel_``
+        (classifier; the labels with their values and dtype),
+        ``n_features_in_``, ``feature_names_in_`` (if it was fitted on named
+        features), ``network_``, ``loss_curve_``, ``validation_loss_curve_``,
+        ``n_iter_``, ``loss_``, ``best_loss_``, ``best_validation_loss_`` and
+        ``train_result_`` (its ``theta`` the saved weights, timing and message
+        as saved) are restored. Its predictions are bitwise identical to the
+        saved estimator's. For a saved Network, the pair ``(net, theta)``.
 
     Raises
     ------
@@ -345,12 +370,14 @@ def load_model(path):
         raise ValueError(f"{where} holds weights that are NaN or infinite.")
     if header["kind"] == "Network":
         return net, theta
-    return _classifier_from(where, header, members, net, Thetas, theta)
+    return _estimator_from(where, header, members, net, Thetas, theta)
 
 
-def _classifier_from(where, header, members, net, Thetas, theta):
-    from .estimator import MLPClassifier
+def _estimator_from(where, header, members, net, Thetas, theta):
+    from .estimator import MLPClassifier, MLPRegressor
     from .optimize import TrainResult
+
+    estimator = MLPClassifier if header["kind"] == "MLPClassifier" else MLPRegressor
 
     def field(name, types):
         value = header.get(name)
@@ -358,7 +385,7 @@ def _classifier_from(where, header, members, net, Thetas, theta):
             raise ValueError(f"{where} has an invalid header: {name!r} is {value!r}.")
         return value
 
-    known = MLPClassifier().get_params(deep=False)
+    known = estimator().get_params(deep=False)
     hyper = field("hyperparameters", (dict,))
     unknown = sorted(set(hyper) - set(known))
     if unknown:
@@ -370,15 +397,25 @@ def _classifier_from(where, header, members, net, Thetas, theta):
     kwargs = {name: value for name, value in hyper.items() if name in known}
     if isinstance(kwargs.get("hidden_layer_sizes"), list):
         kwargs["hidden_layer_sizes"] = tuple(kwargs["hidden_layer_sizes"])
-    clf = MLPClassifier(**kwargs)
+    clf = estimator(**kwargs)
 
-    classes = _classes_from_json(where, header.get("classes"))
     n_features = field("n_features_in", (int,))
-    K = net.n_outputs
-    expected_K = 1 if classes.size == 2 and net.output == "sigmoid" else classes.size
-    if n_features != net.layer_sizes[0] or K != expected_K or classes.size < 2:
+    if estimator is MLPClassifier:
+        classes = _classes_from_json(where, header.get("classes"))
+        multilabel = field("multilabel", (bool,)) if "multilabel" in header else False  # absent in earlier files
+        K = net.n_outputs
+        expected_K = classes.size if multilabel else 1 if classes.size == 2 and net.output == "sigmoid" else classes.size
+        if (n_features != net.layer_sizes[0] or K != expected_K or classes.size < (1 if multilabel else 2)
+                or net.output == "identity" or multilabel and net.output != "sigmoid"):
+            raise ValueError(
+                f"{where} is inconsistent: {classes.size} {'labels' if multilabel else 'classes'} and {n_features} "
+                f"features, but layer_sizes {list(net.layer_sizes)} with a {net.output} output."
+            )
+        clf.classes_ = classes
+        clf.multilabel_ = multilabel
+    elif n_features != net.layer_sizes[0] or net.output != "identity":
         raise ValueError(
-            f"{where} is inconsistent: {classes.size} classes and {n_features} features, but layer_sizes "
+            f"{where} is inconsistent: an MLPRegressor of {n_features} features, but layer_sizes "
             f"{list(net.layer_sizes)} with a {net.output} output."
         )
     names = header.get("feature_names_in")
@@ -389,15 +426,29 @@ def _classifier_from(where, header, members, net, Thetas, theta):
 
     loss_curve = members.get("loss_curve")
     if loss_curve is None or loss_curve.ndim != 1 or loss_curve.dtype.kind != "f" or loss_curve.size < 1:
-        raise ValueError(f"{where} is missing the array 'loss_curve' (1-D float) of an MLPClassifier.")
+        raise ValueError(f"{where} is missing the array 'loss_curve' (1-D float) of an {header['kind']}.")
+    validation_curve = members.get("validation_loss_curve")
+    if validation_curve is not None and (validation_curve.shape != loss_curve.shape or validation_curve.dtype.kind != "f"):
+        raise ValueError(f"{where}: 'validation_loss_curve' has shape {validation_curve.shape} and dtype "
+                         f"{validation_curve.dtype}, but it must be a float array shaped like 'loss_curve' {loss_curve.shape}.")
     training = field("training", (dict,))
 
-    clf.classes_ = classes
+    def number(name, default):
+        value = training.get(name, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValueError(f"{where} has an invalid header: training[{name!r}] is {value!r}.")
+        return None if value is None else float(value)
+
     clf.n_features_in_ = n_features
     clf.network_ = net
     clf.thetas_ = Thetas
     clf.loss_curve_ = [float(J) for J in loss_curve]
     clf.n_iter_ = len(clf.loss_curve_) - 1
+    clf.validation_loss_curve_ = None if validation_curve is None else [float(J) for J in validation_curve]
+    # Files of earlier versions lack these entries: the last cost, and the lowest.
+    clf.loss_ = number("loss", clf.loss_curve_[-1])
+    clf.best_loss_ = number("best_loss", min(clf.loss_curve_))
+    clf.best_validation_loss_ = number("best_validation_loss", None)
     if training.get("message") is not None:
         clf.train_result_ = TrainResult(
             theta=theta.copy(),

@@ -8,7 +8,13 @@ calls :mod:`nnlearn.core.kernel`, where the cost
         + \frac{\alpha}{2m} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
 
 and its gradient by backpropagation are computed (``alpha`` is the course's
-:math:`\lambda`; the bias column is not regularized).
+:math:`\lambda`; the bias column is not regularized). The loss is the
+cross-entropy for the sigmoid and softmax outputs (classification) and half the
+squared error for the identity output (regression):
+
+.. math::
+    J(\Theta) = \frac{1}{2m} \sum_{i=1}^m \lVert h(x^{(i)}) - y^{(i)} \rVert^2
+        + \frac{\alpha}{2m} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
 """
 
 from __future__ import annotations
@@ -31,10 +37,12 @@ class Network:
         ``[s_1, ..., s_L]``: inputs, hidden layers, outputs (e.g. ``[400, 25, 10]``).
     activation : {"sigmoid", "logistic", "tanh", "relu"}
         Activation of every hidden layer.
-    output : {"sigmoid", "logistic", "softmax"}
+    output : {"sigmoid", "logistic", "softmax", "identity"}
         ``"sigmoid"``: K independent sigmoid units with the summed binary
         cross-entropy (the course's model; K = 1 is a binary classifier).
         ``"softmax"``: a softmax layer with categorical cross-entropy (K >= 2).
+        ``"identity"``: K linear units, :math:`h = z`, with half the squared
+        error (regression; the targets are real numbers).
 
     Attributes
     ----------
@@ -133,7 +141,8 @@ class Network:
     def check_inputs(self, theta, X, y=None, alpha=0.0, door="Network", theta_name="theta"):
         """``(theta, X, Y, alpha)`` checked for this network, as the kernel takes them.
 
-        ``Y`` is the 0/1 target matrix (m, K) built from ``y`` (None without ``y``).
+        ``Y`` is the target matrix (m, K) built from ``y`` (None without ``y``):
+        0/1 for the sigmoid and softmax outputs, real numbers for the identity output.
         Other doors that take a network's inputs (training, gradient checking)
         call this with their own ``door`` name.
         """
@@ -142,13 +151,14 @@ class Network:
         Y = None if y is None else v.check_targets(y, X.shape[0], self.n_outputs, self.output, door)
         return theta, X, Y, v.check(door, alpha=alpha)
 
-    def cost(self, theta, X, y, alpha=0.0):
+    def cost(self, theta, X, y, alpha=0.0, sample_weight=None):
         """The regularized cost J (float) at ``theta``; see :meth:`cost_and_gradient`."""
         door = "Network.cost"
         theta, X, Y, alpha = self.check_inputs(theta, X, y, alpha, door)
-        return v.check_result(lambda: kernel.cost(theta, X, Y, alpha, self.spec), "cost", door, theta, X)
+        w = v.check_sample_weight(sample_weight, X.shape[0], door)
+        return v.check_result(lambda: kernel.cost(theta, X, Y, alpha, self.spec, w), "cost", door, theta, X)
 
-    def cost_and_gradient(self, theta, X, y, alpha=0.0):
+    def cost_and_gradient(self, theta, X, y, alpha=0.0, sample_weight=None):
         """Regularized cost and its gradient by backpropagation.
 
         Parameters
@@ -159,8 +169,14 @@ class Network:
             returned in float64); anything else in float64.
         y : ndarray of shape (m,) with class indices 0..K-1 (0/1 for K = 1),
             or of shape (m, K) with 0/1 targets. Both forms give identical results.
+            For the identity output: real targets of shape (m,) (K = 1) or (m, K).
         alpha : float >= 0
             The course's lambda.
+        sample_weight : ndarray of shape (m,) or None
+            Weights >= 0 of the examples (positive sum). J and the gradient are
+            then weighted sums divided by the total weight S instead of m, the
+            regularization term too (:math:`\alpha / 2S`), as in scikit-learn:
+            integer weights equal repeated rows, a zero weight a dropped row.
 
         Returns
         -------
@@ -174,11 +190,12 @@ class Network:
         """
         door = "Network.cost_and_gradient"
         theta, X, Y, alpha = self.check_inputs(theta, X, y, alpha, door)
-        return v.check_result(lambda: kernel.cost_and_gradient(theta, X, Y, alpha, self.spec), "cost and gradient",
+        w = v.check_sample_weight(sample_weight, X.shape[0], door)
+        return v.check_result(lambda: kernel.cost_and_gradient(theta, X, Y, alpha, self.spec, w), "cost and gradient",
                               door, theta, X)
 
     def predict_proba(self, theta, X):
-        """Output activations ``h`` of shape (m, K) (sigmoid units or softmax rows).
+        """Output activations ``h`` of shape (m, K) (sigmoid units, softmax rows or identity units).
 
         Raises FloatingPointError if they overflow float64 (never NaN probabilities).
         """
@@ -187,8 +204,14 @@ class Network:
         return v.check_result(lambda: kernel.forward(theta, X, self.spec), "output activations", door, theta, X)
 
     def predict(self, theta, X):
-        """Class index 0..K-1 (argmax of h) for K > 1, or 0/1 (h >= 0.5) for K == 1; shape (m,)."""
+        """Predictions of shape (m,) for classification outputs, (m, K) for the identity output.
+
+        Sigmoid and softmax outputs: the class index 0..K-1 (argmax of h) for
+        K > 1, or 0/1 (h >= 0.5) for K == 1. Identity output (regression): the
+        outputs h themselves, an (m, K) float64 array (the same as
+        :meth:`predict_proba`; K = 1 keeps its column).
+        """
         door = "Network.predict"
         theta, X, _, _ = self.check_inputs(theta, X, door=door)
         H = v.check_result(lambda: kernel.forward(theta, X, self.spec), "output activations", door, theta, X)
-        return kernel.predict(H)
+        return H if self.spec.h.regression else kernel.predict(H)

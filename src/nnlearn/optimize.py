@@ -39,7 +39,7 @@ __all__ = [
 
 
 def check_training(door, n_params, m, method, max_iter, learning_rate=None, batch_size=None, momentum=0.0,
-                   tol=None, callback=None, random_state=None, method_name="method"):
+                   tol=None, callback=None, random_state=None, method_name="method", shuffle=True):
     """The optimizer's arguments checked for a problem of ``n_params`` parameters and ``m`` examples.
 
     Returns a dict of keyword arguments for :func:`nnlearn.core.optimizers.minimize`
@@ -48,31 +48,40 @@ def check_training(door, n_params, m, method, max_iter, learning_rate=None, batc
     before they change anything.
     """
     method = v.check_method(method, n_params, door, name=method_name)
-    max_iter, learning_rate, batch_size, momentum, tol, callback, random_state = v.check(
+    max_iter, learning_rate, batch_size, momentum, tol, callback, random_state, shuffle = v.check(
         door, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size, momentum=momentum, tol=tol,
-        callback=callback, random_state=random_state,
+        callback=callback, random_state=random_state, shuffle=shuffle,
     )
     if batch_size is not None and m is not None and batch_size > m:
         warnings.warn(f"batch_size={batch_size} is larger than the {m} samples; using batch_size={m}.",
                       UserWarning, stacklevel=3)
         batch_size = m
     return dict(method=method, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size,
-                momentum=momentum, tol=tol, callback=callback, random_state=random_state)
+                momentum=momentum, tol=tol, callback=callback, random_state=random_state, shuffle=shuffle)
 
 
-def network_objective(net, X, Y, alpha):
+def network_objective(net, X, Y, alpha, sample_weight=None):
     """``fun(theta, rows=None) -> (J, grad)`` of ``net`` on checked ``X``, ``Y``, for :func:`core.minimize`.
 
     With ``rows`` (sgd, adam) it is the objective of those examples, with the
     regularization term scaled by their share of the m examples, so that a pass
-    over the data follows the gradient of the full J.
+    over the data follows the gradient of the full J. With ``sample_weight``
+    (checked, shape (m,)) the share is the batch's share of the total weight
+    S, and a batch whose weights are all 0 contributes nothing (J 0, gradient 0).
     """
     spec, m = net.spec, X.shape[0]
+    S = None if sample_weight is None else float(np.sum(sample_weight))
 
     def fun(theta, rows=None):
         if rows is None:
-            return kernel.cost_and_gradient(theta, X, Y, alpha, spec)
-        return kernel.cost_and_gradient(theta, X[rows], Y[rows], alpha * len(rows) / m, spec)
+            return kernel.cost_and_gradient(theta, X, Y, alpha, spec, sample_weight)
+        if sample_weight is None:
+            return kernel.cost_and_gradient(theta, X[rows], Y[rows], alpha * len(rows) / m, spec)
+        w = sample_weight[rows]
+        S_rows = float(np.sum(w))
+        if S_rows == 0:
+            return 0.0, np.zeros_like(theta)
+        return kernel.cost_and_gradient(theta, X[rows], Y[rows], alpha * S_rows / S, spec, w)
 
     return fun
 
@@ -91,6 +100,8 @@ def train(
     callback=None,
     random_state=None,
     tol=None,
+    sample_weight=None,
+    shuffle=True,
 ):
     r"""Minimize the regularized cost of ``net`` starting from ``theta0``.
 
@@ -99,7 +110,8 @@ def train(
     net : nnlearn.Network
     theta0 : ndarray of shape (n_params,), not modified
     X : ndarray of shape (m, s_1)
-    y : ndarray of shape (m,) class indices or (m, K) 0/1 targets
+    y : ndarray of shape (m,) class indices or (m, K) 0/1 targets; real targets
+        of shape (m,) or (m, K) for the identity output
     alpha : float >= 0, the course's lambda
     method : str
         ``"CG"``, ``"L-BFGS-B"`` (alias ``"lbfgs"``), ``"TNC"``, ``"BFGS"`` (networks
@@ -124,6 +136,11 @@ def train(
         Shuffling of mini-batches.
     tol : float >= 0, optional
         Gradient tolerance passed to scipy (``gtol``); ``None`` keeps scipy's default.
+    sample_weight : ndarray of shape (m,), optional
+        Weights >= 0 of the examples: the weighted J of
+        :meth:`nnlearn.Network.cost_and_gradient` is minimized.
+    shuffle : bool, default=True
+        sgd and adam shuffle the examples before each pass; False takes them in order.
 
     Returns
     -------
@@ -147,18 +164,22 @@ def train(
     if not isinstance(net, Network):
         raise TypeError(v.message("net", "train", "an nnlearn.Network", v.describe(net)))
     theta0, X, Y, alpha = net.check_inputs(theta0, X, y, alpha, door="train", theta_name="theta0")
+    sample_weight = v.check_sample_weight(sample_weight, X.shape[0], "train")
     options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
-                             momentum, tol, callback, random_state)
-    return run_training(net, theta0, X, Y, alpha, options)
+                             momentum, tol, callback, random_state, shuffle=shuffle)
+    return run_training(net, theta0, X, Y, alpha, options, sample_weight)
 
 
-def run_training(net, theta0, X, Y, alpha, options):
+def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=None):
     """:func:`nnlearn.core.optimizers.minimize` of ``net``'s cost on checked inputs (``options`` from :func:`check_training`).
 
-    A non-finite cost at ``theta0`` becomes a ValueError that says which input is too large.
+    ``sample_weight`` (checked) weights the examples; ``state`` (a
+    :class:`~nnlearn.core.optimizers.MinibatchState`) continues sgd's or adam's
+    state. A non-finite cost at ``theta0`` becomes a ValueError that says which input is too large.
     """
     try:
-        return core.minimize(network_objective(net, X, Y, alpha), theta0, n_samples=X.shape[0], **options)
+        return core.minimize(network_objective(net, X, Y, alpha, sample_weight), theta0, n_samples=X.shape[0],
+                             state=state, **options)
     except ValueError as err:
         if not str(err).startswith("the cost at theta0"):
             raise
@@ -169,7 +190,7 @@ def run_training(net, theta0, X, Y, alpha, options):
 
 
 def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_rate=None, batch_size=None,
-             momentum=0.0, tol=None, callback=None, random_state=None):
+             momentum=0.0, tol=None, callback=None, random_state=None, shuffle=True):
     r"""Minimize any ``fun(theta) -> (J, grad)`` on flat vectors with one of :func:`train`'s methods.
 
     Parameters
@@ -179,7 +200,7 @@ def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_
         ``"adam"``, ``fun(theta, rows)`` must give the objective of the examples
         ``rows`` (an index array into ``range(n_samples)``).
     theta0 : array-like of shape (n,), finite
-    method, max_iter, learning_rate, batch_size, momentum, tol, callback, random_state
+    method, max_iter, learning_rate, batch_size, momentum, tol, callback, random_state, shuffle
         As in :func:`train`.
     n_samples : int >= 1, required by ``"sgd"`` and ``"adam"``
 
@@ -192,7 +213,7 @@ def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_
     theta0 = v.check_theta(theta0, None, door, name="theta0")
     n_samples = v.Int(1, allow_none=True).check(n_samples, "n_samples", door)
     options = check_training(door, theta0.size, n_samples, method, max_iter, learning_rate, batch_size, momentum,
-                             tol, callback, random_state)
+                             tol, callback, random_state, shuffle=shuffle)
     if options["method"] in core.MINIBATCH_METHODS and n_samples is None:
         raise ValueError(v.message("n_samples", door, f"an int >= 1 for method={options['method']!r}", "None"))
     return core.minimize(fun, theta0, n_samples=n_samples, **options)

@@ -14,12 +14,23 @@ regularized cost is
         + \frac{\alpha}{2m} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
 
 where ``alpha`` is the course's :math:`\lambda` and the bias column is not regularized.
+With sample weights :math:`w_i \ge 0` (``sample_weight``) the sums over examples
+are weighted and :math:`S = \sum_i w_i` takes the place of m, as in
+scikit-learn's MLP (1.7 and later):
+
+.. math::
+    J_w(\Theta) = \frac{1}{S} \sum_{i=1}^m w_i \sum_{k=1}^K \mathrm{loss}(z^{(L)}_{ik}, y_{ik})
+        + \frac{\alpha}{2S} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
+
+so integer weights equal repeating rows, and a zero weight equals dropping the row.
 
 Nothing here validates: the doors (:class:`nnlearn.Network`, :func:`nnlearn.train`,
 the estimator) check the arguments once and call these functions with
 ``theta`` a float64 vector of ``spec.n_params`` entries, ``X`` a C-contiguous
-float64 or float32 array of shape (m, s_1), ``Y`` a 0/1 float64 array of shape
-(m, K) and ``alpha`` a float >= 0.
+float64 or float32 array of shape (m, s_1), ``Y`` a float64 array of shape
+(m, K) (0/1 for sigmoid and softmax outputs, real for identity), ``alpha`` a
+float >= 0 and ``sample_weight`` None or a float64 array of shape (m,) of
+weights >= 0 with a positive sum.
 """
 
 from __future__ import annotations
@@ -90,7 +101,7 @@ class Spec:
         return OUTPUTS[self.output]
 
 
-def cost_and_gradient(theta, X, Y, alpha, spec):
+def cost_and_gradient(theta, X, Y, alpha, spec, sample_weight=None):
     r"""J and dJ/dtheta by backpropagation.
 
     Parameters
@@ -99,9 +110,13 @@ def cost_and_gradient(theta, X, Y, alpha, spec):
     X : ndarray of shape (m, s_1), float64 or float32 (float32 is computed in
         float32; J and the gradient are accumulated and returned in float64; a
         block whose float32 numbers overflow is computed again in float64)
-    Y : ndarray of shape (m, K), 0/1 targets
+    Y : ndarray of shape (m, K), 0/1 targets (real targets for the identity output)
     alpha : float >= 0, the course's lambda
     spec : Spec
+    sample_weight : ndarray of shape (m,), float64, or None
+        Weights >= 0 of the examples (positive sum): the weighted J of the
+        module docstring. None is every weight 1 (and computes exactly as
+        without the argument).
 
     Returns
     -------
@@ -129,16 +144,17 @@ def cost_and_gradient(theta, X, Y, alpha, spec):
     - The ones column is never built: :math:`\Theta^{(l)} [1; a] = W^{(l)} a + b^{(l)}`,
       and the bias gradient is the sum of :math:`\delta` over the examples.
     """
-    return _evaluate(theta, X, Y, alpha, spec, need_gradient=True)
+    return _evaluate(theta, X, Y, alpha, spec, need_gradient=True, sample_weight=sample_weight)
 
 
-def cost(theta, X, Y, alpha, spec):
+def cost(theta, X, Y, alpha, spec, sample_weight=None):
     """The regularized cost J alone (no backward pass); see :func:`cost_and_gradient`."""
-    return _evaluate(theta, X, Y, alpha, spec, need_gradient=False)[0]
+    return _evaluate(theta, X, Y, alpha, spec, need_gradient=False, sample_weight=sample_weight)[0]
 
 
-def _evaluate(theta, X, Y, alpha, spec, need_gradient):
+def _evaluate(theta, X, Y, alpha, spec, need_gradient, sample_weight=None):
     m = X.shape[0]
+    S = m if sample_weight is None else float(np.sum(sample_weight))  # the normalizer: m, or the total weight
     Thetas = params.unpack(theta, spec.layer_sizes)
     W, b = weights_and_biases(Thetas, X.dtype)  # W[l] (s_{l+1}, s_l), b[l] (s_{l+1}, 1)
     n_blocks = -(-m // BLOCK_ROWS)  # equal blocks: sizes differ by at most one row
@@ -150,29 +166,29 @@ def _evaluate(theta, X, Y, alpha, spec, need_gradient):
     with threads.numpy_blas_limited(BLAS_THREADS), _quiet_if_float32(X.dtype):
         for i in range(n_blocks):
             rows = (m * i // n_blocks, m * (i + 1) // n_blocks)
-            J_block, dW, db = block_sums(W, b, X, Y, spec, need_gradient, rows)
+            J_block, dW, db = block_sums(W, b, X, Y, spec, need_gradient, rows, sample_weight)
             if X.dtype == np.float32 and not _all_finite(J_block, dW, db):  # float32 overflowed: redo in float64
                 if W64 is None:
                     W64, b64 = weights_and_biases(Thetas, np.float64)
-                J_block, dW, db = block_sums(W64, b64, X, Y, spec, need_gradient, rows)
+                J_block, dW, db = block_sums(W64, b64, X, Y, spec, need_gradient, rows, sample_weight)
             J_sum += J_block
             for l in range(len(W)) if need_gradient else ():
                 Delta_W[l] += dW[l]
                 Delta_b[l] += db[l]
 
-    J = J_sum / m
+    J = J_sum / S
     grad = np.empty_like(theta) if need_gradient else None
     grads = params.unpack(grad, spec.layer_sizes) if need_gradient else ()  # views: writing grads[l] fills grad
     for l, T in enumerate(Thetas):
         if alpha != 0:  # regularization skips the bias column; alpha = 0 adds nothing, even to huge weights
-            J += alpha / (2 * m) * float(np.sum(T[:, 1:] ** 2))
+            J += alpha / (2 * S) * float(np.sum(T[:, 1:] ** 2))
         if need_gradient:
-            grads[l][:, 0] = Delta_b[l] / m  # D(l) = Δ(l) / m on the bias column,
-            grads[l][:, 1:] = Delta_W[l] / m + (alpha / m) * T[:, 1:]  # + (α/m) Θ(l) elsewhere
+            grads[l][:, 0] = Delta_b[l] / S  # D(l) = Δ(l) / m on the bias column (S = m without weights),
+            grads[l][:, 1:] = Delta_W[l] / S + (alpha / S) * T[:, 1:]  # + (α/m) Θ(l) elsewhere
     return J, grad
 
 
-def block_sums(W, b, X, Y, spec, need_gradient, rows):
+def block_sums(W, b, X, Y, spec, need_gradient, rows, sample_weight=None):
     r"""Backpropagation on the rows ``start:stop`` of X, one example per column.
 
     Parameters
@@ -182,6 +198,7 @@ def block_sums(W, b, X, Y, spec, need_gradient, rows):
     spec : Spec
     need_gradient : bool
     rows : (start, stop)
+    sample_weight : ndarray of shape (m,) or None; with weights every sum below is weighted
 
     Returns
     -------
@@ -200,13 +217,16 @@ def block_sums(W, b, X, Y, spec, need_gradient, rows):
         A.append(gs[l].g_inplace(Z))  # a(l+1) = g(z(l+1)), in place of z(l+1); (s_{l+1}, mb)
     Z_L = W[L - 2] @ A[L - 2]  # z(L), the logits ...
     Z_L += b[L - 2]  # ... ; (K, mb)
-    J_block = spec.h.loss(Z_L.T, Y_b.T)  # from the logits: finite for any finite z
+    w_b = None if sample_weight is None else sample_weight[start:stop]  # w; (mb,)
+    J_block = spec.h.loss(Z_L.T, Y_b.T, w_b)  # from the logits: finite for any finite z
     if not need_gradient:
         return J_block, None, None
-    # δ(L) = h - y: exact for the matching pairs sigmoid + binary
-    # cross-entropy and softmax + categorical cross-entropy.
+    # δ(L) = h - y: exact for the matching pairs sigmoid + binary cross-entropy,
+    # softmax + categorical cross-entropy, and identity + squared error.
     delta = spec.h.h_inplace(Z_L.T).T  # h = a(L), in place of z(L); (K, mb)
     delta -= Y_b  # δ(L) = h - y; (K, mb)
+    if w_b is not None:
+        delta *= w_b.astype(X.dtype)  # δ(L) = w (h - y): the weighted loss's derivative; (K, mb)
     dW, db = [None] * (L - 1), [None] * (L - 1)
     for l in reversed(range(L - 1)):
         dW[l] = delta @ A[l].T  # Σ δ(l+1) a(l)^T over the block; (s_{l+1}, s_l)

@@ -25,6 +25,7 @@ from .fmincg import fmincg
 __all__ = [
     "minimize",
     "TrainResult",
+    "MinibatchState",
     "TrainingInterrupted",
     "TrainingDiverged",
     "METHODS",
@@ -75,6 +76,31 @@ class TrainingDiverged(FloatingPointError):
 
 
 @dataclass
+class MinibatchState:
+    """What sgd and adam carry from one step to the next, so that a later run can go on with it.
+
+    Attributes
+    ----------
+    velocity : ndarray of shape (n,), sgd's momentum velocity v
+    first, second : ndarray of shape (n,), Adam's moment estimates m_t and v_t
+    step : int, Adam's step count t (its bias corrections divide by 1 - beta^t)
+    """
+
+    velocity: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    step: int = 0
+
+    @classmethod
+    def zeros(cls, n):
+        """The state before the first step: everything zero."""
+        return cls(np.zeros(n), np.zeros(n), np.zeros(n), 0)
+
+    def copy(self):
+        return MinibatchState(self.velocity.copy(), self.first.copy(), self.second.copy(), self.step)
+
+
+@dataclass
 class TrainResult:
     """What :func:`train` returns.
 
@@ -89,6 +115,8 @@ class TrainResult:
     method : str, the resolved method name (e.g. ``"L-BFGS-B"`` for ``"lbfgs"``)
     converged : bool, True when a scipy method reports success; False for the others
     interrupted : bool, True when Ctrl-C ended training
+    state : MinibatchState or None, sgd's and adam's state after the last iteration (None for
+        the other methods and after Ctrl-C); pass it to :func:`minimize` to go on from there
     """
 
     theta: np.ndarray
@@ -100,6 +128,7 @@ class TrainResult:
     method: str = ""
     converged: bool = False
     interrupted: bool = False
+    state: MinibatchState | None = None
 
 
 class _StopTraining(Exception):
@@ -183,6 +212,8 @@ def minimize(
     tol=None,
     callback=None,
     random_state=None,
+    shuffle=True,
+    state=None,
 ):
     r"""Minimize ``fun`` from ``theta0`` with ``method``; nothing is validated.
 
@@ -203,6 +234,10 @@ def minimize(
     tol : float >= 0 or None, scipy's ``gtol``
     callback : callable or None, ``callback(iteration, theta, J)``; True stops
     random_state : None, int or Generator, the mini-batch order
+    shuffle : bool, sgd and adam draw a new order of the examples each pass
+        (True) or take them in order 0..n_samples-1 every pass (False)
+    state : MinibatchState or None, sgd's velocity and Adam's moments and step
+        count to start from (None: zeros); not modified (the run works on a copy)
 
     Returns
     -------
@@ -228,6 +263,8 @@ def minimize(
     if not np.isfinite(tracker.cost_history[0]):
         raise ValueError(f"the cost at theta0 is {tracker.cost_history[0]}")
     message, converged, interrupted = f"reached max_iter={max_iter}", False, False
+    if method in MINIBATCH_METHODS:
+        state = MinibatchState.zeros(theta0.size) if state is None else state.copy()
     try:
         if max_iter == 0:
             raise _StopTraining("max_iter=0: no training")
@@ -237,7 +274,8 @@ def minimize(
             message = _run_gd(tracker, theta0, learning_rate, max_iter)
         elif method in MINIBATCH_METHODS:
             batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
-            message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum, random_state)
+            message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum,
+                                     random_state, shuffle, state)
         else:
             message, converged = _run_scipy(tracker, theta0, method, max_iter, tol)
     except _StopTraining as stop:
@@ -262,6 +300,7 @@ def minimize(
         method=method,
         converged=converged,
         interrupted=interrupted,
+        state=state if method in MINIBATCH_METHODS and not interrupted else None,
     )
 
 
@@ -310,32 +349,32 @@ def _run_gd(tracker, theta, learning_rate, max_iter):
 
 
 @_nonfinite_is_checked
-def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, momentum, random_state):
-    r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over shuffled data.
+def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, momentum, random_state, shuffle,
+                   state):
+    r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over the data.
 
     ``fun(theta, rows)`` spreads the regularization term over batches in proportion
     to their size, so a full pass follows the gradient of the same J as the batch methods.
+    The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
+    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step.
     """
     rng = np.random.default_rng(random_state)
-    velocity = np.zeros_like(theta)  # sgd momentum
-    first, second = np.zeros_like(theta), np.zeros_like(theta)  # Adam moments
     beta1, beta2, eps = 0.9, 0.999, 1e-8
-    step = 0
     while True:
-        order = rng.permutation(m) if batch_size < m else np.arange(m)
+        order = rng.permutation(m) if shuffle and batch_size < m else np.arange(m)
         for start in range(0, m, batch_size):
             rows = order[start : start + batch_size]
             _, grad = fun(theta, rows)
             tracker.n_evaluations += len(rows) / m
             if method == "sgd":
-                velocity = momentum * velocity - learning_rate * grad  # v ← μ v - η ∇J
-                theta = theta + velocity
+                state.velocity = momentum * state.velocity - learning_rate * grad  # v ← μ v - η ∇J
+                theta = theta + state.velocity
             else:
-                step += 1
-                first = beta1 * first + (1 - beta1) * grad  # m_t
-                second = beta2 * second + (1 - beta2) * grad * grad  # v_t
-                m_hat = first / (1 - beta1**step)
-                v_hat = second / (1 - beta2**step)
+                state.step += 1
+                state.first = beta1 * state.first + (1 - beta1) * grad  # m_t
+                state.second = beta2 * state.second + (1 - beta2) * grad * grad  # v_t
+                m_hat = state.first / (1 - beta1**state.step)
+                v_hat = state.second / (1 - beta2**state.step)
                 theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
         J = tracker.fun(theta)[0]
         tracker.iteration_done(theta, J)
