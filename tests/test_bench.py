@@ -235,7 +235,9 @@ def test_fit_table_structure():
 
 
 def test_scaling_table_memory_does_not_grow_with_m():
-    sizes = (2 * kernel.BLOCK_ROWS, 4 * kernel.BLOCK_ROWS, 8 * kernel.BLOCK_ROWS)  # blocks of the same size
+    rows = min(max(kernel.MIN_BLOCK_ROWS, kernel.BLOCK_WORK // (3 * (30 * 25 + 25 * 10))), kernel.BLOCK_ROWS)
+    sizes = (2 * rows, 4 * rows, 8 * rows)  # blocks of the same size, rows each
+    assert kernel.blocks(8 * rows, kernel.Spec((30, 25, 10))) == tuple((i * rows, (i + 1) * rows) for i in range(8))
     table = bench.scaling_table(sizes=sizes, n_features=30, budget=0.0, min_repeats=1)
     assert table.columns[:3] == ["m", "nnlearn ms", "us/sample"]
     assert [row[0] for row in table.rows] == list(sizes)
@@ -361,8 +363,9 @@ def _blas_threads():
     return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
 
 
-def test_scipy_own_blas_is_limited_during_training_only():
+def test_numpys_and_scipys_own_blas_are_on_one_thread_during_training_only():
     scipy_pools = {lib.filepath for lib in threads.scipy_own_blas().lib_controllers}
+    numpy_pools = {lib.filepath for lib in threads.numpy_blas().lib_controllers}
     before = _blas_threads()
     seen = []
     net = nnlearn.Network([3, 4, 2])
@@ -370,10 +373,8 @@ def test_scipy_own_blas_is_limited_during_training_only():
     nnlearn.train(net, net.init_weights(random_state=0), X, y, method="L-BFGS-B", max_iter=3,
                   callback=lambda i, theta, J: seen.append(_blas_threads()))
     assert seen and all(
-        threads[path] == (1 if path in scipy_pools else before[path]) for threads in seen for path in threads
+        threads[path] == (1 if path in scipy_pools | numpy_pools else before[path]) for threads in seen for path in threads
     )
     assert _blas_threads() == before  # restored
     for path in scipy_pools:  # only libraries in SciPy's own directories are selected
         assert "scipy" in path and "numpy" not in path
-
-

@@ -12,6 +12,7 @@ check the arguments and resolve the method name through :data:`METHODS`.
 from __future__ import annotations
 
 import functools
+import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -154,11 +155,18 @@ class _Tracker:
 
     def fun(self, theta):
         """(J, grad) at theta; a repeat of the last point (scipy starts at theta0 again) is not recomputed."""
-        if self._last_x is not None and np.array_equal(theta, self._last_x):
+        if self._last_x is not None and (theta is self._last_x or np.array_equal(theta, self._last_x)):
             return self._last_J, self._last_grad.copy()
         J, grad = self.objective(theta)
         self.n_evaluations += 1
         self._last_x, self._last_J, self._last_grad = theta.copy(), J, grad
+        return J, grad
+
+    def evaluate(self, theta):
+        """(J, grad) at a new ``theta`` that the caller will not modify (gd, sgd, adam): kept, not copied."""
+        J, grad = self.objective(theta)
+        self.n_evaluations += 1
+        self._last_x, self._last_J, self._last_grad = theta, J, grad
         return J, grad
 
     def cost_at(self, theta):
@@ -167,8 +175,9 @@ class _Tracker:
             return self._last_J
         return self.fun(theta)[0]
 
-    def iteration_done(self, theta, J):
-        if not np.isfinite(J) or not np.all(np.isfinite(theta)):
+    def iteration_done(self, theta, J, owned=False):
+        """Record iterate ``theta`` of cost J (``owned``: a new array nobody modifies, kept without a copy)."""
+        if not math.isfinite(J) or not np.isfinite(theta).all():
             raise TrainingDiverged(
                 f"training diverged at iteration {self.n_iter + 1}: the cost or the weights became "
                 "non-finite; the weights of the last finite iteration are kept. "
@@ -177,7 +186,8 @@ class _Tracker:
                 theta=self.theta.copy(),
                 cost_history=list(self.cost_history),
             )
-        theta = np.array(theta, dtype=np.float64, copy=True)
+        if not owned:
+            theta = np.array(theta, dtype=np.float64, copy=True)
         self.cost_history.append(float(J))
         # Stored together after the append: a Ctrl-C between two statements finds either
         # iteration k or k + 1 finished (train() trims a history entry appended ahead).
@@ -344,8 +354,8 @@ def _run_gd(tracker, theta, learning_rate, max_iter):
     _, grad = tracker.fun(theta)  # J(theta0) was just evaluated by the tracker: reuse the point
     while True:
         theta = theta - learning_rate * grad  # θ ← θ - η ∇J(θ)
-        J, grad = tracker.fun(theta)
-        tracker.iteration_done(theta, J)
+        J, grad = tracker.evaluate(theta)
+        tracker.iteration_done(theta, J, owned=True)
 
 
 @_nonfinite_is_checked
@@ -360,21 +370,34 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     """
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
+    one_batch = batch_size >= m  # a pass is one step on all rows, in order: at the J of the pass before
     while True:
-        order = rng.permutation(m) if shuffle and batch_size < m else np.arange(m)
+        order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
         for start in range(0, m, batch_size):
-            rows = order[start : start + batch_size]
-            _, grad = fun(theta, rows)
-            tracker.n_evaluations += len(rows) / m
+            if one_batch:
+                _, grad = tracker.fun(theta)  # the point where the last pass (or the start) evaluated J
+            else:
+                rows = order[start : start + batch_size]
+                _, grad = fun(theta, rows)
+                tracker.n_evaluations += len(rows) / m
             if method == "sgd":
-                state.velocity = momentum * state.velocity - learning_rate * grad  # v ← μ v - η ∇J
-                theta = theta + state.velocity
+                velocity = state.velocity
+                velocity *= momentum  # v ← μ v - η ∇J
+                velocity -= learning_rate * grad
+                theta = theta + velocity
             else:
                 state.step += 1
-                state.first = beta1 * state.first + (1 - beta1) * grad  # m_t
-                state.second = beta2 * state.second + (1 - beta2) * grad * grad  # v_t
-                m_hat = state.first / (1 - beta1**state.step)
-                v_hat = state.second / (1 - beta2**state.step)
-                theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
-        J = tracker.fun(theta)[0]
-        tracker.iteration_done(theta, J)
+                first, second = state.first, state.second
+                first *= beta1  # m_t = β1 m_{t-1} + (1 - β1) g
+                first += (1 - beta1) * grad
+                second *= beta2  # v_t = β2 v_{t-1} + (1 - β2) g²
+                second += (1 - beta2) * grad * grad
+                step = first / (1 - beta1**state.step)  # m̂_t
+                denominator = second / (1 - beta2**state.step)  # v̂_t ...
+                denominator = np.sqrt(denominator, out=denominator)
+                denominator += eps  # ... √v̂_t + ε
+                step *= learning_rate
+                step /= denominator
+                theta = theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
+        J = tracker.evaluate(theta)[0]
+        tracker.iteration_done(theta, J, owned=True)

@@ -155,11 +155,16 @@ def choose_threads(n_tasks):
 
 
 class _Job:
-    """``f(0) .. f(n - 1)`` for several threads: each takes the next index until none is left."""
+    """``f(0) .. f(n - 1)`` for several threads: each takes the next index until none is left.
 
-    def __init__(self, f, n):
-        self.f, self.n = f, n
-        self.results = [None] * n
+    With ``fold``, results are folded in index order as they arrive (a result that
+    arrives early waits for its turn), so at most about one result per thread is held.
+    """
+
+    def __init__(self, f, n, fold=None):
+        self.f, self.n, self.fold = f, n, fold
+        self.results = [None] * n if fold is None else {}
+        self.folded, self.n_folded = None, 0
         self.error = None
         self._next = itertools.count()
         self._lock = threading.Lock()
@@ -172,7 +177,16 @@ class _Job:
             if i >= self.n:
                 return
             try:
-                self.results[i] = self.f(i)
+                result = self.f(i)
+                if self.fold is None:
+                    self.results[i] = result
+                else:
+                    with self._lock:
+                        self.results[i] = result
+                        while self.n_folded in self.results:
+                            part = self.results.pop(self.n_folded)
+                            self.folded = part if self.n_folded == 0 else self.fold(self.folded, part)
+                            self.n_folded += 1
             except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
                 self.error = self.error or error
 
@@ -207,7 +221,7 @@ def _helper_loop(inbox):
 _team = _Team()
 
 
-def run_tasks(f, n_tasks, n_threads):
+def run_tasks(f, n_tasks, n_threads, fold=None):
     """``[f(0), ..., f(n_tasks - 1)]``, computed by the calling thread and ``n_threads - 1`` helpers.
 
     Tasks are taken in index order by whichever thread is free, so a thread that
@@ -215,10 +229,19 @@ def run_tasks(f, n_tasks, n_threads):
     If another call is using the helpers (another thread of the program), or
     ``n_threads`` is 1, the caller computes every task itself. An error in a task
     is raised here, once every thread has stopped.
+
+    With ``fold`` (a function of two results), the result is
+    ``fold(...fold(fold(f(0), f(1)), f(2))..., f(n_tasks - 1))``, folded in this
+    order whatever the number of threads, as the results arrive.
     """
     if n_threads <= 1 or n_tasks <= 1 or not _team.busy.acquire(blocking=False):
-        return [f(i) for i in range(n_tasks)]
-    job = _Job(f, n_tasks)
+        if fold is None:
+            return [f(i) for i in range(n_tasks)]
+        folded = f(0)
+        for i in range(1, n_tasks):
+            folded = fold(folded, f(i))
+        return folded
+    job = _Job(f, n_tasks, fold)
     try:
         helpers = _team.helpers(min(n_threads, n_tasks) - 1)
         for inbox in helpers:
@@ -233,7 +256,7 @@ def run_tasks(f, n_tasks, n_threads):
         _team.busy.release()
     if job.error is not None:
         raise job.error
-    return job.results
+    return job.results if fold is None else job.folded
 
 
 # -- BLAS pools ---------------------------------------------------------------------------------
