@@ -160,7 +160,17 @@ def test_worker_times_and_returns_results_in_its_own_process():
         assert worker.process.pid != __import__("os").getpid()
     finally:
         worker.close()
-    assert not worker.process.is_alive()
+    assert worker.process.poll() is not None  # ended
+
+
+def test_a_script_without_a_main_guard_can_start_workers(tmp_path):
+    script = tmp_path / "script.py"  # children are fresh interpreters: they do not run the parent's script again
+    script.write_text("from nnlearn.bench import Worker\n"
+                      "worker = Worker('nnlearn.bench.candidates:planar_steps', {'variant': 'exercise', 'steps': 1})\n"
+                      "print(worker.keys, worker.time('', 2).n)\n"
+                      "worker.close()\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "[''] 2\n", done.stderr
 
 
 def test_an_error_in_a_child_is_raised_in_the_parent_with_its_traceback():

@@ -327,7 +327,8 @@ def test_blocks_cover_the_rows_in_equal_blocks_that_depend_on_m_and_the_sizes_on
     per_row = 3 * (400 * 25 + 25 * 10)  # multiply-adds of one example
     assert min(sizes) * per_row <= kernel.BLOCK_WORK <= max(sizes) * per_row * 1.1
     assert kernel.blocks(5, spec) == ((0, 5),)
-    assert len(kernel.blocks(10**6, kernel.Spec((2, 4, 1)))) == -(-10**6 // kernel.BLOCK_ROWS)  # tiny: the most rows
+    assert len(kernel.blocks(10**6, kernel.Spec((2, 4, 1)))) == 124  # tiny: the most rows, 10**6 / 8192 = 122.07: 123, even
+    assert len(kernel.blocks(5000, spec, np.float32)) == 6  # twice the rows of float64's 10 blocks: 5, even
     monkeypatch.setattr(kernel, "BLOCK_ROWS", 7)
     assert {stop - start for start, stop in kernel.blocks(23, spec)} == {5, 6}  # 4 equal blocks
 
@@ -337,10 +338,10 @@ def test_blocks_cover_the_rows_in_equal_blocks_that_depend_on_m_and_the_sizes_on
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_the_number_of_threads_changes_no_bit(monkeypatch, sizes, activation, output, dtype):
     net, theta, X, y = _problem(sizes, activation, output, dtype=dtype, m=2000)
-    monkeypatch.setattr(kernel, "BLOCK_WORK", 3 * net.n_params * 150)  # blocks of about 150 rows: 13
+    monkeypatch.setattr(kernel, "BLOCK_WORK", 3 * net.n_params * 150 * X.itemsize // 8)  # about 150 rows: 14 blocks
     monkeypatch.setattr(kernel, "MIN_BLOCK_ROWS", 1)
     w = np.random.default_rng(2).uniform(0.5, 2.0, 2000)
-    assert len(kernel.blocks(2000, net.spec)) == 13
+    assert len(kernel.blocks(2000, net.spec, dtype)) == 14
     results = {}
     for n_threads in (1, 2, 3, 8):
         monkeypatch.setattr(kernel, "BLAS_THREADS", n_threads)

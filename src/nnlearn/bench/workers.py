@@ -4,9 +4,9 @@ Timing several libraries in one process flatters whoever runs after a pause:
 PyTorch's and OpenBLAS's idle thread pools keep spinning for a while after
 their last task and slow whatever runs next, and separating groups by 0.2 s
 inside one process did not remove it (issue 15). So every candidate here
-lives in a child process of its own, started with ``spawn`` (a fresh
-interpreter that imports only what its candidate needs: a PyTorch child never
-shares a process with a NumPy-only one).
+lives in a child process of its own (a fresh interpreter that imports only
+what its candidate needs: a PyTorch child never shares a process with a
+NumPy-only one).
 
 A child is set up by a *setup function* named ``"module:function"``, called
 with keyword options in the child; it returns a dict ``key -> callable`` (the
@@ -22,14 +22,19 @@ turn so that the previous child's idle threads go to sleep.
 from __future__ import annotations
 
 import importlib
-import multiprocessing
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
 import time
 import traceback
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Worker", "Timings", "time_workers", "start_workers", "close_workers"]
+__all__ = ["Worker", "Timings", "time_workers", "start_workers", "close_workers", "serve"]
 
 
 @dataclass
@@ -44,18 +49,40 @@ class Timings:
         return len(self.wall)
 
 
-def _serve(conn, setup, options):
-    """The child's loop: build the candidates, then answer the parent's requests until it says stop."""
+def _send(sock, message):
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(struct.pack("!Q", len(data)) + data)
+
+
+def _receive(sock):
+    def exactly(n):
+        chunks, left = [], n
+        while left:
+            chunk = sock.recv(min(left, 1 << 20))
+            if not chunk:
+                raise EOFError("the other side closed the connection")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    (n,) = struct.unpack("!Q", exactly(8))
+    return pickle.loads(exactly(n))
+
+
+def serve(fd):
+    """The child's loop on the socket ``fd``: build the candidates, then answer until the parent says stop."""
+    sock = socket.socket(fileno=fd)
     try:
+        setup, options = _receive(sock)
         module, function = setup.split(":")
         candidates = getattr(importlib.import_module(module), function)(**options)
-        conn.send(("ready", list(candidates)))
+        _send(sock, ("ready", list(candidates)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
-        conn.send(("error", traceback.format_exc()))
+        _send(sock, ("error", traceback.format_exc()))
         return
     while True:
         try:
-            request, key, *args = conn.recv()
+            request, key, *args = _receive(sock)
         except EOFError:  # the parent went away
             return
         if request == "stop":
@@ -71,15 +98,19 @@ def _serve(conn, setup, options):
                     w0, c0 = time.perf_counter(), time.process_time()
                     f()
                     cpu[i], wall[i] = time.process_time() - c0, time.perf_counter() - w0
-                conn.send(("ok", (wall, cpu)))
+                _send(sock, ("ok", (wall, cpu)))
             else:  # "result": one call's return value, for the parent to check
-                conn.send(("ok", f()))
+                _send(sock, ("ok", f()))
         except BaseException:  # noqa: BLE001
-            conn.send(("error", traceback.format_exc()))
+            _send(sock, ("error", traceback.format_exc()))
 
 
 class Worker:
     """A child process hosting the candidates that ``setup(**options)`` returns.
+
+    The child is a fresh interpreter (``python -c``, the parent's environment and
+    ``sys.path``) that talks to the parent over a socket pair: it imports nothing
+    of the parent's main script, so any script may start workers.
 
     Parameters
     ----------
@@ -88,20 +119,24 @@ class Worker:
     """
 
     def __init__(self, setup, options=None):
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
         self.setup, self.options = setup, dict(options or {})
-        self.process = context.Process(target=_serve, args=(child, setup, self.options), daemon=True)
-        self.process.start()
-        child.close()
+        self._sock, child = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        code = "import sys; from nnlearn.bench.workers import serve; serve(int(sys.argv[1]))"
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", code, str(child.fileno())],
+                                            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
+        finally:
+            child.close()
+        _send(self._sock, (setup, self.options))
         self._keys = None
 
     def _answer(self):
         try:
-            status, value = self._conn.recv()
-        except EOFError:
+            status, value = _receive(self._sock)
+        except (EOFError, OSError):
             raise RuntimeError(f"the benchmark's child process for {self.setup} {self.options} died "
-                               f"(exit code {self.process.exitcode})") from None
+                               f"(exit code {self.process.poll()})") from None
         if status == "error":
             raise RuntimeError(f"in the benchmark's child process for {self.setup} {self.options}:\n{value}")
         return value
@@ -116,28 +151,29 @@ class Worker:
     def time(self, key, n, warm=1):
         """Timings of ``n`` calls of candidate ``key``, after ``warm`` untimed ones."""
         self.keys  # noqa: B018 - wait for the setup
-        self._conn.send(("time", key, n, warm))
+        _send(self._sock, ("time", key, n, warm))
         wall, cpu = self._answer()
         return Timings(wall, cpu)
 
     def result(self, key):
         """What one call of candidate ``key`` returns (pickled back to the parent)."""
         self.keys  # noqa: B018
-        self._conn.send(("result", key))
+        _send(self._sock, ("result", key))
         return self._answer()
 
     def close(self):
-        """Ask the child to stop; end it if it does not within a few seconds."""
-        if self.process.is_alive():
+        """Ask the child to stop; end it (by its pid) if it does not within a few seconds."""
+        if self.process.poll() is None:
             try:
-                self._conn.send(("stop", None))
-            except (BrokenPipeError, OSError):
+                _send(self._sock, ("stop", None))
+            except OSError:
                 pass
-            self.process.join(5)
-            if self.process.is_alive():
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.join()
-        self._conn.close()
+                self.process.wait()
+        self._sock.close()
 
 
 def start_workers(setups):
