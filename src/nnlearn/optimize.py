@@ -68,7 +68,8 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
     over the data follows the gradient of the full J. With ``sample_weight``
     (checked, shape (m,)) the share is the batch's share of the total weight
     S, and a batch whose weights are all 0 contributes nothing (J 0, gradient 0).
-    Mini-batches are taken from data prepared once (:class:`nnlearn.core.kernel.Objective`).
+    Mini-batches are taken from data prepared once (:class:`nnlearn.core.kernel.Objective`);
+    ``fun.cost(theta)`` is J alone, the same number without the backward pass.
     """
     m = X.shape[0]
     S = None if sample_weight is None else float(np.sum(sample_weight))
@@ -84,6 +85,7 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
             return 0.0, np.zeros_like(theta)
         return objective(theta, alpha * S_rows / S, rows)
 
+    fun.cost = lambda theta: objective.cost(theta, alpha)  # J alone (the end of an sgd or adam pass)
     return fun
 
 

@@ -18,6 +18,9 @@ Tables (``TABLES``; ``DEFAULT_TABLES`` run by default):
    loop and PyTorch, and a playground session's step loop.
 5. ``load``: one evaluation and a 50-iteration fit on a quiet machine and with
    two busy processes per core (started and ended by the benchmark).
+6. ``fashion`` (not run by default; minutes): training time to 85 % test
+   accuracy on Fashion-MNIST, nnlearn against PyTorch and scikit-learn, and
+   the curves as a figure (:mod:`nnlearn.bench.fashion`).
 
 Every candidate runs in a child process of its own (:mod:`nnlearn.bench.workers`):
 the parent interleaves their turns in rounds of rotating order and collects
@@ -41,7 +44,7 @@ from .measure import (
     rss_during,
     time_interleaved,
 )
-from .tables import eval_table, fit_table, load_table, scaling_table, tiny_table
+from .tables import eval_table, fashion_table, fit_table, load_table, scaling_table, tiny_table
 from .torch_models import TORCH_HINT, torch_cost_and_gradient
 from .workers import Timings, Worker, time_workers
 
@@ -63,6 +66,7 @@ __all__ = [
     "scaling_table",
     "tiny_table",
     "load_table",
+    "fashion_table",
     "run",
     "format_table",
     "TABLES",
@@ -72,23 +76,26 @@ __all__ = [
     "TORCH_HINT",
 ]
 
-TABLES = ("eval", "fit", "scaling", "tiny", "load")
+TABLES = ("eval", "fit", "scaling", "tiny", "load", "fashion")
 DEFAULT_TABLES = ("eval", "fit", "scaling", "tiny", "load")
 # Settings of a full run and of --quick (a smoke test: its figures are not for comparison).
 # digits_rows None is all 5000 digits.
 FULL = {"digits_rows": None, "eval_budget": 30.0, "eval_min_repeats": 15, "loop_repeats": 3, "fit_max_iter": 50,
         "fit_repeats": 3, "scaling_sizes": (1000, 2000, 5000, 10000, 20000, 60000), "scaling_budget": 2.0,
-        "tiny_steps": 200, "tiny_budget": 15.0, "load_budget": 10.0, "load_fit_repeats": 3}
+        "tiny_steps": 200, "tiny_budget": 15.0, "load_budget": 10.0, "load_fit_repeats": 3, "fashion_seconds": 60.0,
+        "fashion_epochs": 20}
 QUICK = {"digits_rows": None, "eval_budget": 2.0, "eval_min_repeats": 3, "loop_repeats": 1, "fit_max_iter": 5,
          "fit_repeats": 1, "scaling_sizes": (1000, 2000, 4000), "scaling_budget": 0.2, "tiny_steps": 50,
-         "tiny_budget": 1.0, "load_budget": 1.0, "load_fit_repeats": 1}
+         "tiny_budget": 1.0, "load_budget": 1.0, "load_fit_repeats": 1, "fashion_seconds": 2.0,
+         "fashion_epochs": 1}
 
 
-def run(tables=DEFAULT_TABLES, quick=False, progress=None):
+def run(tables=DEFAULT_TABLES, quick=False, progress=None, figure=None):
     """Run the benchmark: a list of the :class:`Table` s named in ``tables``.
 
     ``quick=True`` is a smoke test of a few seconds per table (fewer repeats,
     fewer iterations, smaller m); its figures are not for comparison.
+    ``figure``: where the ``fashion`` table saves its curves (a PNG), or None.
     """
     tables = [v.Option(TABLES).check(name, "tables", "bench.run") for name in tables]
     progress = progress or (lambda message: None)
@@ -109,4 +116,7 @@ def run(tables=DEFAULT_TABLES, quick=False, progress=None):
         elif name == "load":
             result.append(load_table(rows=s["digits_rows"], max_iter=s["fit_max_iter"], budget=s["load_budget"],
                                      fit_repeats=s["load_fit_repeats"], progress=progress))
+        elif name == "fashion":
+            result.append(fashion_table(seconds=s["fashion_seconds"], epochs=s["fashion_epochs"], figure=figure,
+                                        progress=progress))
     return result

@@ -350,3 +350,71 @@ def load_table(rows=None, max_iter=50, budget=10.0, min_repeats=5, fit_repeats=3
     )
     _load_notes(table, start)
     return table
+
+
+def fashion_table(seconds=60.0, epochs=20, systems=None, threads=None, figure=None, progress=None):
+    """Time to 85 % test accuracy on Fashion-MNIST: nnlearn against PyTorch and scikit-learn (:mod:`.fashion`).
+
+    The systems run one after the other, each in its own child process (the others
+    are not started yet), with ``seconds`` of training at most.
+
+    Parameters
+    ----------
+    seconds : float, the most training time of a system
+    epochs : int, the most epochs of a system
+    systems : sequence of str, keys of :data:`nnlearn.bench.fashion.RECIPES` (None: all whose library is installed)
+    threads : None (as users run them: nnlearn chooses, PyTorch one thread per core, scikit-learn NumPy's
+        default) or an int, every system on that many threads
+    figure : path or None, where to save the curves (PNG)
+    progress : callable, optional
+
+    Returns
+    -------
+    Table with columns system, s to 85 %, epochs to 85 % (iterations for L-BFGS), best test acc %, trained s,
+    x fastest peer; the recipes in the notes.
+    """
+    from . import fashion
+
+    progress = progress or (lambda message: None)
+    start = load_text("at start")
+    available = {"PyTorch": version_of("torch") is not None, "scikit-learn adam": version_of("scikit-learn") is not None,
+                 "scikit-learn lbfgs": version_of("scikit-learn") is not None}
+    systems = [name for name in (systems or fashion.RECIPES) if available.get(name, True)]
+    results = {}
+    for name in systems:
+        progress(f"{name}: training for at most {seconds:g} s")
+        workers = start_workers({name: (SETUP.replace("candidates", "fashion") + "fashion_race",
+                                        {"system": name, "seconds": seconds, "epochs": epochs,
+                                         "threads": threads})})
+        try:
+            results[name] = workers[name].result("")
+        finally:
+            close_workers(workers)
+    reached = {name: fashion.time_to(result["points"]) for name, result in results.items()}
+    peers = [reached[name][0] for name in results if not name.startswith("nnlearn") and reached[name][0] is not None]
+    fastest = min(peers) if peers else None
+    table = Table(
+        title=f"Fashion-MNIST, 784-100-10 (relu, softmax), float32: training time to {100 * fashion.TARGET:g} % "
+        f"test accuracy ({'threads as users run them' if threads is None else f'{threads} thread(s)'}; each system "
+        "in its own process, one after the other)",
+        columns=["system", f"s to {100 * fashion.TARGET:g} %", "epochs", "best test acc %", "trained s",
+                 "x fastest peer"],
+    )
+    for name, result in results.items():
+        seconds_to, epochs_to = reached[name]
+        table.rows.append([name, seconds_to, epochs_to, 100 * max(p[1] for p in result["points"]),
+                           result["points"][-1][0],
+                           None if seconds_to is None or fastest is None else seconds_to / fastest])
+    table.notes.append(
+        f"Time to {100 * fashion.TARGET:g} %: training time (the clock stops while the test accuracy is measured) "
+        "interpolated between the measurements around the target, after every epoch (L-BFGS: every iteration; "
+        "scikit-learn's lbfgs, which has no callback: fits anew with more iterations). epochs: epochs at the "
+        "target (iterations for L-BFGS). x fastest peer: over the fastest of PyTorch and scikit-learn; below 1 "
+        "nnlearn is ahead. L2: alpha / (2 m) sum W^2 on the weights, alpha = 1, m = 60,000, for every system."
+    )
+    table.notes += [f"{name}: {result['recipe']}." for name, result in results.items()]
+    if figure is not None:
+        fashion.plot_curves(results, figure)
+        table.notes.append(f"Curves: {figure}.")
+    _load_notes(table, start)
+    return table

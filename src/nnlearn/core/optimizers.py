@@ -143,14 +143,14 @@ class _StopTraining(Exception):
 class _Tracker:
     """Counts evaluations, keeps the history and the last finished iterate, and runs the callback."""
 
-    def __init__(self, objective, theta0, max_iter, callback):
+    def __init__(self, objective, theta0, max_iter, callback, cost_only=False):
         self.objective = objective
         self.max_iter = max_iter
         self.callback = callback
         self.n_evaluations = 0
         self._last_x = self._last_J = self._last_grad = None
         self.theta = theta0.copy()
-        self.cost_history = [self.fun(theta0)[0]]
+        self.cost_history = [self.cost(theta0) if cost_only else self.fun(theta0)[0]]
         self.n_iter = 0
 
     def fun(self, theta):
@@ -161,6 +161,12 @@ class _Tracker:
         self.n_evaluations += 1
         self._last_x, self._last_J, self._last_grad = theta.copy(), J, grad
         return J, grad
+
+    def cost(self, theta):
+        """J alone at ``theta``: ``objective.cost(theta)`` if the objective offers it, else its J."""
+        self.n_evaluations += 1
+        cost = getattr(self.objective, "cost", None)
+        return cost(theta) if cost is not None else self.objective(theta)[0]
 
     def evaluate(self, theta):
         """(J, grad) at a new ``theta`` that the caller will not modify (gd, sgd, adam): kept, not copied."""
@@ -233,7 +239,10 @@ def minimize(
         ``fun(theta) -> (J, grad)`` on a float64 vector of shape (n,). For
         ``"sgd"`` and ``"adam"``, ``fun(theta, rows)`` gives the objective of the
         examples ``rows`` (an index array into ``n_samples``), whose gradient
-        averaged over a pass is the full-batch gradient.
+        averaged over a pass is the full-batch gradient. If ``fun`` has an
+        attribute ``cost``, ``fun.cost(theta) -> J`` (the same J), sgd and adam
+        with several batches per pass use it where they need J alone: at
+        ``theta0`` and at the end of each pass.
     theta0 : ndarray of shape (n,), float64, not modified
     method : str, a value of :data:`METHODS`
     max_iter : int >= 0
@@ -268,8 +277,11 @@ def minimize(
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES.get(method)
     start = time.perf_counter()
+    if method in MINIBATCH_METHODS:
+        batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
+    several_batches = method in MINIBATCH_METHODS and batch < n_samples  # J alone at the start of a pass
     with np.errstate(over="ignore", invalid="ignore"):  # a non-finite J is reported as a ValueError below
-        tracker = _Tracker(fun, theta0, max_iter, callback)
+        tracker = _Tracker(fun, theta0, max_iter, callback, cost_only=several_batches)
     if not np.isfinite(tracker.cost_history[0]):
         raise ValueError(f"the cost at theta0 is {tracker.cost_history[0]}")
     message, converged, interrupted = f"reached max_iter={max_iter}", False, False
@@ -283,7 +295,6 @@ def minimize(
         elif method == "gd":
             message = _run_gd(tracker, theta0, learning_rate, max_iter)
         elif method in MINIBATCH_METHODS:
-            batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
             message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum,
                                      random_state, shuffle, state)
         else:
@@ -366,11 +377,13 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     ``fun(theta, rows)`` spreads the regularization term over batches in proportion
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
-    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step.
+    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, into
+    vectors allocated once per run (tests check the trajectories against the textbook forms).
     """
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     one_batch = batch_size >= m  # a pass is one step on all rows, in order: at the J of the pass before
+    scratch, step = np.empty_like(theta), np.empty_like(theta)  # the updates' intermediate vectors, reused
     while True:
         order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
         for start in range(0, m, batch_size):
@@ -383,21 +396,23 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
             if method == "sgd":
                 velocity = state.velocity
                 velocity *= momentum  # v ← μ v - η ∇J
-                velocity -= learning_rate * grad
+                velocity -= np.multiply(grad, learning_rate, out=scratch)
                 theta = theta + velocity
             else:
                 state.step += 1
-                first, second = state.first, state.second
+                t, first, second = state.step, state.first, state.second
                 first *= beta1  # m_t = β1 m_{t-1} + (1 - β1) g
-                first += (1 - beta1) * grad
+                first += np.multiply(grad, 1 - beta1, out=scratch)
                 second *= beta2  # v_t = β2 v_{t-1} + (1 - β2) g²
-                second += (1 - beta2) * grad * grad
-                step = first / (1 - beta1**state.step)  # m̂_t
-                denominator = second / (1 - beta2**state.step)  # v̂_t ...
-                denominator = np.sqrt(denominator, out=denominator)
-                denominator += eps  # ... √v̂_t + ε
-                step *= learning_rate
-                step /= denominator
-                theta = theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
-        J = tracker.evaluate(theta)[0]
+                scratch = np.multiply(grad, 1 - beta2, out=scratch)
+                scratch *= grad
+                second += scratch
+                # θ ← θ - η m̂_t / (√v̂_t + ε) with m̂_t = m_t / (1 - β1^t), v̂_t = v_t / (1 - β2^t), computed
+                # as Kingma and Ba's section 2 suggests: η_t m_t / (√v_t + ε √(1 - β2^t)), one pass less each.
+                denominator = np.sqrt(second, out=scratch)
+                denominator += eps * math.sqrt(1 - beta2**t)
+                step = np.divide(first, denominator, out=step)
+                step *= learning_rate * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+                theta = theta - step
+        J = tracker.evaluate(theta)[0] if one_batch else tracker.cost(theta)  # the next step's gradient, or J alone
         tracker.iteration_done(theta, J, owned=True)
