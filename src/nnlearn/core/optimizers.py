@@ -377,8 +377,9 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     ``fun(theta, rows)`` spreads the regularization term over batches in proportion
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
-    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, into
-    vectors allocated once per run (tests check the trajectories against the textbook forms).
+    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, with
+    two vectors allocated once per run for the intermediate results; every update rounds
+    as its textbook expression does (the playground's steppers give the same bits).
     """
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
@@ -407,12 +408,12 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 scratch = np.multiply(grad, 1 - beta2, out=scratch)
                 scratch *= grad
                 second += scratch
-                # θ ← θ - η m̂_t / (√v̂_t + ε) with m̂_t = m_t / (1 - β1^t), v̂_t = v_t / (1 - β2^t), computed
-                # as Kingma and Ba's section 2 suggests: η_t m_t / (√v_t + ε √(1 - β2^t)), one pass less each.
-                denominator = np.sqrt(second, out=scratch)
-                denominator += eps * math.sqrt(1 - beta2**t)
-                step = np.divide(first, denominator, out=step)
-                step *= learning_rate * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-                theta = theta - step
+                step = np.divide(first, 1 - beta1**t, out=step)  # m̂_t
+                denominator = np.divide(second, 1 - beta2**t, out=scratch)  # v̂_t ...
+                denominator = np.sqrt(denominator, out=denominator)
+                denominator += eps  # ... √v̂_t + ε
+                step *= learning_rate
+                step /= denominator
+                theta = theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
         J = tracker.evaluate(theta)[0] if one_batch else tracker.cost(theta)  # the next step's gradient, or J alone
         tracker.iteration_done(theta, J, owned=True)
