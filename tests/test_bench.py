@@ -282,6 +282,38 @@ def test_load_table_structure():
     assert "busy processes on" in table.title
 
 
+def test_time_to_interpolates_between_the_measurements_around_the_target():
+    from nnlearn.bench.fashion import time_to
+
+    points = [(0.0, 0.10, 0), (1.0, 0.80, 1), (3.0, 0.90, 2), (4.0, 0.84, 3)]
+    assert time_to(points, 0.85) == pytest.approx((2.0, 1.5))  # halfway from 80 % to 90 %
+    assert time_to(points, 0.95) == (None, None)
+    assert time_to([(0.0, 0.9, 0)], 0.85) == (0.0, 0)
+
+
+def test_fashion_table_and_its_figure(tmp_path):
+    from nnlearn.datasets.fashion import fashion_mnist_files
+
+    if not all(path.is_file() for split in ("train", "test") for path in fashion_mnist_files(split)):
+        pytest.skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+    systems = ["nnlearn", "PyTorch"] if _torch_importable() else ["nnlearn", "scikit-learn adam"]
+    figure = tmp_path / "fashion.png"
+    table = bench.fashion_table(seconds=0.1, epochs=1, systems=systems, figure=figure)
+    assert [row[0] for row in table.rows] == systems
+    for row in table.rows:  # one epoch: 85 % may or may not be reached; the accuracy is a real one
+        assert 10 < row[3] <= 100 and row[4] > 0
+        assert (row[1] is None) == (row[2] is None)
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert any(note.startswith("nnlearn: nnlearn.train(method='adam')") for note in table.notes)
+
+
+def test_bench_figure_must_be_writable_before_anything_runs(tmp_path, capsys):
+    assert cli.main(["bench", "--tables", "fashion", "--figure", str(tmp_path / "no" / "f.png")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("nnlearn: error: The '--figure' option of nnlearn bench must be the name of a file")
+    assert captured.out == ""
+
+
 def test_format_table_text_and_markdown():
     table = bench.Table("Title", ["name", "ms", "ratio"], [["a", 1.23456, None], ["bb", 1234.5, 0.00001234]], ["a note"])
     text = bench.format_table(table)
@@ -293,7 +325,7 @@ def test_format_table_text_and_markdown():
 
 def test_run_rejects_unknown_tables():
     with pytest.raises(ValueError, match=r"The 'tables' parameter of bench.run must be a str among "
-                                         r"\['eval', 'fit', 'scaling', 'tiny', 'load'\]. Got 'speed' instead"):
+                                         r"\['eval', 'fit', 'scaling', 'tiny', 'load', 'fashion'\]. Got 'speed' instead"):
         bench.run(tables=["speed"])
 
 
@@ -317,7 +349,7 @@ def test_bench_quick_prints_the_machine_a_table_and_the_load(tiny_settings, caps
 
 def test_bench_runs_every_table_by_default(monkeypatch, capsys):
     ran = []
-    monkeypatch.setattr(bench, "run", lambda tables, quick, progress: ran.extend(tables) or [])
+    monkeypatch.setattr(bench, "run", lambda tables, quick, progress, figure: ran.extend(tables) or [])
     assert cli.main(["bench", "--quick", "--no-progress"]) == 0
     assert ran == list(bench.DEFAULT_TABLES) == ["eval", "fit", "scaling", "tiny", "load"]
 
@@ -337,8 +369,10 @@ def test_bench_progress_by_default_only_on_a_terminal(tiny_settings, capsys):
 @pytest.mark.parametrize(
     "argv, shown",
     [
-        (["--tables", "speed"], "must be a str among ['eval', 'fit', 'scaling', 'tiny', 'load']. Got 'speed' instead."),
-        (["--tables"], "must be one or more of ['eval', 'fit', 'scaling', 'tiny', 'load']. Got nothing instead."),
+        (["--tables", "speed"], "must be a str among ['eval', 'fit', 'scaling', 'tiny', 'load', 'fashion']. "
+                                "Got 'speed' instead."),
+        (["--tables"], "must be one or more of ['eval', 'fit', 'scaling', 'tiny', 'load', 'fashion']. Got nothing "
+                       "instead."),
     ],
 )
 def test_bench_bad_table_is_a_one_line_error(argv, shown, capsys):
