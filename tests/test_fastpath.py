@@ -325,10 +325,13 @@ def test_blocks_cover_the_rows_in_equal_blocks_that_depend_on_m_and_the_sizes_on
     sizes = {stop - start for start, stop in parts}
     assert max(sizes) - min(sizes) <= 1
     per_row = 3 * (400 * 25 + 25 * 10)  # multiply-adds of one example
-    assert min(sizes) * per_row <= kernel.BLOCK_WORK <= max(sizes) * per_row * 1.1
+    assert kernel.BLOCK_WORK / 2 <= min(sizes) * per_row and max(sizes) * per_row <= kernel.BLOCK_WORK + per_row
+    assert len(parts) % 2 == 0
     assert kernel.blocks(5, spec) == ((0, 5),)
     assert len(kernel.blocks(10**6, kernel.Spec((2, 4, 1)))) == 124  # tiny: the most rows, 10**6 / 8192 = 122.07: 123, even
-    assert len(kernel.blocks(5000, spec, np.float32)) == 6  # twice the rows of float64's 10 blocks: 5, even
+    rows_32 = min(max(kernel.MIN_BLOCK_ROWS, 2 * kernel.BLOCK_WORK // per_row), kernel.BLOCK_ROWS)
+    n_32 = -(-5000 // rows_32)
+    assert len(kernel.blocks(5000, spec, np.float32)) == n_32 + n_32 % 2  # twice float64's rows, an even number
     monkeypatch.setattr(kernel, "BLOCK_ROWS", 7)
     assert {stop - start for start, stop in kernel.blocks(23, spec)} == {5, 6}  # 4 equal blocks
 

@@ -49,13 +49,16 @@ from .losses import OUTPUTS
 __all__ = ["Spec", "cost_and_gradient", "cost", "Objective", "forward", "predict", "blocks", "block_sums", "BLOCK_ROWS",
            "BLOCK_WORK", "MIN_BLOCK_ROWS", "BLAS_THREADS", "PREPARED_BYTES"]
 
-# How the rows are cut into blocks (:func:`blocks`). The number of blocks depends only on m
-# and the layer sizes, never on the threads, so the sums, added in block order, have the
-# same last bits on any number of threads. A block holds about BLOCK_WORK multiply-adds
-# (one example costs 3 per weight: forward, backward, gradient): on one core of the machine
-# the project is built on, blocks of about 500 digits (0.5 ms) were faster than one block of
-# 5000 (cache), and a block costs some 30 microseconds of Python whatever its size.
-BLOCK_WORK = 2**24
+# How the rows are cut into blocks (:func:`blocks`). The number of blocks depends only on m,
+# the layer sizes and the dtype, never on the threads, so the sums, added in block order,
+# have the same last bits on any number of threads. A block holds about BLOCK_WORK
+# multiply-adds in float64 (one example costs 3 per weight: forward, backward, gradient):
+# for the course's network, 6 blocks of 833 digits. Measured on the 2-core machine the
+# project is built on: one thread took 5.6 ms with blocks of 500 digits, 6.1 ms with 1000
+# and 8.8 ms with one block of 5000 (cache); two threads need longer blocks, whose
+# elementwise passes are long enough to run while the other thread holds the GIL (two
+# threads on (25, 500) arrays took 0.84x the time of one, on (25, 2500) 0.63x).
+BLOCK_WORK = 2**25
 MIN_BLOCK_ROWS = 128  # below it BLAS multiplies thin matrices slowly
 BLOCK_ROWS = 8192  # the most rows of a block: its activations are the extra memory of a thread
 # Threads the kernel computes with: its own (nnlearn.core.threads.run_tasks), each
@@ -307,17 +310,19 @@ def _evaluate(theta, alpha, spec, data, need_gradient):
         return J_block, Delta
 
     parts = blocks(data.m, spec, data.dtype)
+    # Every BLAS call here runs on one thread, the dot product below too: a multi-threaded one
+    # waits for a descheduled thread when other processes are busy.
     with threads.numpy_blas_limited(1), _quiet_if_float32(data.dtype):
         if len(parts) == 1:
             J_sum, Delta = block(parts[0])
         else:
             J_sum, Delta = threads.run_tasks(lambda i: block(parts[i]), len(parts), _threads(len(parts)), fold=_add)
 
-    # D(l) = Δ(l) / m + (α/m) Θ(l) off the bias column (S = m without weights);
-    # regularization skips the bias column, and alpha = 0 adds nothing, even to huge weights.
-    S = data.S
-    r = theta * weights if alpha != 0 else None  # Θ with its bias column zeroed; (n_params,)
-    J = J_sum / S + (alpha / (2 * S) * float(r @ r) if alpha != 0 else 0.0)
+        # D(l) = Δ(l) / m + (α/m) Θ(l) off the bias column (S = m without weights);
+        # regularization skips the bias column, and alpha = 0 adds nothing, even to huge weights.
+        S = data.S
+        r = theta * weights if alpha != 0 else None  # Θ with its bias column zeroed; (n_params,)
+        J = J_sum / S + (alpha / (2 * S) * float(r @ r) if alpha != 0 else 0.0)
     if not need_gradient:
         return J, None
     grad = np.divide(Delta, S, out=Delta)
