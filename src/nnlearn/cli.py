@@ -338,6 +338,8 @@ def check_bench(args):
         if not args.tables:
             raise CLIError(v.message("--tables", door, f"one or more of {list(bench.TABLES)}", "nothing"))
         args.tables = [v.Option(bench.TABLES).check(name, "--tables", door) for name in args.tables]
+    if args.figure is not None:
+        check_output_file(args.figure, "--figure", door)  # before minutes of training
     check_progress(args)
 
 
@@ -647,8 +649,8 @@ def cmd_bench(args):
     prefix = "- " if args.markdown else ""
     for line in bench.machine_info():
         print(prefix + line, flush=True)
-    for name in args.tables or bench.TABLES:
-        for table in bench.run(tables=[name], quick=args.quick, progress=progress):
+    for name in args.tables or bench.DEFAULT_TABLES:
+        for table in bench.run(tables=[name], quick=args.quick, progress=progress, figure=args.figure):
             print()
             print(bench.format_table(table, markdown=args.markdown), flush=True)
     if hasattr(os, "getloadavg"):
@@ -844,13 +846,17 @@ def build_parser():
         "bench", help="time nnlearn against PyTorch, scikit-learn and the floor",
         description="Time one cost-and-gradient evaluation of the course's 400-25-10 network (nnlearn float64 and "
         "float32, the plain and per-example reference versions, PyTorch autograd, the two-product floor), "
-        "whole L-BFGS-B fits against scikit-learn's MLPClassifier, and the scaling in m with peak memory. "
-        "Candidates are interleaved and repeated; the tables give medians. About 2-3 minutes "
-        "(--quick: seconds, for a smoke test). PyTorch is optional: pip install torch==2.13.0.")
+        "whole L-BFGS-B fits against scikit-learn's MLPClassifier, the scaling in m with peak memory, gradient "
+        "steps of tiny networks against the planar exercise's own loop, and the digits network under load. "
+        "Each candidate runs in its own process; rounds are interleaved and the tables give medians. About "
+        "5 minutes (--quick: a smoke test). PyTorch is optional: pip install torch==2.13.0.")
     bench.add_argument("--quick", action="store_true", help="a few seconds per table: fewer repeats, smaller sizes")
     bench.add_argument("--tables", nargs="*", metavar="TABLE",
-                       help="which tables: eval, fit, scaling (default: all three)")
+                       help="which tables: eval, fit, scaling, tiny, load (default: these five), fashion (minutes: "
+                       "time to 85%% test accuracy on Fashion-MNIST against PyTorch and scikit-learn)")
     bench.add_argument("--markdown", action="store_true", help="print GitHub markdown tables (for the README)")
+    bench.add_argument("--figure", default=None, metavar="PATH",
+                       help="with --tables fashion: save the test accuracy curves there (a PNG)")
     add_progress_flag(bench, "progress messages")
     bench.set_defaults(check=check_bench, run=cmd_bench)
 
