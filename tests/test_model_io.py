@@ -830,3 +830,13 @@ def test_cli_train_refuses_a_bad_save_path_before_training(tmp_path, capsys):
                            "existing directory. Got '")
     assert line.endswith(f"(directory {target.parent} does not exist) instead.")
     assert out == ""  # no training was done (and lost)
+
+
+def test_a_network_with_one_activation_per_layer_round_trips(tmp_path):
+    net = nnlearn.Network([3, 4, 5, 2], activation=["relu", "tanh"], output="softmax")
+    theta = net.init_weights(random_state=1)
+    nnlearn.save_model(tmp_path / "n.npz", net, theta)
+    loaded, loaded_theta = nnlearn.load_model(tmp_path / "n.npz")
+    assert loaded.activation == ("relu", "tanh") and model_io.read_header(tmp_path / "n.npz")["activation"] == ["relu", "tanh"]
+    X = np.random.default_rng(2).normal(size=(7, 3))
+    np.testing.assert_array_equal(loaded.predict_proba(loaded_theta, X), net.predict_proba(theta, X))

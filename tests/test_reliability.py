@@ -135,9 +135,9 @@ BAD_INPUTS = [
     pytest.param(lambda f: Network(400), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got 400 instead", id="net-int-not-sequence"),
     pytest.param(lambda f: Network("400-25-10"), TypeError, r"The 'layer_sizes' parameter of Network must be a sequence of at least 2 ints >= 1 such as \[400, 25, 10\]\. Got '400-25-10' instead", id="net-str-not-sequence"),
     pytest.param(lambda f: Network([3, 2], activation="gelu"), ValueError,
-                 r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]\. Got 'gelu' instead", id="net-unknown-activation"),
+                 r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\] or a list of them, one per hidden layer\. Got 'gelu' instead", id="net-unknown-activation"),
     pytest.param(lambda f: Network([3, 2], activation=None), TypeError,
-                 r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]\. Got None instead", id="net-activation-none"),
+                 r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\] or a list of them, one per hidden layer\. Got None instead", id="net-activation-none"),
     pytest.param(lambda f: Network([3, 2], output="linear"), ValueError,
                  r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax', 'identity'\]\. Got 'linear' instead", id="net-unknown-output"),
     pytest.param(lambda f: Network([3, 2], output=1), TypeError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax', 'identity'\]\. Got 1 instead", id="net-output-int"),
@@ -619,8 +619,7 @@ def _interrupt_at_evaluation(monkeypatch, n):
 def test_estimator_ctrl_c_keeps_the_weights_of_the_last_finished_iteration(monkeypatch):
     X_, y_ = _problem("sigmoid", "sigmoid", 3, m=40)[2:]
     params = dict(hidden_layer_sizes=(5,), solver="gd", learning_rate=0.5, random_state=0)
-    with pytest.warns(Warning):
-        expected = MLPClassifier(max_iter=4, **params).fit(X_, y_)
+    expected = MLPClassifier(max_iter=4, **params).fit(X_, y_)  # max_iter reached without a tol: no warning
     # gd evaluates J once per iteration: the evaluation after the reference run's last one is
     # iteration 5's, so the Ctrl-C lands inside iteration 5 with iterations 1..4 finished.
     _interrupt_at_evaluation(monkeypatch, expected.train_result_.n_evaluations + 1)

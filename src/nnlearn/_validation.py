@@ -32,6 +32,7 @@ __all__ = [
     "Function",
     "HiddenSizes",
     "LayerSizes",
+    "Activations",
     "check",
     "message",
     "describe",
@@ -312,6 +313,26 @@ class LayerSizes(Rule):
         if n_params > MAX_PARAMS:
             _too_many_params(name, door, self.text(), value, n_params)
         return sizes
+
+
+class Activations(Rule):
+    """A hidden activation for every hidden layer (a str), or one per hidden layer (a list or tuple of str).
+
+    Returns the canonical name, or a tuple of canonical names (the door checks
+    the length against the network).
+    """
+
+    def text(self):
+        return f"a str among {list(_activations())} or a list of them, one per hidden layer"
+
+    def check(self, value, name, door):
+        names = _activations()
+        if isinstance(value, str) and value in names:
+            return names[value]
+        if isinstance(value, (list, tuple)) and value and all(isinstance(a, str) and a in names for a in value):
+            return tuple(names[a] for a in value)
+        _fail(ValueError if isinstance(value, (str, list, tuple)) else TypeError, name, door, self.text(),
+              describe(value))
 
 
 def _activations():

@@ -17,6 +17,10 @@ NumPy reads with ``np.load(path, allow_pickle=False)``:
     float64 array of shape (n_iter + 1,), the validation loss beside it
     (estimator files of fits with early stopping only; NaN where an earlier
     warm-started fit had no validation set).
+``training_rows``, ``held_out_rows``
+    uint64 arrays: the sorted fingerprints of the rows the model was trained
+    on and of the rows held out (files saved with ``training_data`` only;
+    see :mod:`nnlearn.provenance`).
 
 Header (format version 1), a JSON object with the fields
 
@@ -35,6 +39,13 @@ Header (format version 1), a JSON object with the fields
 ``"MLPClassifier"`` ``classes`` (``{"dtype": "<i8", "values": [...]}``: the
 labels and their NumPy dtype, so ``predict`` returns labels of the same type)
 and ``multilabel`` (true when fitted on a 0/1 indicator matrix).
+Optional, in files saved with ``training_data`` (``nnlearn train --save``
+always gives it): ``training_data``, what the model was trained on
+(``data``: the name or path; ``options``; ``task``; ``test_size`` and
+``split_seed`` of the held-out split; ``n_train``, ``n_held_out``;
+``fingerprint``, 16 hex digits identifying the training rows;
+``row_fingerprint``, how a row's fingerprint is made), read back by
+:func:`read_training_data`. Files without it load as before.
 
 Files of earlier nnlearn versions (classifiers without ``multilabel``,
 ``loss``, ``best_loss``, ``best_validation_loss`` or ``validation_loss_curve``)
@@ -102,8 +113,9 @@ from ._files import inflation_budget, open_regular
 from . import _validation as v
 from .core.params import layer_shapes
 
-__all__ = ["save_model", "load_model", "read_header", "write_atomically", "FORMAT", "FORMAT_VERSION",
-           "MAX_MEMBERS", "HEADER_MAX_BYTES", "HEADER_MAX_CONTAINERS", "CLASSES_MAX_BYTES", "NPY_HEADER_MAX_BYTES"]
+__all__ = ["save_model", "load_model", "read_header", "read_training_data", "write_atomically", "FORMAT",
+           "FORMAT_VERSION", "MAX_MEMBERS", "HEADER_MAX_BYTES", "HEADER_MAX_CONTAINERS", "CLASSES_MAX_BYTES",
+           "NPY_HEADER_MAX_BYTES"]
 
 FORMAT = "nnlearn-model"
 FORMAT_VERSION = 1
@@ -132,7 +144,7 @@ class _NotAModel(ValueError):
 # -- writing ---------------------------------------------------------------------
 
 
-def save_model(path, model, theta=None):
+def save_model(path, model, theta=None, training_data=None):
     """Save a fitted :class:`~nnlearn.MLPClassifier` or :class:`~nnlearn.MLPRegressor`, or a Network and its
     weights, to one ``.npz`` file.
 
@@ -149,6 +161,10 @@ def save_model(path, model, theta=None):
         A fitted estimator, or a network whose weights are ``theta``.
     theta : ndarray of shape (n_params,), optional
         The weights when ``model`` is a :class:`~nnlearn.Network`.
+    training_data : nnlearn.provenance.TrainingData, optional
+        What the model was trained on (data, options, held-out split, row
+        fingerprints): stored so that ``nnlearn predict`` can say whether the
+        rows it predicts include training rows (:func:`read_training_data`).
 
     Raises
     ------
@@ -194,6 +210,14 @@ def save_model(path, model, theta=None):
             "tuple (Network, theta)",
             f"{type(model).__module__}.{type(model).__qualname__}",
         ))
+    if training_data is not None:
+        from .provenance import TrainingData
+
+        if not isinstance(training_data, TrainingData):
+            raise TypeError(v.message("training_data", door, "None or an nnlearn.provenance.TrainingData",
+                                      v.describe(training_data)))
+        header["training_data"] = training_data.header()
+        arrays = {**arrays, "training_rows": training_data.training_rows, "held_out_rows": training_data.held_out_rows}
     text = json.dumps(header, indent=1, allow_nan=False, ensure_ascii=False).encode("utf-8")
     members = {"header": np.frombuffer(text, dtype=np.uint8), **arrays}
     write_atomically(path, lambda f: np.savez(f, **members))
@@ -210,7 +234,7 @@ def _base_header(kind, net):
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "layout": LAYOUT,
         "layer_sizes": list(net.layer_sizes),
-        "activation": net.activation,
+        "activation": list(net.activation) if isinstance(net.activation, tuple) else net.activation,
         "output": net.output,
     }
 
@@ -348,6 +372,47 @@ def read_header(path):
         return _read_header(path, members)
 
 
+def read_training_data(path):
+    """What the model in the file at ``path`` was trained on, or None if the file does not say.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A model file (see :func:`load_model`).
+
+    Returns
+    -------
+    training_data : nnlearn.provenance.TrainingData or None
+        None for a file saved without ``training_data`` (by earlier versions,
+        or by :func:`save_model` without it).
+
+    Raises
+    ------
+    TypeError, FileNotFoundError, IsADirectoryError, ValueError
+        As :func:`read_header`; ValueError also if the record is malformed.
+    """
+    from .provenance import TrainingData
+
+    path = _check_path(path, "read_training_data")
+    where = f"{path} (nnlearn model file)"
+    with _read_members(path) as members:  # one open file, read within the reader's bounds
+        header = _read_header(path, members)
+        record = header.get("training_data")
+        if record is None:
+            return None
+        arrays = []
+        for name in ("training_rows", "held_out_rows"):
+            if name not in members:
+                arrays.append(None)
+                continue
+            shape, dtype = members.declared(name)
+            if len(shape) != 1 or dtype != np.uint64:  # refused before the data are read
+                raise ValueError(f"{where}: the array {name!r} of its training data must be 1-D uint64 (dtype "
+                                 f"{dtype}, shape {shape}).")
+            arrays.append(members[name])
+    return TrainingData.from_header(record, *arrays, where=where)
+
+
 def load_model(path):
     """Load a model file written by :func:`save_model`.
 
@@ -399,7 +464,9 @@ def _load_from(path, members):
     header = _read_header(path, members)
     where = f"{path} (nnlearn model file)"
     try:
-        net = Network(header["layer_sizes"], activation=header["activation"], output=header["output"])
+        activation = header["activation"]
+        net = Network(header["layer_sizes"], activation=tuple(activation) if isinstance(activation, list) else activation,
+                      output=header["output"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{where} has an invalid header: {_exc_text(exc)}") from None
     # Every array's declared shape and dtype are checked before any array's data are read.
@@ -668,8 +735,8 @@ def _check_header(where, header):
 
     try:
         layer_sizes = v.LayerSizes().check(header.get("layer_sizes"), "layer_sizes", "Network")
-        for name in ("activation", "output"):
-            v.rule(name).check(header.get(name), name, "Network")
+        activation = v.Activations().check(header.get("activation"), "activation", "Network")
+        v.rule("output").check(header.get("output"), "output", "Network")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{where} has an invalid header: {_exc_text(exc)}") from None
     for name in ("nnlearn_version", "created", "layout"):
@@ -692,11 +759,11 @@ def _check_header(where, header):
         if hidden != list(layer_sizes[1:-1]):
             raise ValueError(f"{where} is inconsistent: hyperparameters.hidden_layer_sizes is {_shown(hidden)}, but "
                              f"layer_sizes {list(layer_sizes)} have the hidden layers {list(layer_sizes[1:-1])}.")
-    for name in ("activation", "output"):
-        if name in hyper and hyper[name] != header[name] and not (
-                isinstance(hyper[name], str) and v.rule(name).names.get(hyper[name]) == header[name]):
+    for name, canonical, rule in (("activation", activation, v.Activations()),
+                                  ("output", header["output"], v.rule("output"))):
+        if name in hyper and not _same_setting(hyper[name], canonical, rule, len(layer_sizes) - 2):
             raise ValueError(f"{where} is inconsistent: hyperparameters.{name} is {_shown(hyper[name])}, but the "
-                             f"network's {name} is {header[name]!r}.")
+                             f"network's {name} is {_shown(header[name])}.")
     not_saved = header.get("hyperparameters_not_saved")
     if not_saved is not None and not (isinstance(not_saved, dict) and all(isinstance(t, str) for t in not_saved.values())):
         raise invalid("hyperparameters_not_saved", not_saved, "an object of parameter name -> type name")
@@ -711,6 +778,18 @@ def _check_header(where, header):
         raise invalid("multilabel", header["multilabel"], "true or false")
     if header["kind"] == "MLPClassifier":
         _check_classes(where, header.get("classes"))
+
+
+def _same_setting(value, canonical, rule, n_hidden):
+    """Whether a hyperparameter's ``value`` names the network's ``canonical`` setting (``"logistic"`` is
+    ``"sigmoid"``; one name for every hidden layer is the tuple of it)."""
+    try:
+        value = rule.check(tuple(value) if isinstance(value, list) else value, "value", "model file")
+    except (TypeError, ValueError):
+        return False
+    def per_layer(x):
+        return tuple(x) if isinstance(x, tuple) else (x,) * n_hidden
+    return value == canonical or per_layer(value) == per_layer(canonical)
 
 
 def _check_classes(where, spec):
@@ -872,8 +951,9 @@ NPY_HEADER_MAX_BYTES = 1024
 
 
 def _is_known_member(name):
-    """The members this reader may read: header, theta_0, theta_1, ..., loss_curve, validation_loss_curve."""
-    return name in ("header", "loss_curve", "validation_loss_curve") or (
+    """The members this reader may read: header, theta_0, theta_1, ..., loss_curve, validation_loss_curve,
+    training_rows, held_out_rows."""
+    return name in ("header", "loss_curve", "validation_loss_curve", "training_rows", "held_out_rows") or (
         name.startswith("theta_") and name[6:].isdigit())
 
 

@@ -10,6 +10,7 @@ pass over the data (sgd, adam with mini-batches).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -102,6 +103,7 @@ def train(
     tol=None,
     sample_weight=None,
     shuffle=True,
+    progress=False,
 ):
     r"""Minimize the regularized cost of ``net`` starting from ``theta0``.
 
@@ -141,10 +143,15 @@ def train(
         :meth:`nnlearn.Network.cost_and_gradient` is minimized.
     shuffle : bool, default=True
         sgd and adam shuffle the examples before each pass; False takes them in order.
+    progress : bool or None, default=False
+        Show a progress bar (iterations, cost) while training: a widget in
+        Jupyter, a text bar on stderr in a terminal (``tqdm.auto``). None shows
+        it in an interactive session only (Jupyter, IPython, Python's prompt).
 
     Returns
     -------
     TrainResult
+        Its repr is one line; in Jupyter it shows a summary with a learning-curve sparkline.
 
     Raises
     ------
@@ -167,7 +174,30 @@ def train(
     sample_weight = v.check_sample_weight(sample_weight, X.shape[0], "train")
     options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
                              momentum, tol, callback, random_state, shuffle=shuffle)
-    return run_training(net, theta0, X, Y, alpha, options, sample_weight)
+    from .progress import PROGRESS
+
+    progress = PROGRESS.check(progress, "progress", "train")
+    with _progress_bar(options, progress, f"train ({options['method']})"):
+        return run_training(net, theta0, X, Y, alpha, options, sample_weight)
+
+
+@contextlib.contextmanager
+def _progress_bar(options, progress, desc):
+    """A progress bar of ``options["max_iter"]`` iterations, advanced by a callback put in front of the user's."""
+    from . import progress as bars
+
+    if not bars.resolve(progress):
+        yield
+        return
+    user_callback = options["callback"]
+    with bars.bar(options["max_iter"], desc, unit="it", leave=True) as bar:
+        def callback(iteration, theta, cost):
+            bar.set_postfix(cost=f"{cost:.6g}", refresh=False)
+            bar.update(1)  # draws the new postfix too
+            return user_callback(iteration, theta, cost) if user_callback is not None else None
+
+        options["callback"] = callback
+        yield
 
 
 def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=None):

@@ -140,6 +140,37 @@ class TrainResult:
     interrupted: bool = False
     state: MinibatchState | None = None
 
+    # -- display: a short repr (never the whole history), a readable print(), an HTML summary --
+
+    def __repr__(self):
+        first, last = self.cost_history[0], self.cost_history[-1]
+        return (f"TrainResult(method={self.method!r}, n_iter={self.n_iter}, n_evaluations={self.n_evaluations}, "
+                f"cost={first:.6g} -> {last:.6g}, elapsed={self.elapsed:.3g}s, message={self.message[:80]!r})")
+
+    def __str__(self):
+        first, last = self.cost_history[0], self.cost_history[-1]
+        return "\n".join([
+            f"{self.method or 'training'}: {self.n_iter} iterations, {self.n_evaluations} evaluations, "
+            f"{self.elapsed:.2f} s",
+            f"cost {first:.6f} -> {last:.6f}",
+            f"stopped: {self.message}" + (" (interrupted)" if self.interrupted else ""),
+        ])
+
+    def _repr_html_(self):
+        from ..display import seconds, sparkline_svg, summary_html
+
+        first, last = self.cost_history[0], self.cost_history[-1]
+        pairs = [
+            ("method", self.method or "-"),
+            ("iterations", f"{self.n_iter} ({self.n_evaluations} evaluations)"),
+            ("cost J", f"{first:.6f} → {last:.6f}"),
+            ("time", seconds(self.elapsed)),
+            ("stopped", self.message + (" (interrupted)" if self.interrupted else "")),
+        ]
+        curve = sparkline_svg(self.cost_history, title=f"cost J over {self.n_iter} iterations")
+        caption = f'<div style="color: #555; font-size: 11px">cost J, iterations 0 to {self.n_iter}</div>'
+        return summary_html("TrainResult", pairs, extra=caption + curve)
+
 
 class _StopTraining(Exception):
     """Raised inside an optimizer's callback to end the run."""

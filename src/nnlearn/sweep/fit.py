@@ -12,11 +12,12 @@ import time
 import warnings
 
 from ..core import threads
-from ..estimator import MLPClassifier
+from ..estimator import MLPClassifier, MLPRegressor
+from ..metrics import scores
 from ..optimize import TrainingInterrupted
 from .grid import estimator_params
 
-__all__ = ["fit_one", "watch_parent", "WATCH_INTERVAL"]
+__all__ = ["fit_one", "scores_of", "watch_parent", "WATCH_INTERVAL"]
 
 # Seconds between two looks of a worker process at its parent (see watch_parent).
 WATCH_INTERVAL = 0.5
@@ -50,6 +51,9 @@ def watch_parent(pid):
 def fit_one(index, params, data, blas_threads, parent=None):
     """Fit one combination; returns ``(index, outcome, model)``, model None on failure.
 
+    ``data`` is ``(X_train, y_train, X_test, y_test)`` and optionally the task,
+    ``"classification"`` (an MLPClassifier, scored by accuracy; the default)
+    or ``"regression"`` (an MLPRegressor, scored by R^2 and RMSE).
     Failures of the fit are returned, not raised, like ``GridSearchCV(error_score=nan)``.
     ``parent`` is the pid of the sweep's process, given to the worker
     processes it starts (see :func:`watch_parent`).
@@ -59,11 +63,12 @@ def fit_one(index, params, data, blas_threads, parent=None):
     if parent is not None:
         watch_parent(parent)
 
-    X_train, y_train, X_test, y_test = data
+    X_train, y_train, X_test, y_test, *rest = data
+    task = rest[0] if rest else "classification"
     # Every BLAS pool of the process, reference-counted: runs in threads of one process (a Dask worker with
     # several threads) share the limit instead of lifting it when the first of them ends (nnlearn.core.threads).
     limit = threads.every_blas_limited(blas_threads)
-    model = MLPClassifier(**estimator_params(params))
+    model = (MLPRegressor if task == "regression" else MLPClassifier)(**estimator_params(params))
     start = time.perf_counter()
     with limit, warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # a sweep stops at max_iter on purpose
@@ -75,9 +80,10 @@ def fit_one(index, params, data, blas_threads, parent=None):
             return index, outcome, None
         seconds = time.perf_counter() - start
         result = model.train_result_
-        outcome = {
-            "train_accuracy": float(model.score(X_train, y_train)),
-            "test_accuracy": None if X_test is None else float(model.score(X_test, y_test)),
+        outcome = {f"train_{name}": value for name, value in scores(task, y_train, model.predict(X_train)).items()}
+        test = {} if X_test is None else scores(task, y_test, model.predict(X_test))
+        outcome.update({f"test_{name}": test.get(name) for name in scores_of(task)})
+        outcome.update({
             "final_cost": float(model.loss_curve_[-1]),
             "n_iter": int(model.n_iter_),
             "n_evaluations": int(result.n_evaluations),
@@ -86,5 +92,10 @@ def fit_one(index, params, data, blas_threads, parent=None):
             "interrupted": bool(result.interrupted),
             "seconds": seconds,
             "error": None,
-        }
+        })
     return index, outcome, model
+
+
+def scores_of(task):
+    """The names of the scores of a run: ``("accuracy",)``, or ``("r2", "rmse")`` for regression."""
+    return ("r2", "rmse") if task == "regression" else ("accuracy",)

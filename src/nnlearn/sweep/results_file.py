@@ -26,8 +26,9 @@ except ImportError:  # pragma: no cover - Windows
 
 __all__ = ["ResultsFile", "load_results", "from_json"]
 
-_METRICS = ("train_accuracy", "test_accuracy", "final_cost")
-_REQUIRED_FIELDS = ("id", "train_accuracy", "final_cost", "seconds")
+_METRICS = ("train_accuracy", "test_accuracy", "train_r2", "test_r2", "train_rmse", "test_rmse", "final_cost")
+_REQUIRED_FIELDS = ("id", "final_cost", "seconds")
+_TRAIN_SCORE = {"classification": "train_accuracy", "regression": "train_r2"}  # by the record's task
 MAX_RESULTS_BYTES = 1 << 30  # a results file nnlearn reads back (about two million runs)
 
 
@@ -38,9 +39,7 @@ def _is_number(value):
 # The fields a sweep reads back and prints: name -> (test, what it must be). Others are kept as they are.
 _FIELD_TYPES = {
     "id": (lambda x: isinstance(x, str), "a str"),
-    "train_accuracy": (lambda x: x is None or _is_number(x), "a number or null"),
-    "test_accuracy": (lambda x: x is None or _is_number(x), "a number or null"),
-    "final_cost": (lambda x: x is None or _is_number(x), "a number or null"),
+    **{metric: (lambda x: x is None or _is_number(x), "a number or null") for metric in _METRICS},
     "seconds": (_is_number, "a number"),
     "n_iter": (lambda x: x is None or isinstance(x, int) and not isinstance(x, bool), "an int or null"),
     "error": (lambda x: x is None or isinstance(x, str), "a str or null"),
@@ -59,8 +58,11 @@ def _parse_line(line, where):
         raise ValueError(f"{where} is not a JSON record (nested too deeply).") from None
     except ValueError as err:
         raise ValueError(f"{where} is not a JSON record ({err}).") from None
-    if not isinstance(record, dict) or any(key not in record for key in _REQUIRED_FIELDS):
-        missing = [k for k in _REQUIRED_FIELDS if not isinstance(record, dict) or k not in record]
+    required = _REQUIRED_FIELDS
+    if isinstance(record, dict):  # records without a task are classification runs (written before regression)
+        required = (required[0], _TRAIN_SCORE.get(record.get("task"), "train_accuracy"), *required[1:])
+    if not isinstance(record, dict) or any(key not in record for key in required):
+        missing = [k for k in required if not isinstance(record, dict) or k not in record]
         raise ValueError(f"{where} is not a sweep record: it lacks {missing}.")
     for key, (test, expected) in _FIELD_TYPES.items():
         if key in record and not test(record[key]):
