@@ -1185,7 +1185,7 @@ def test_planar_exercise_weights_in_nnlearns_layout():
     assert planar_exercise_weights(50).shape == (4 * 50 + 1,)
     np.testing.assert_array_equal(planar_exercise_weights(4), planar_exercise_weights(4))
     with pytest.raises(ValueError, match=r"^The 'n_hidden' parameter of planar_exercise_weights must be an int in "
-                                         r"the range \[1, inf\)\. Got 0 instead\.$"):
+                                         r"the range \[1, 12499999\]\. Got 0 instead\.$"):
         planar_exercise_weights(0)
 
 

@@ -393,13 +393,24 @@ def read_training_data(path):
     """
     from .provenance import TrainingData
 
-    header = read_header(path)  # checks the file and its header
-    record = header.get("training_data")
-    if record is None:
-        return None
-    with np.load(_check_path(path, "read_training_data"), allow_pickle=False) as archive:
-        arrays = [archive[name] if name in archive.files else None for name in ("training_rows", "held_out_rows")]
-    return TrainingData.from_header(record, *arrays, where=f"{path} (nnlearn model file)")
+    path = _check_path(path, "read_training_data")
+    where = f"{path} (nnlearn model file)"
+    with _read_members(path) as members:  # one open file, read within the reader's bounds
+        header = _read_header(path, members)
+        record = header.get("training_data")
+        if record is None:
+            return None
+        arrays = []
+        for name in ("training_rows", "held_out_rows"):
+            if name not in members:
+                arrays.append(None)
+                continue
+            shape, dtype = members.declared(name)
+            if len(shape) != 1 or dtype != np.uint64:  # refused before the data are read
+                raise ValueError(f"{where}: the array {name!r} of its training data must be 1-D uint64 (dtype "
+                                 f"{dtype}, shape {shape}).")
+            arrays.append(members[name])
+    return TrainingData.from_header(record, *arrays, where=where)
 
 
 def load_model(path):
@@ -724,7 +735,7 @@ def _check_header(where, header):
 
     try:
         layer_sizes = v.LayerSizes().check(header.get("layer_sizes"), "layer_sizes", "Network")
-        v.Activations().check(header.get("activation"), "activation", "Network")  # one name, or a list: one per layer
+        activation = v.Activations().check(header.get("activation"), "activation", "Network")
         v.rule("output").check(header.get("output"), "output", "Network")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{where} has an invalid header: {_exc_text(exc)}") from None
@@ -748,11 +759,11 @@ def _check_header(where, header):
         if hidden != list(layer_sizes[1:-1]):
             raise ValueError(f"{where} is inconsistent: hyperparameters.hidden_layer_sizes is {_shown(hidden)}, but "
                              f"layer_sizes {list(layer_sizes)} have the hidden layers {list(layer_sizes[1:-1])}.")
-    for name in ("activation", "output"):
-        if name in hyper and hyper[name] != header[name] and not (
-                isinstance(hyper[name], str) and v.rule(name).names.get(hyper[name]) == header[name]):
+    for name, canonical, rule in (("activation", activation, v.Activations()),
+                                  ("output", header["output"], v.rule("output"))):
+        if name in hyper and not _same_setting(hyper[name], canonical, rule, len(layer_sizes) - 2):
             raise ValueError(f"{where} is inconsistent: hyperparameters.{name} is {_shown(hyper[name])}, but the "
-                             f"network's {name} is {header[name]!r}.")
+                             f"network's {name} is {_shown(header[name])}.")
     not_saved = header.get("hyperparameters_not_saved")
     if not_saved is not None and not (isinstance(not_saved, dict) and all(isinstance(t, str) for t in not_saved.values())):
         raise invalid("hyperparameters_not_saved", not_saved, "an object of parameter name -> type name")
@@ -767,6 +778,18 @@ def _check_header(where, header):
         raise invalid("multilabel", header["multilabel"], "true or false")
     if header["kind"] == "MLPClassifier":
         _check_classes(where, header.get("classes"))
+
+
+def _same_setting(value, canonical, rule, n_hidden):
+    """Whether a hyperparameter's ``value`` names the network's ``canonical`` setting (``"logistic"`` is
+    ``"sigmoid"``; one name for every hidden layer is the tuple of it)."""
+    try:
+        value = rule.check(tuple(value) if isinstance(value, list) else value, "value", "model file")
+    except (TypeError, ValueError):
+        return False
+    def per_layer(x):
+        return tuple(x) if isinstance(x, tuple) else (x,) * n_hidden
+    return value == canonical or per_layer(value) == per_layer(canonical)
 
 
 def _check_classes(where, spec):
@@ -928,8 +951,9 @@ NPY_HEADER_MAX_BYTES = 1024
 
 
 def _is_known_member(name):
-    """The members this reader may read: header, theta_0, theta_1, ..., loss_curve, validation_loss_curve."""
-    return name in ("header", "loss_curve", "validation_loss_curve") or (
+    """The members this reader may read: header, theta_0, theta_1, ..., loss_curve, validation_loss_curve,
+    training_rows, held_out_rows."""
+    return name in ("header", "loss_curve", "validation_loss_curve", "training_rows", "held_out_rows") or (
         name.startswith("theta_") and name[6:].isdigit())
 
 

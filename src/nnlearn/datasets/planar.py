@@ -119,7 +119,7 @@ def planar_exercise_weights(n_hidden=4):
     """
     from ..core import params
 
-    n_h = v.Int(1).check(n_hidden, "n_hidden", "planar_exercise_weights")
+    n_h = v.Int(1, (v.MAX_PARAMS - 1) // 4).check(n_hidden, "n_hidden", "planar_exercise_weights")  # 4 n_h + 1 weights
     legacy = np.random.RandomState(PLANAR_EXERCISE_SEED)
     W1 = legacy.randn(n_h, 2) * 0.01  # (n_h, n_x)
     W2 = legacy.randn(1, n_h) * 0.01  # (n_y, n_h)

@@ -196,4 +196,4 @@ def _score_cell(key, value):
     """A score as table text: accuracies in percent, R^2 to 4 decimals, RMSE to 4 significant digits."""
     if key.endswith("accuracy"):
         return f"{100 * value:.2f}"
-    return f"{value:.4f}" if key.endswith("r2") else f"{value:.4g}"
+    return format_number(value, 4) if key.endswith("r2") else f"{value:.4g}"  # R^2 can be -1e100

@@ -39,14 +39,7 @@ def _is_number(value):
 # The fields a sweep reads back and prints: name -> (test, what it must be). Others are kept as they are.
 _FIELD_TYPES = {
     "id": (lambda x: isinstance(x, str), "a str"),
-    "train_accuracy": (lambda x: x is None or _is_number(x), "a number or null"),
-    "test_accuracy": (lambda x: x is None or _is_number(x), "a number or null"),
-    "train_r2": (lambda x: x is None or _is_number(x), "a number or null"),
-    "test_r2": (lambda x: x is None or _is_number(x), "a number or null"),
-    "train_rmse": (lambda x: x is None or _is_number(x), "a number or null"),
-    "test_rmse": (lambda x: x is None or _is_number(x), "a number or null"),
-    "task": (lambda x: x is None or x in ("classification", "regression"), "'classification' or 'regression'"),
-    "final_cost": (lambda x: x is None or _is_number(x), "a number or null"),
+    **{metric: (lambda x: x is None or _is_number(x), "a number or null") for metric in _METRICS},
     "seconds": (_is_number, "a number"),
     "n_iter": (lambda x: x is None or isinstance(x, int) and not isinstance(x, bool), "an int or null"),
     "error": (lambda x: x is None or isinstance(x, str), "a str or null"),
