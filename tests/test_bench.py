@@ -16,23 +16,7 @@ from nnlearn import bench, cli, datasets
 from nnlearn.core import kernel, optimizers, threads
 
 
-@pytest.fixture
-def small_digits(monkeypatch):
-    """The bundled digits cut to 300 (every digit), for fast tables."""
-    X, y = datasets.load_digits20()
-    X, y = X[::50][:300].copy(), y[::50][:300].copy()
-    X, y = np.concatenate([X, X, X]), np.concatenate([y, y, y])
-    monkeypatch.setattr(datasets, "load_digits20", lambda: (X, y))
-    return X, y
-
-
-@pytest.fixture
-def tiny_settings(monkeypatch):
-    monkeypatch.setitem(bench.QUICK, "eval_budget", 0.0)
-    monkeypatch.setitem(bench.QUICK, "eval_min_repeats", 1)
-    monkeypatch.setitem(bench.QUICK, "fit_max_iter", 2)
-    monkeypatch.setitem(bench.QUICK, "scaling_sizes", (100, 200))
-    monkeypatch.setitem(bench.QUICK, "scaling_budget", 0.0)
+ROWS = 300  # digits in the tests' tables (every digit present); their figures are not for comparison
 
 
 def _torch_importable():
@@ -127,66 +111,207 @@ def test_rss_during_reports_growth():
     assert peak >= before > 0
 
 
+# -- child processes -------------------------------------------------------------------------
+
+
+class FakeWorker:
+    """Stands in for a child process: records the calls time_workers makes."""
+
+    def __init__(self, log, seconds=0.001):
+        self.log, self.seconds = log, seconds
+
+    def time(self, key, n, warm=1):
+        self.log.append((key, n, warm))
+        return bench.Timings(np.full(n, self.seconds), np.full(n, self.seconds / 2))
+
+
+def test_time_workers_rotates_turns_and_respects_repeats():
+    log = []
+    worker = FakeWorker(log)
+    candidates = {name: (worker, name) for name in "abc"}
+    timings = bench.time_workers(candidates, budget=0.0, min_repeats=4, max_repeats_of={"c": 2}, turn=0.0, settle=0.0)
+    assert {name: t.n for name, t in timings.items()} == {"a": 4, "b": 4, "c": 2}
+    keys = [key for key, _, _ in log]
+    assert keys[:3] == ["a", "b", "c"] and keys[3:6] == ["b", "c", "a"]  # the order rotates from round to round
+    assert all(n == 1 and warm == 1 for _, n, warm in log)  # turn=0: one timed call per turn, after an untimed one
+    assert np.all(timings["a"].wall == 0.001) and np.all(timings["a"].cpu == 0.0005)
+
+
+def test_time_workers_turn_lasts_about_turn_seconds():
+    log = []
+    timings = bench.time_workers({"a": (FakeWorker(log, seconds=0.01), "a")}, budget=0.0, min_repeats=12,
+                                 max_repeats=12, turn=0.05, settle=0.0)
+    assert [n for _, n, _ in log] == [1, 5, 5, 1]  # the first turn measures one call; then 0.05 s / 0.01 s
+    assert timings["a"].n == 12
+
+
+def test_worker_times_and_returns_results_in_its_own_process():
+    worker = bench.Worker("nnlearn.bench.candidates:planar_steps", {"variant": "exercise", "steps": 3})
+    try:
+        assert worker.keys == [""]
+        timings = worker.time("", 4)
+        assert timings.n == 4 and np.all(timings.wall > 0) and np.all(timings.cpu >= 0)
+        from nnlearn.bench import candidates, exercise
+
+        net, theta0, X, y = candidates.planar_problem()
+        Thetas = net.unpack(theta0)
+        parameters = {"W1": Thetas[0][:, 1:], "b1": Thetas[0][:, :1], "W2": Thetas[1][:, 1:], "b2": Thetas[1][:, :1]}
+        assert worker.result("") == exercise.run_gd(X.T, y[None, :].astype(float), parameters, 3)[1][-1]
+        assert worker.process.pid != __import__("os").getpid()
+    finally:
+        worker.close()
+    assert worker.process.poll() is not None  # ended
+
+
+def test_a_script_without_a_main_guard_can_start_workers(tmp_path):
+    script = tmp_path / "script.py"  # children are fresh interpreters: they do not run the parent's script again
+    script.write_text("from nnlearn.bench import Worker\n"
+                      "worker = Worker('nnlearn.bench.candidates:planar_steps', {'variant': 'exercise', 'steps': 1})\n"
+                      "print(worker.keys, worker.time('', 2).n)\n"
+                      "worker.close()\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "[''] 2\n", done.stderr
+
+
+def test_an_error_in_a_child_is_raised_in_the_parent_with_its_traceback():
+    with pytest.raises(RuntimeError, match=r"(?s)digits_eval.*KeyError: 'no such variant'"):
+        bench.workers.start_workers({"bad": ("nnlearn.bench.candidates:digits_eval", {"variant": "no such variant"})})
+
+
+def test_the_exercise_loop_is_the_notebooks_gradient_descent():
+    # Its gradient is the kernel's (alpha 0, sigmoid output, tanh hidden layer), so one step moves alike.
+    from nnlearn.bench import candidates, exercise
+
+    net, theta0, X, y = candidates.planar_problem()
+    Thetas = net.unpack(theta0)
+    parameters = {"W1": Thetas[0][:, 1:], "b1": Thetas[0][:, :1], "W2": Thetas[1][:, 1:], "b2": Thetas[1][:, :1]}
+    after, costs = exercise.run_gd(X.T, y[None, :].astype(float), parameters, 2, learning_rate=1.2)
+    result = nnlearn.train(net, theta0, X, y, method="gd", learning_rate=1.2, max_iter=2)
+    np.testing.assert_allclose(costs, result.cost_history[:2], rtol=1e-12)
+    T1, T2 = net.unpack(result.theta)
+    np.testing.assert_allclose(np.hstack([after["b1"], after["W1"]]), T1, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(np.hstack([after["b2"], after["W2"]]), T2, rtol=1e-10, atol=1e-15)
+
+
 # -- the tables ------------------------------------------------------------------------------
 
 
-def test_eval_table_structure(small_digits):
-    X, y = small_digits
-    table = bench.eval_table(X, y, budget=0.0, min_repeats=2, loop_repeats=1)
-    assert table.columns == ["candidate", "median ms", "x PyTorch", "x floor", "grad diff"]
-    rows = {row[0].rsplit(" (", 1)[0]: row for row in table.rows}
-    expected = {"nnlearn float64", "nnlearn float32", "nnlearn float64, NumPy's BLAS at 1 thread",
-                "plain vectorized float64 (reference)",
-                "per-example loop float64 (reference)", "floor float64: X @ W1.T, delta2.T @ X", "floor float32"}
+def _rows(table):
+    return {(row[0].rsplit(" (", 1)[0], row[1]): row for row in table.rows}
+
+
+def test_eval_table_structure():
+    table = bench.eval_table(rows=ROWS, budget=0.0, min_repeats=2, loop_repeats=1)  # as users run it, and on 1 thread
+    assert table.columns == ["candidate", "threads", "wall ms", "CPU ms", "x PyTorch", "x floor", "grad diff"]
+    rows = _rows(table)
+    floor = "floor float64: X @ W1.T, delta2.T @ X"
+    expected = {("nnlearn float64", "default"), ("nnlearn float32", "default"), ("nnlearn float64", "1"),
+                ("plain vectorized float64 (reference)", "default"), ("per-example loop float64 (reference)", "default"),
+                (floor, "default"), (floor, "1"), ("floor float32", "default")}
     assert expected <= set(rows)
-    assert rows["floor float64: X @ W1.T, delta2.T @ X"][3] == 1.0 and rows["floor float32"][3] == 1.0
-    assert all(row[1] > 0 for row in table.rows)
-    assert rows["per-example loop float64 (reference)"][0].endswith("(1x)")
-    for name in ("nnlearn float64", "nnlearn float64, NumPy's BLAS at 1 thread", "per-example loop float64 (reference)"):
-        assert rows[name][4] < 1e-12  # the same gradient as the plain version
-    assert rows["nnlearn float32"][4] < 1e-5
-    has_torch = any(name.startswith("PyTorch") for name in rows)
+    assert rows[floor, "default"][5] == 1.0 and rows["floor float32", "1"][5] == 1.0
+    assert all(row[2] > 0 and row[3] >= 0 for row in table.rows)
+    assert rows["per-example loop float64 (reference)", "default"][0].endswith("(1x)")
+    for name in ("nnlearn float64", "per-example loop float64 (reference)"):
+        assert rows[name, "default"][6] < 1e-12  # the same gradient as the plain version
+    assert rows["nnlearn float64", "1"][6] < 1e-12 and rows["nnlearn float32", "default"][6] < 1e-5
+    has_torch = any(name.startswith("PyTorch") for name, _ in rows)
     assert has_torch == _torch_importable()
     if has_torch:
-        assert rows["PyTorch autograd float64"][2] == 1.0 and rows["PyTorch autograd float64"][4] < 1e-12
+        assert rows["PyTorch float64", "1"][4] == 1.0 and rows["PyTorch float64", "default"][6] < 1e-12
+    assert any(note.startswith("Load ") and "at the end" in note for note in table.notes)
 
 
-def test_eval_table_without_pytorch_says_so_and_measures_the_rest(small_digits, monkeypatch):
-    import sklearn.neural_network  # noqa: F401  (SciPy, which it imports, breaks on the hidden torch below)
-
-    monkeypatch.setitem(sys.modules, "torch", None)
-    X, y = small_digits
-    table = bench.eval_table(X, y, budget=0.0, min_repeats=1, loop_repeats=1)
+def test_tables_without_pytorch_say_so_and_measure_the_rest(monkeypatch):
+    real = bench.measure.version_of
+    monkeypatch.setattr(bench.tables, "version_of", lambda name: None if name == "torch" else real(name))
+    table = bench.tiny_table(steps=2, budget=0.0, min_repeats=1)
     assert not any("PyTorch" in row[0] for row in table.rows)
-    assert all(row[2] is None for row in table.rows)  # no ratio to PyTorch
     assert any("PyTorch is not installed" in note and "torch==2.13.0" in note for note in table.notes)
+    monkeypatch.setattr(bench.measure, "version_of", lambda name: None if name == "torch" else real(name))
     assert any("PyTorch not installed" in line for line in bench.machine_info())
 
 
-def test_fit_table_structure(small_digits):
-    X, y = small_digits
-    table = bench.fit_table(X, y, max_iter=2, repeats=1)
-    rows = {row[0].rsplit(" (", 1)[0]: row for row in table.rows}
-    baseline = "scikit-learn MLPClassifier(solver='lbfgs') as users run it"
-    assert rows[baseline][5] == 1.0
-    assert set(rows) >= {"nnlearn MLPClassifier float64", "nnlearn MLPClassifier float32", baseline}
-    for name, row in rows.items():
-        assert row[2] == 2 and 0 <= row[4] <= 100  # iterations, training accuracy %
-        assert (row[3] is not None) == name.startswith("nnlearn")  # evaluations
-    assert optimizers.SCIPY_BLAS_THREADS == 1  # the unlimited row restored the setting
+def test_fit_table_structure():
+    table = bench.fit_table(rows=ROWS, max_iter=2, repeats=1, threads=(None,))
+    rows = _rows(table)
+    baseline = ("scikit-learn MLPClassifier(solver='lbfgs')", "default")
+    assert rows[baseline][7] == 1.0
+    assert {("nnlearn float64 MLPClassifier", "default"), ("nnlearn float32 MLPClassifier", "default")} <= set(rows)
+    assert not any(threads == "1" for _, threads in rows)
+    for (name, _), row in rows.items():
+        assert row[4] == 2 and 0 <= row[6] <= 100  # iterations, training accuracy %
+        assert (row[5] is not None) == name.startswith("nnlearn")  # evaluations
 
 
-def test_scaling_table_memory_does_not_grow_with_m(monkeypatch):
-    monkeypatch.setattr(kernel, "BLOCK_ROWS", 100)
-    table = bench.scaling_table(sizes=(400, 800, 1600), n_features=30, budget=0.0, min_repeats=1)
+def test_scaling_table_memory_does_not_grow_with_m():
+    rows = min(max(kernel.MIN_BLOCK_ROWS, kernel.BLOCK_WORK // (3 * (30 * 25 + 25 * 10))), kernel.BLOCK_ROWS)
+    sizes = (2 * rows, 4 * rows, 8 * rows)  # blocks of the same size, rows each
+    assert kernel.blocks(8 * rows, kernel.Spec((30, 25, 10))) == tuple((i * rows, (i + 1) * rows) for i in range(8))
+    table = bench.scaling_table(sizes=sizes, n_features=30, budget=0.0, min_repeats=1)
     assert table.columns[:3] == ["m", "nnlearn ms", "us/sample"]
-    assert [row[0] for row in table.rows] == [400, 800, 1600]
+    assert [row[0] for row in table.rows] == list(sizes)
     extra = [row[6] for row in table.rows]
     plain_extra = [row[7] for row in table.rows]
-    assert max(extra) - min(extra) < 0.001  # MB: blocks of 100 rows, whatever m
+    assert max(extra) - min(extra) < 0.01  # MB: blocks of rows, whatever m
     assert plain_extra[2] > 3 * plain_extra[0]  # the plain version grows with m
     assert all(row[9] >= row[8] > 0 for row in table.rows)  # peak RSS >= RSS before
     assert any("grows as m^" in note for note in table.notes)
+
+
+def test_tiny_table_structure():
+    table = bench.tiny_table(steps=2, budget=0.0, min_repeats=1)
+    rows = _rows(table)
+    exercise = ("the planar exercise's NumPy loop (2-4-1 tanh, 800 points)", "gd")
+    assert rows[exercise][4] == 1.0
+    assert {("nnlearn.train", method) for method in ("gd", "sgd", "adam")} <= set(rows)
+    assert rows["playground session step loop (2-8-8-1 tanh, 500 points)", "gd"][4] is None
+    assert all(row[2] > 0 and row[5] == pytest.approx(1e6 / row[2]) for row in table.rows)
+    if _torch_importable():
+        assert {("PyTorch, torch.optim", method) for method in ("gd", "sgd", "adam")} <= set(rows)
+
+
+def test_load_table_structure():
+    table = bench.load_table(rows=ROWS, max_iter=2, budget=0.0, min_repeats=1, fit_repeats=1)
+    assert table.columns == ["candidate", "threads", "quiet ms", "x 1 thread", "loaded ms", "x 1 thread (loaded)"]
+    rows = _rows(table)
+    assert {("one evaluation, nnlearn float64", threads) for threads in ("default", "1", "all")} <= set(rows)
+    assert {("2-iteration L-BFGS-B fit, nnlearn float64", threads) for threads in ("default", "1", "all")} <= set(rows)
+    assert rows["one evaluation, nnlearn float64", "1"][3] == 1.0 and rows["one evaluation, nnlearn float64", "1"][5] == 1.0
+    assert all(row[2] > 0 and row[4] > 0 for row in table.rows)
+    assert "busy processes on" in table.title
+
+
+def test_time_to_interpolates_between_the_measurements_around_the_target():
+    from nnlearn.bench.fashion import time_to
+
+    points = [(0.0, 0.10, 0), (1.0, 0.80, 1), (3.0, 0.90, 2), (4.0, 0.84, 3)]
+    assert time_to(points, 0.85) == pytest.approx((2.0, 1.5))  # halfway from 80 % to 90 %
+    assert time_to(points, 0.95) == (None, None)
+    assert time_to([(0.0, 0.9, 0)], 0.85) == (0.0, 0)
+
+
+def test_fashion_table_and_its_figure(tmp_path):
+    from nnlearn.datasets.fashion import fashion_mnist_files
+
+    if not all(path.is_file() for split in ("train", "test") for path in fashion_mnist_files(split)):
+        pytest.skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+    systems = ["nnlearn", "PyTorch"] if _torch_importable() else ["nnlearn", "scikit-learn adam"]
+    figure = tmp_path / "fashion.png"
+    table = bench.fashion_table(seconds=0.1, epochs=1, systems=systems, figure=figure)
+    assert [row[0] for row in table.rows] == systems
+    for row in table.rows:  # one epoch: 85 % may or may not be reached; the accuracy is a real one
+        assert 10 < row[3] <= 100 and row[4] > 0
+        assert (row[1] is None) == (row[2] is None)
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert any(note.startswith("nnlearn: nnlearn.train(method='adam')") for note in table.notes)
+
+
+def test_bench_figure_must_be_writable_before_anything_runs(tmp_path, capsys):
+    assert cli.main(["bench", "--tables", "fashion", "--figure", str(tmp_path / "no" / "f.png")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("nnlearn: error: The '--figure' option of nnlearn bench must be the name of a file")
+    assert captured.out == ""
 
 
 def test_format_table_text_and_markdown():
@@ -199,32 +324,44 @@ def test_format_table_text_and_markdown():
 
 
 def test_run_rejects_unknown_tables():
-    with pytest.raises(ValueError, match=r"The 'tables' parameter of bench.run must be a str among \['eval', 'fit', 'scaling'\]. Got 'speed' instead"):
+    with pytest.raises(ValueError, match=r"The 'tables' parameter of bench.run must be a str among "
+                                         r"\['eval', 'fit', 'scaling', 'tiny', 'load', 'fashion'\]. Got 'speed' instead"):
         bench.run(tables=["speed"])
 
 
 # -- the command -----------------------------------------------------------------------------
 
 
-def test_bench_quick_prints_all_three_tables(small_digits, tiny_settings, capsys):
-    assert cli.main(["bench", "--quick", "--no-progress"]) == 0
+@pytest.fixture
+def tiny_settings(monkeypatch):
+    monkeypatch.setitem(bench.QUICK, "scaling_sizes", (100, 200))
+    monkeypatch.setitem(bench.QUICK, "scaling_budget", 0.0)
+
+
+def test_bench_quick_prints_the_machine_a_table_and_the_load(tiny_settings, capsys):
+    assert cli.main(["bench", "--quick", "--tables", "scaling", "--no-progress"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert out.startswith("machine ") and "\nparallel  " in out
-    for title in ("Cost and gradient, 400-25-10", "Whole fit: 2 iterations of L-BFGS-B", "Scaling in m: 784-25-10"):
-        assert title in out
-    assert "nnlearn float64 (" in out and "per-example loop" in out and "scikit-learn MLPClassifier" in out
-    assert "load " in out.splitlines()[-1]
+    assert out.startswith("machine ") and "\nparallel  " in out and "\ncpus      " in out
+    assert "Scaling in m: 784-25-10" in out and "\n100 " in out
+    assert "load " in out.splitlines()[-1] and "at the end" in out.splitlines()[-1]
 
 
-def test_bench_markdown_and_progress(small_digits, tiny_settings, capsys):
+def test_bench_runs_every_table_by_default(monkeypatch, capsys):
+    ran = []
+    monkeypatch.setattr(bench, "run", lambda tables, quick, progress, figure: ran.extend(tables) or [])
+    assert cli.main(["bench", "--quick", "--no-progress"]) == 0
+    assert ran == list(bench.DEFAULT_TABLES) == ["eval", "fit", "scaling", "tiny", "load"]
+
+
+def test_bench_markdown_and_progress(tiny_settings, capsys):
     assert cli.main(["bench", "--quick", "--tables", "scaling", "--markdown", "--progress"]) == 0
     out, err = capsys.readouterr()
     assert "| m | nnlearn ms |" in out and out.startswith("- machine")
-    assert "nnlearn bench: memory, m = 100" in err and "nnlearn bench: timing 2 sizes" in err
+    assert "nnlearn bench: memory, one m at a time" in err and "nnlearn bench: timing 2 sizes" in err
 
 
-def test_bench_progress_by_default_only_on_a_terminal(small_digits, tiny_settings, capsys):
+def test_bench_progress_by_default_only_on_a_terminal(tiny_settings, capsys):
     assert cli.main(["bench", "--quick", "--tables", "scaling"]) == 0
     assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest
 
@@ -232,8 +369,10 @@ def test_bench_progress_by_default_only_on_a_terminal(small_digits, tiny_setting
 @pytest.mark.parametrize(
     "argv, shown",
     [
-        (["--tables", "speed"], "must be a str among ['eval', 'fit', 'scaling']. Got 'speed' instead."),
-        (["--tables"], "must be one or more of ['eval', 'fit', 'scaling']. Got nothing instead."),
+        (["--tables", "speed"], "must be a str among ['eval', 'fit', 'scaling', 'tiny', 'load', 'fashion']. "
+                                "Got 'speed' instead."),
+        (["--tables"], "must be one or more of ['eval', 'fit', 'scaling', 'tiny', 'load', 'fashion']. Got nothing "
+                       "instead."),
     ],
 )
 def test_bench_bad_table_is_a_one_line_error(argv, shown, capsys):
@@ -253,7 +392,7 @@ def test_python_m_nnlearn_bench_is_the_command():
 
 def test_bench_does_not_import_the_command_line():
     """cli imports bench (when the bench command runs), never the reverse: no import circle."""
-    code = "import sys, nnlearn.bench; assert 'nnlearn.cli' not in sys.modules"
+    code = "import sys, nnlearn.bench; assert 'nnlearn.cli' not in sys.modules and 'torch' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
     code = "import sys, nnlearn.cli; assert 'nnlearn.bench' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
@@ -268,8 +407,9 @@ def _blas_threads():
     return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
 
 
-def test_scipy_own_blas_is_limited_during_training_only():
+def test_numpys_and_scipys_own_blas_are_on_one_thread_during_training_only():
     scipy_pools = {lib.filepath for lib in threads.scipy_own_blas().lib_controllers}
+    numpy_pools = {lib.filepath for lib in threads.numpy_blas().lib_controllers}
     before = _blas_threads()
     seen = []
     net = nnlearn.Network([3, 4, 2])
@@ -277,10 +417,8 @@ def test_scipy_own_blas_is_limited_during_training_only():
     nnlearn.train(net, net.init_weights(random_state=0), X, y, method="L-BFGS-B", max_iter=3,
                   callback=lambda i, theta, J: seen.append(_blas_threads()))
     assert seen and all(
-        threads[path] == (1 if path in scipy_pools else before[path]) for threads in seen for path in threads
+        threads[path] == (1 if path in scipy_pools | numpy_pools else before[path]) for threads in seen for path in threads
     )
     assert _blas_threads() == before  # restored
     for path in scipy_pools:  # only libraries in SciPy's own directories are selected
         assert "scipy" in path and "numpy" not in path
-
-

@@ -301,6 +301,6 @@ def test_nnlearn_piped_to_head_prints_one_line_and_no_error(tmp_path):
                           f"{tmp_path}/m.npz | head -1; echo status ${{PIPESTATUS[0]}}",
                           shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120)
     out = done.stdout.splitlines()
-    assert len(out) == 2 and out[0].startswith("data ") and out[1] in ("status 0", "status 141"), done.stdout
+    assert len(out) == 2 and out[0].startswith("data") and out[1] in ("status 0", "status 141"), done.stdout
     assert done.stderr == ""
     assert (tmp_path / "m.npz").exists()

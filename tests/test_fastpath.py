@@ -202,12 +202,14 @@ def test_blocked_forward_equals_the_textbook_forward(monkeypatch, block_rows, ou
 def test_memory_of_an_evaluation_is_bounded_by_the_block_not_by_m(monkeypatch):
     # tracemalloc counts the bytes NumPy allocates: no timing involved.
     monkeypatch.setattr(kernel, "BLOCK_ROWS", 64)
+    monkeypatch.setattr(kernel, "BLAS_THREADS", 1)  # each further thread holds one more block
     net = nnlearn.Network([50, 20, 10])
     theta = net.init_weights(random_state=0)
     extra, plain_extra = {}, {}
     for m in (1024, 16384):
         rng = np.random.default_rng(0)
         X, Y = rng.random((m, 50)), np.eye(10)[rng.integers(0, 10, m)]
+        kernel.cost_and_gradient(theta, X, Y, 1.0, net.spec)  # once first: the caches it fills stay
         extra[m] = peak_extra_bytes(lambda: kernel.cost_and_gradient(theta, X, Y, 1.0, net.spec))
         plain_extra[m] = peak_extra_bytes(lambda: cost_and_gradient_plain(theta, X, Y, 1.0, net.spec))
     # One block's activations, errors and partial sums, and the accumulated gradient.
@@ -277,3 +279,118 @@ def test_losses_from_logits_match_sklearn_metrics(name):
         else:  # half the squared error summed over the K outputs; sklearn averages over them too
             expected = 0.5 * total * 3 * mean_squared_error(Y, Z, sample_weight=weights)
         assert out.loss(Z, Y, weights) == pytest.approx(expected, rel=1e-12)
+
+
+# -- the loss and delta of one pass, the blocks and the threads --------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(losses.OUTPUTS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_loss_and_delta_equal_the_loss_and_h_minus_y(name, dtype, weighted):
+    out = losses.OUTPUTS[name]
+    rng = np.random.default_rng(4)
+    Z = rng.normal(scale=6.0, size=(40, 3)).astype(dtype)
+    Z[0, 0], Z[1, 1] = 40.0, -40.0  # saturated units, both sides
+    Y = np.eye(3)[rng.integers(0, 3, 40)] if name != "identity" else rng.normal(size=(40, 3))
+    if name == "sigmoid":
+        Y[:5] = rng.integers(0, 2, (5, 3))  # several units on, or none: 0/1 targets, not one-hot
+    Y = Y.astype(dtype)
+    w = rng.uniform(0.0, 2.0, 40) if weighted else None
+    J, delta = out.loss_and_delta(Z.copy(), Y, w)
+    tolerance = 1e-5 if dtype == np.float32 else 1e-13
+    assert J == pytest.approx(out.loss(Z, Y, w), rel=tolerance)
+    assert delta.dtype == dtype and delta.shape == Z.shape
+    np.testing.assert_allclose(delta, out.h(Z) - Y, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_loss_and_delta_far_on_the_wrong_side_use_the_stable_forms(dtype):
+    # e^u with u = (1 - 2y) z would overflow: the loss is then z itself, finite, and nothing warns.
+    Z = np.array([[1000.0, -3.0], [2.0, -800.0]], dtype=dtype)
+    Y = np.array([[0.0, 1.0], [1.0, 1.0]], dtype=dtype)
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        J, delta = losses.sigmoid_cross_entropy_and_delta(Z.copy(), Y)
+    assert J == pytest.approx(losses.sigmoid_cross_entropy(Z.astype(np.float64), Y), rel=1e-6)
+    assert J > 1800
+    np.testing.assert_allclose(delta, expit(Z.astype(np.float64)) - Y, atol=1e-7)
+
+
+def test_blocks_cover_the_rows_in_equal_blocks_that_depend_on_m_and_the_sizes_only(monkeypatch):
+    spec = kernel.Spec((400, 25, 10))
+    parts = kernel.blocks(5000, spec)
+    assert parts[0][0] == 0 and parts[-1][1] == 5000
+    assert all(stop == start for (_, stop), (start, _) in zip(parts, parts[1:]))
+    sizes = {stop - start for start, stop in parts}
+    assert max(sizes) - min(sizes) <= 1
+    per_row = 3 * (400 * 25 + 25 * 10)  # multiply-adds of one example
+    assert kernel.BLOCK_WORK / 2 <= min(sizes) * per_row and max(sizes) * per_row <= kernel.BLOCK_WORK + per_row
+    assert len(parts) % 2 == 0
+    assert kernel.blocks(5, spec) == ((0, 5),)
+    assert len(kernel.blocks(10**6, kernel.Spec((2, 4, 1)))) == 124  # tiny: the most rows, 10**6 / 8192 = 122.07: 123, even
+    rows_32 = min(max(kernel.MIN_BLOCK_ROWS, 2 * kernel.BLOCK_WORK // per_row), kernel.BLOCK_ROWS)
+    n_32 = -(-5000 // rows_32)
+    assert len(kernel.blocks(5000, spec, np.float32)) == n_32 + n_32 % 2  # twice float64's rows, an even number
+    monkeypatch.setattr(kernel, "BLOCK_ROWS", 7)
+    assert {stop - start for start, stop in kernel.blocks(23, spec)} == {5, 6}  # 4 equal blocks
+
+
+@pytest.mark.parametrize("sizes, activation, output", [([30, 20, 4], "sigmoid", "sigmoid"),
+                                                       ([30, 16, 9, 3], "tanh", "softmax")])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_number_of_threads_changes_no_bit(monkeypatch, sizes, activation, output, dtype):
+    net, theta, X, y = _problem(sizes, activation, output, dtype=dtype, m=2000)
+    monkeypatch.setattr(kernel, "BLOCK_WORK", 3 * net.n_params * 150 * X.itemsize // 8)  # about 150 rows: 14 blocks
+    monkeypatch.setattr(kernel, "MIN_BLOCK_ROWS", 1)
+    w = np.random.default_rng(2).uniform(0.5, 2.0, 2000)
+    assert len(kernel.blocks(2000, net.spec, dtype)) == 14
+    results = {}
+    for n_threads in (1, 2, 3, 8):
+        monkeypatch.setattr(kernel, "BLAS_THREADS", n_threads)
+        results[n_threads] = (net.cost_and_gradient(theta, X, y, 0.7, sample_weight=w), net.predict_proba(theta, X))
+    for (J, grad), P in results.values():
+        assert J == results[1][0][0]
+        np.testing.assert_array_equal(grad, results[1][0][1])
+        np.testing.assert_array_equal(P, results[1][1])
+    _assert_same(results[2][0], plain(net, theta, X, y, 0.7, w), 1e-12 if dtype == np.float64 else 1e-5)
+
+
+def test_the_callers_blas_threads_change_no_bit():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    net, theta, X, y = _problem([400, 30, 10], "sigmoid", "sigmoid", m=3000)
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    J, grad = net.cost_and_gradient(theta, X, y, 1.0)
+    P = net.predict_proba(theta, X)
+    for n in (1, 3):
+        with threadpool_limits(limits=n, user_api="blas"):
+            J_n, grad_n = net.cost_and_gradient(theta, X, y, 1.0)
+            P_n = net.predict_proba(theta, X)
+        assert J_n == J
+        np.testing.assert_array_equal(grad_n, grad)
+        np.testing.assert_array_equal(P_n, P)
+    assert [pool["num_threads"] for pool in threadpool_info()] == before
+
+
+@pytest.mark.parametrize("m, n", [(800, 2), (3000, 40)])  # one example per column with a ones row; as they are
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_an_objective_gives_cost_and_gradients_numbers_to_the_bit(m, n, dtype, weighted):
+    net, theta, X, y = _problem([n, 6, 3], "tanh", "softmax", dtype=dtype, m=m)
+    Y = np.eye(3)[y]
+    w = np.random.default_rng(1).uniform(0.0, 2.0, m) if weighted else None
+    prepared = m * (n + 1 + 3) * X.itemsize <= kernel.PREPARED_BYTES
+    assert prepared == (n == 2)
+    objective = kernel.Objective(X, Y, net.spec, w)
+    J, grad = objective(theta, 0.4)
+    J_k, grad_k = kernel.cost_and_gradient(theta, X, Y, 0.4, net.spec, w)
+    assert J == J_k and objective.cost(theta, 0.4) == J_k
+    np.testing.assert_array_equal(grad, grad_k)
+    rows = np.random.default_rng(2).permutation(m)[:200]
+    J, grad = objective(theta, 0.1, rows)
+    J_k, grad_k = kernel.cost_and_gradient(theta, X[rows], Y[rows], 0.1, net.spec, None if w is None else w[rows])
+    assert J == J_k and objective.cost(theta, 0.1, rows) == J_k
+    np.testing.assert_array_equal(grad, grad_k)
+    _assert_same((J, grad), plain(net, theta, X[rows], y[rows], 0.1, None if w is None else w[rows]),
+                 1e-12 if dtype == np.float64 else 1e-5)

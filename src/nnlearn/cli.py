@@ -48,8 +48,8 @@ import warnings
 import numpy as np
 
 from . import _validation as v
-from ._process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeGuard, interrupts_held
 from .cli_data import add_data_flags
+from ._process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeGuard, interrupts_held
 from .split import held_out_split
 from .text import format_confusion, format_number, hidden_syntax, parse_hidden
 
@@ -338,6 +338,8 @@ def check_bench(args):
         if not args.tables:
             raise CLIError(v.message("--tables", door, f"one or more of {list(bench.TABLES)}", "nothing"))
         args.tables = [v.Option(bench.TABLES).check(name, "--tables", door) for name in args.tables]
+    if args.figure is not None:
+        check_output_file(args.figure, "--figure", door)  # before minutes of training
     check_progress(args)
 
 
@@ -394,8 +396,7 @@ def cmd_train(args):
             from .provenance import TrainingData
 
             record = TrainingData.from_split(args.data, X_train, X_test, options=args.data_options, task=task,
-                                             test_size=args.test_size,
-                                             split_seed=args.seed if X_test is not None else None)
+                                             test_size=args.test_size, split_seed=args.seed if X_test is not None else None)
             save_model(args.save, clf, training_data=record)
             print(f"saved        {args.save}")
     if result.interrupted:  # Ctrl-C during training: the results above are those of the last finished iteration
@@ -469,9 +470,8 @@ def cmd_predict(args):
             print(f"trained on   {training.describe()}")
         print(f"data         {describe_data(args, X, info)}")
         overlap = training.compare(X) if training is not None else None
-        print("rows         " + (overlap.text if overlap is not None else "the model file does not record its "
-                                 "training data (saved without it), so whether these rows include training rows is "
-                                 "unknown"))
+        print("rows         " + (overlap.text if overlap is not None else "the model file does not record its training "
+                                 "data (saved without it), so whether these rows include training rows is unknown"))
         print_prediction_scores(task, y, predicted, overlap)
         if task == "classification" and y.ndim == 1:
             from sklearn.metrics import confusion_matrix
@@ -649,8 +649,8 @@ def cmd_bench(args):
     prefix = "- " if args.markdown else ""
     for line in bench.machine_info():
         print(prefix + line, flush=True)
-    for name in args.tables or bench.TABLES:
-        for table in bench.run(tables=[name], quick=args.quick, progress=progress):
+    for name in args.tables or bench.DEFAULT_TABLES:
+        for table in bench.run(tables=[name], quick=args.quick, progress=progress, figure=args.figure):
             print()
             print(bench.format_table(table, markdown=args.markdown), flush=True)
     if hasattr(os, "getloadavg"):
@@ -846,13 +846,17 @@ def build_parser():
         "bench", help="time nnlearn against PyTorch, scikit-learn and the floor",
         description="Time one cost-and-gradient evaluation of the course's 400-25-10 network (nnlearn float64 and "
         "float32, the plain and per-example reference versions, PyTorch autograd, the two-product floor), "
-        "whole L-BFGS-B fits against scikit-learn's MLPClassifier, and the scaling in m with peak memory. "
-        "Candidates are interleaved and repeated; the tables give medians. About 2-3 minutes "
-        "(--quick: seconds, for a smoke test). PyTorch is optional: pip install torch==2.13.0.")
+        "whole L-BFGS-B fits against scikit-learn's MLPClassifier, the scaling in m with peak memory, gradient "
+        "steps of tiny networks against the planar exercise's own loop, and the digits network under load. "
+        "Each candidate runs in its own process; rounds are interleaved and the tables give medians. About "
+        "5 minutes (--quick: a smoke test). PyTorch is optional: pip install torch==2.13.0.")
     bench.add_argument("--quick", action="store_true", help="a few seconds per table: fewer repeats, smaller sizes")
     bench.add_argument("--tables", nargs="*", metavar="TABLE",
-                       help="which tables: eval, fit, scaling (default: all three)")
+                       help="which tables: eval, fit, scaling, tiny, load (default: these five), fashion (minutes: "
+                       "time to 85%% test accuracy on Fashion-MNIST against PyTorch and scikit-learn)")
     bench.add_argument("--markdown", action="store_true", help="print GitHub markdown tables (for the README)")
+    bench.add_argument("--figure", default=None, metavar="PATH",
+                       help="with --tables fashion: save the test accuracy curves there (a PNG)")
     add_progress_flag(bench, "progress messages")
     bench.set_defaults(check=check_bench, run=cmd_bench)
 

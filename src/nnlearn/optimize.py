@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validation as v
 from .core import fmincg as _fmincg
-from .core import kernel
+from .core import kernel, threads
 from .core import optimizers as core
 from .core.optimizers import (
     DEFAULT_LEARNING_RATES,
@@ -69,21 +69,24 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
     over the data follows the gradient of the full J. With ``sample_weight``
     (checked, shape (m,)) the share is the batch's share of the total weight
     S, and a batch whose weights are all 0 contributes nothing (J 0, gradient 0).
+    Mini-batches are taken from data prepared once (:class:`nnlearn.core.kernel.Objective`);
+    ``fun.cost(theta)`` is J alone, the same number without the backward pass.
     """
-    spec, m = net.spec, X.shape[0]
+    m = X.shape[0]
     S = None if sample_weight is None else float(np.sum(sample_weight))
+    objective = kernel.Objective(X, Y, net.spec, sample_weight)
 
     def fun(theta, rows=None):
         if rows is None:
-            return kernel.cost_and_gradient(theta, X, Y, alpha, spec, sample_weight)
+            return kernel.cost_and_gradient(theta, X, Y, alpha, net.spec, sample_weight)
         if sample_weight is None:
-            return kernel.cost_and_gradient(theta, X[rows], Y[rows], alpha * len(rows) / m, spec)
-        w = sample_weight[rows]
-        S_rows = float(np.sum(w))
+            return objective(theta, alpha * len(rows) / m, rows)
+        S_rows = float(np.sum(sample_weight[rows]))
         if S_rows == 0:
             return 0.0, np.zeros_like(theta)
-        return kernel.cost_and_gradient(theta, X[rows], Y[rows], alpha * S_rows / S, spec, w)
+        return objective(theta, alpha * S_rows / S, rows)
 
+    fun.cost = lambda theta: objective.cost(theta, alpha)  # J alone (the end of an sgd or adam pass)
     return fun
 
 
@@ -206,10 +209,13 @@ def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=No
     ``sample_weight`` (checked) weights the examples; ``state`` (a
     :class:`~nnlearn.core.optimizers.MinibatchState`) continues sgd's or adam's
     state. A non-finite cost at ``theta0`` becomes a ValueError that says which input is too large.
+    NumPy's BLAS stays on one thread for the run (the kernel brings its own threads and
+    sets the same limit for each evaluation; held once, it costs nothing per step).
     """
     try:
-        return core.minimize(network_objective(net, X, Y, alpha, sample_weight), theta0, n_samples=X.shape[0],
-                             state=state, **options)
+        with threads.numpy_blas_limited(1):
+            return core.minimize(network_objective(net, X, Y, alpha, sample_weight), theta0, n_samples=X.shape[0],
+                                 state=state, **options)
     except TrainingDiverged as err:
         raise _with_hint(err, divergence_hint(options["method"], options["learning_rate"], alpha, X)) from None
     except ValueError as err:

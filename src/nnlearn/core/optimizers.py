@@ -12,6 +12,7 @@ check the arguments and resolve the method name through :data:`METHODS`.
 from __future__ import annotations
 
 import functools
+import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -183,23 +184,36 @@ class _StopTraining(Exception):
 class _Tracker:
     """Counts evaluations, keeps the history and the last finished iterate, and runs the callback."""
 
-    def __init__(self, objective, theta0, max_iter, callback):
+    def __init__(self, objective, theta0, max_iter, callback, cost_only=False):
         self.objective = objective
         self.max_iter = max_iter
         self.callback = callback
         self.n_evaluations = 0
         self._last_x = self._last_J = self._last_grad = None
         self.theta = theta0.copy()
-        self.cost_history = [self.fun(theta0)[0]]
+        self.cost_history = [self.cost(theta0) if cost_only else self.fun(theta0)[0]]
         self.n_iter = 0
 
     def fun(self, theta):
         """(J, grad) at theta; a repeat of the last point (scipy starts at theta0 again) is not recomputed."""
-        if self._last_x is not None and np.array_equal(theta, self._last_x):
+        if self._last_x is not None and (theta is self._last_x or np.array_equal(theta, self._last_x)):
             return self._last_J, self._last_grad.copy()
         J, grad = self.objective(theta)
         self.n_evaluations += 1
         self._last_x, self._last_J, self._last_grad = theta.copy(), J, grad
+        return J, grad
+
+    def cost(self, theta):
+        """J alone at ``theta``: ``objective.cost(theta)`` if the objective offers it, else its J."""
+        self.n_evaluations += 1
+        cost = getattr(self.objective, "cost", None)
+        return cost(theta) if cost is not None else self.objective(theta)[0]
+
+    def evaluate(self, theta):
+        """(J, grad) at a new ``theta`` that the caller will not modify (gd, sgd, adam): kept, not copied."""
+        J, grad = self.objective(theta)
+        self.n_evaluations += 1
+        self._last_x, self._last_J, self._last_grad = theta, J, grad
         return J, grad
 
     def cost_at(self, theta):
@@ -208,8 +222,9 @@ class _Tracker:
             return self._last_J
         return self.fun(theta)[0]
 
-    def iteration_done(self, theta, J):
-        if not np.isfinite(J) or not np.all(np.isfinite(theta)):
+    def iteration_done(self, theta, J, owned=False):
+        """Record iterate ``theta`` of cost J (``owned``: a new array nobody modifies, kept without a copy)."""
+        if not math.isfinite(J) or not np.isfinite(theta).all():
             raise TrainingDiverged(
                 f"training diverged at iteration {self.n_iter + 1}: the cost or the weights became "
                 "non-finite; the weights of the last finite iteration are kept.",
@@ -226,7 +241,8 @@ class _Tracker:
                 theta=self.theta.copy(),
                 cost_history=list(self.cost_history),
             )
-        theta = np.array(theta, dtype=np.float64, copy=True)
+        if not owned:
+            theta = np.array(theta, dtype=np.float64, copy=True)
         self.cost_history.append(float(J))
         # Stored together after the append: a Ctrl-C between two statements finds either
         # iteration k or k + 1 finished (train() trims a history entry appended ahead).
@@ -272,7 +288,10 @@ def minimize(
         ``fun(theta) -> (J, grad)`` on a float64 vector of shape (n,). For
         ``"sgd"`` and ``"adam"``, ``fun(theta, rows)`` gives the objective of the
         examples ``rows`` (an index array into ``n_samples``), whose gradient
-        averaged over a pass is the full-batch gradient.
+        averaged over a pass is the full-batch gradient. If ``fun`` has an
+        attribute ``cost``, ``fun.cost(theta) -> J`` (the same J), sgd and adam
+        with several batches per pass use it where they need J alone: at
+        ``theta0`` and at the end of each pass.
     theta0 : ndarray of shape (n,), float64, not modified
     method : str, a value of :data:`METHODS`
     max_iter : int >= 0
@@ -307,8 +326,11 @@ def minimize(
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES.get(method)
     start = time.perf_counter()
+    if method in MINIBATCH_METHODS:
+        batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
+    several_batches = method in MINIBATCH_METHODS and batch < n_samples  # J alone at the start of a pass
     with np.errstate(over="ignore", invalid="ignore"):  # a non-finite J is reported as a ValueError below
-        tracker = _Tracker(fun, theta0, max_iter, callback)
+        tracker = _Tracker(fun, theta0, max_iter, callback, cost_only=several_batches)
     if not np.isfinite(tracker.cost_history[0]):
         raise ValueError(f"the cost at theta0 is {tracker.cost_history[0]}")
     message, converged, interrupted = f"reached max_iter={max_iter}", False, False
@@ -322,7 +344,6 @@ def minimize(
         elif method == "gd":
             message = _run_gd(tracker, theta0, learning_rate, max_iter)
         elif method in MINIBATCH_METHODS:
-            batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
             message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum,
                                      random_state, shuffle, state)
         else:
@@ -393,8 +414,8 @@ def _run_gd(tracker, theta, learning_rate, max_iter):
     _, grad = tracker.fun(theta)  # J(theta0) was just evaluated by the tracker: reuse the point
     while True:
         theta = theta - learning_rate * grad  # θ ← θ - η ∇J(θ)
-        J, grad = tracker.fun(theta)
-        tracker.iteration_done(theta, J)
+        J, grad = tracker.evaluate(theta)
+        tracker.iteration_done(theta, J, owned=True)
 
 
 @_nonfinite_is_checked
@@ -405,25 +426,43 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     ``fun(theta, rows)`` spreads the regularization term over batches in proportion
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
-    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step.
+    ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, with
+    two vectors allocated once per run for the intermediate results; every update rounds
+    as its textbook expression does (the playground's steppers give the same bits).
     """
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
+    one_batch = batch_size >= m  # a pass is one step on all rows, in order: at the J of the pass before
+    scratch, step = np.empty_like(theta), np.empty_like(theta)  # the updates' intermediate vectors, reused
     while True:
-        order = rng.permutation(m) if shuffle and batch_size < m else np.arange(m)
+        order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
         for start in range(0, m, batch_size):
-            rows = order[start : start + batch_size]
-            _, grad = fun(theta, rows)
-            tracker.n_evaluations += len(rows) / m
+            if one_batch:
+                _, grad = tracker.fun(theta)  # the point where the last pass (or the start) evaluated J
+            else:
+                rows = order[start : start + batch_size]
+                _, grad = fun(theta, rows)
+                tracker.n_evaluations += len(rows) / m
             if method == "sgd":
-                state.velocity = momentum * state.velocity - learning_rate * grad  # v ← μ v - η ∇J
-                theta = theta + state.velocity
+                velocity = state.velocity
+                velocity *= momentum  # v ← μ v - η ∇J
+                velocity -= np.multiply(grad, learning_rate, out=scratch)
+                theta = theta + velocity
             else:
                 state.step += 1
-                state.first = beta1 * state.first + (1 - beta1) * grad  # m_t
-                state.second = beta2 * state.second + (1 - beta2) * grad * grad  # v_t
-                m_hat = state.first / (1 - beta1**state.step)
-                v_hat = state.second / (1 - beta2**state.step)
-                theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
-        J = tracker.fun(theta)[0]
-        tracker.iteration_done(theta, J)
+                t, first, second = state.step, state.first, state.second
+                first *= beta1  # m_t = β1 m_{t-1} + (1 - β1) g
+                first += np.multiply(grad, 1 - beta1, out=scratch)
+                second *= beta2  # v_t = β2 v_{t-1} + (1 - β2) g²
+                scratch = np.multiply(grad, 1 - beta2, out=scratch)
+                scratch *= grad
+                second += scratch
+                step = np.divide(first, 1 - beta1**t, out=step)  # m̂_t
+                denominator = np.divide(second, 1 - beta2**t, out=scratch)  # v̂_t ...
+                denominator = np.sqrt(denominator, out=denominator)
+                denominator += eps  # ... √v̂_t + ε
+                step *= learning_rate
+                step /= denominator
+                theta = theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
+        J = tracker.evaluate(theta)[0] if one_batch else tracker.cost(theta)  # the next step's gradient, or J alone
+        tracker.iteration_done(theta, J, owned=True)

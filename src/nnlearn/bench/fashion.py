@@ -1,0 +1,247 @@
+r"""The Fashion-MNIST race: training time to a test accuracy, nnlearn against PyTorch and scikit-learn.
+
+Each system trains a 784-100-10 network (relu hidden units, softmax output, the
+same L2 term :math:`\frac{\alpha}{2m}\sum W^2` on the weights, not the biases)
+on the 60,000 training images, in float32, in a child process of its own, one
+system after the other; the test accuracy on the 10,000 test images is measured
+after every epoch (every iteration for L-BFGS), with the clock stopped. The
+table gives the training time until the test accuracy first reached the target
+(85 %), interpolated linearly between the two measurements around it, and the
+best accuracy within the time budget; ``nnlearn bench --tables fashion
+--figure PATH`` also draws the curves (test accuracy against training time).
+
+Recipes (:data:`RECIPES`), each the system's own well-tuned way:
+
+- nnlearn: :func:`nnlearn.train` with Adam on mini-batches, float32 X (the
+  kernel then computes in float32), its own threads chosen per evaluation;
+- nnlearn L-BFGS-B: the same network on the full batch, float32;
+- PyTorch: ``nn.Sequential(Linear, ReLU, Linear)``, ``torch.optim.Adam`` on
+  mini-batches drawn by ``torch.randperm``, ``torch.set_num_threads`` at the
+  cores this process may use;
+- scikit-learn: ``MLPClassifier(solver="adam")``, one ``partial_fit`` per epoch
+  (its Adam state goes on), and ``MLPClassifier(solver="lbfgs")`` fitted anew
+  with more and more iterations (it has no callback); its alpha is scaled so
+  that its penalty (divided by the batch size) equals the others'.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+
+__all__ = ["RECIPES", "TARGET", "fashion_race", "time_to", "plot_curves"]
+
+TARGET = 0.85
+_held = []  # thread limits kept for the child's life
+ALPHA = 1.0  # nnlearn's alpha: the penalty alpha / (2 m) * sum W^2, m = 60,000
+RECIPES = {
+    "nnlearn": {"method": "adam", "batch_size": 128, "learning_rate": 2e-3},
+    "nnlearn L-BFGS-B": {"method": "L-BFGS-B"},
+    "PyTorch": {"batch_size": 128, "learning_rate": 2e-3},
+    "scikit-learn adam": {"batch_size": 128, "learning_rate": 2e-3},
+    "scikit-learn lbfgs": {"max_iter": (10, 20, 40, 80, 160, 320)},
+}
+
+
+def _data():
+    from ..datasets import load_fashion_mnist
+
+    X, y = load_fashion_mnist("train", dtype="float32")
+    X_test, y_test = load_fashion_mnist("test", dtype="float32")
+    return X, y, X_test, y_test
+
+
+class _Clock:
+    """Training time: wall time from start, less the time spent measuring (``paused``)."""
+
+    def __init__(self):
+        self.start, self.paused = time.perf_counter(), 0.0
+
+    def now(self):
+        return time.perf_counter() - self.start - self.paused
+
+    def pause(self):
+        return _Pause(self)
+
+
+class _Pause:
+    def __init__(self, clock):
+        self.clock = clock
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.clock.paused += time.perf_counter() - self.t0
+        return False
+
+
+def fashion_race(system, seconds=60.0, epochs=20, threads=None):
+    """``{"": run}``, ``run()`` -> ``{"points": [(training s, test accuracy, epochs or iterations)], "recipe": str}``.
+
+    Runs in a child process (:mod:`nnlearn.bench.workers`): training stops when its
+    clock passes ``seconds`` or after ``epochs`` epochs (L-BFGS: 50 iterations per epoch).
+    """
+    recipe = dict(RECIPES[system])
+    if threads is not None and not system.startswith("PyTorch"):
+        from threadpoolctl import threadpool_limits
+
+        _held.append(threadpool_limits(limits=threads, user_api="blas"))  # scikit-learn's products, and SciPy's
+    runner = {"nnlearn": _nnlearn, "nnlearn L-BFGS-B": _nnlearn, "PyTorch": _torch,
+              "scikit-learn adam": _sklearn_adam, "scikit-learn lbfgs": _sklearn_lbfgs}[system]
+    return {"": lambda: runner(recipe, seconds, epochs, threads)}
+
+
+def _nnlearn(recipe, seconds, epochs, threads):
+    from ..core import kernel
+    from ..network import Network
+    from ..optimize import train
+
+    if threads is not None:
+        kernel.BLAS_THREADS = threads
+    X, y, X_test, y_test = _data()
+    net = Network([784, 100, 10], activation="relu", output="softmax")
+    theta0 = net.init_weights(method="glorot", random_state=0)
+    clock, points = _Clock(), []
+
+    def accuracy(theta):
+        return float(np.mean(kernel.predict(kernel.forward(theta, X_test, net.spec)) == y_test))
+
+    def on_iteration(iteration, theta, J):
+        now = clock.now()
+        with clock.pause():
+            points.append((now, accuracy(theta), iteration))
+        return now >= seconds
+
+    points.append((0.0, accuracy(theta0), 0))
+    clock = _Clock()
+    method = recipe.pop("method")
+    max_iter = epochs if method == "adam" else 50 * epochs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        train(net, theta0, X, y, alpha=ALPHA, method=method, max_iter=max_iter, random_state=0,
+              callback=on_iteration, **recipe)
+    batch = f"batches of {recipe['batch_size']}, learning rate {recipe['learning_rate']:g}" if method == "adam" else \
+        "full batch"
+    return {"points": points, "recipe": f"nnlearn.train(method={method!r}), {batch}, float32, alpha {ALPHA:g}"}
+
+
+def _torch(recipe, seconds, epochs, threads):
+    import torch
+
+    from ..core import threads as core_threads
+
+    torch.set_num_threads(threads or core_threads.available_cores())
+    torch.manual_seed(0)
+    X, y, X_test, y_test = (torch.from_numpy(a) for a in _data())
+    model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
+    weights = [model[0].weight, model[2].weight]
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe["learning_rate"])
+    m, batch = X.shape[0], recipe["batch_size"]
+
+    def accuracy():
+        with torch.no_grad():
+            return float((model(X_test).argmax(dim=1) == y_test).float().mean())
+
+    points = [(0.0, accuracy(), 0)]
+    clock = _Clock()
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(m)
+        for start in range(0, m, batch):
+            rows = order[start : start + batch]
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(X[rows]), y[rows])
+            loss = loss + ALPHA / (2 * m) * sum((W * W).sum() for W in weights)  # alpha / (2m) sum W^2
+            loss.backward()
+            optimizer.step()
+        now = clock.now()
+        with clock.pause():
+            points.append((now, accuracy(), epoch))
+        if now >= seconds:
+            break
+    return {"points": points, "recipe": f"torch.optim.Adam, batches of {batch}, learning rate "
+            f"{recipe['learning_rate']:g}, float32, {torch.get_num_threads()} threads"}
+
+
+def _sklearn_adam(recipe, seconds, epochs, threads):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y, X_test, y_test = _data()
+    batch = recipe["batch_size"]
+    clf = MLPClassifier(hidden_layer_sizes=(100,), activation="relu", solver="adam", batch_size=batch,
+                        learning_rate_init=recipe["learning_rate"], alpha=ALPHA * batch / X.shape[0],
+                        random_state=0, shuffle=True)
+    classes = np.arange(10)
+    points, clock = [], _Clock()
+    for epoch in range(1, epochs + 1):
+        clf.partial_fit(X, y, classes=classes)  # one pass over the data; Adam's state goes on
+        now = clock.now()
+        with clock.pause():
+            points.append((now, float(np.mean(clf.predict(X_test) == y_test)), epoch))
+        if now >= seconds:
+            break
+    return {"points": points, "recipe": f"MLPClassifier(solver='adam'), partial_fit per epoch, batches of {batch}, "
+            f"learning rate {recipe['learning_rate']:g}, float32"}
+
+
+def _sklearn_lbfgs(recipe, seconds, epochs, threads):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y, X_test, y_test = _data()
+    points, spent = [], 0.0
+    for max_iter in recipe["max_iter"]:
+        clf = MLPClassifier(hidden_layer_sizes=(100,), activation="relu", solver="lbfgs", alpha=ALPHA,
+                            max_iter=max_iter, random_state=0)
+        clock = _Clock()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ConvergenceWarning: max_iter is the point
+            clf.fit(X, y)
+        took = clock.now()
+        points.append((took, float(np.mean(clf.predict(X_test) == y_test)), max_iter))
+        spent += took
+        if spent >= seconds:
+            break
+    return {"points": points, "recipe": "MLPClassifier(solver='lbfgs') fitted anew with max_iter = "
+            f"{', '.join(str(p[2]) for p in points)} (no callback), float32"}
+
+
+def time_to(points, target=TARGET):
+    """``(seconds, epochs)`` at which the test accuracy first reached ``target``, interpolated; (None, None) if never.
+
+    ``points`` are ``(training seconds, accuracy, epochs)``; between the last point
+    below the target and the first at or above it, time and epochs are interpolated
+    linearly.
+    """
+    for (t0, a0, e0), (t1, a1, e1) in zip(points, points[1:]):
+        if a0 < target <= a1:
+            share = (target - a0) / (a1 - a0)
+            return t0 + share * (t1 - t0), e0 + share * (e1 - e0)
+    if points and points[0][1] >= target:
+        return points[0][0], points[0][2]
+    return None, None
+
+
+def plot_curves(results, path, target=TARGET, title=None):
+    """Test accuracy against training time for each system (``results``: name -> race result), saved as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=110)
+    for name, result in results.items():
+        t, acc = zip(*[(p[0], p[1]) for p in result["points"]])
+        ax.plot(t, np.array(acc) * 100, marker="o", markersize=3, label=name)
+    ax.axhline(100 * target, color="gray", linestyle="--", linewidth=1)
+    ax.set_xlabel("training time, s (test evaluations excluded)")
+    ax.set_ylabel("test accuracy, %")
+    ax.set_ylim(70, 92)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    ax.set_title(title or "Fashion-MNIST, 784-100-10")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path

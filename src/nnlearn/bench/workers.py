@@ -1,0 +1,251 @@
+"""Candidates in their own processes: each child times its own calls, the parent interleaves them.
+
+Timing several libraries in one process flatters whoever runs after a pause:
+PyTorch's and OpenBLAS's idle thread pools keep spinning for a while after
+their last task and slow whatever runs next, and separating groups by 0.2 s
+inside one process did not remove it (issue 15). So every candidate here
+lives in a child process of its own (a fresh interpreter that imports only
+what its candidate needs: a PyTorch child never shares a process with a
+NumPy-only one).
+
+A child is set up by a *setup function* named ``"module:function"``, called
+with keyword options in the child; it returns a dict ``key -> callable`` (the
+candidates that child hosts, all in the same library and thread settings, for
+instance one per problem size). The parent then asks a child to time
+``n`` calls of one of them (after an untimed warm-up call) and gets back each
+call's wall time (``time.perf_counter``) and CPU time (``time.process_time``,
+all the child's threads). :func:`time_workers` does this in rounds, the
+candidates in an order rotated from round to round, with a pause before each
+turn so that the previous child's idle threads go to sleep.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Worker", "Timings", "time_workers", "start_workers", "close_workers", "serve"]
+
+
+@dataclass
+class Timings:
+    """Times of the timed calls of one candidate, in seconds: ``wall`` and ``cpu``, arrays of shape (n,)."""
+
+    wall: np.ndarray
+    cpu: np.ndarray
+
+    @property
+    def n(self):
+        return len(self.wall)
+
+
+def _send(sock, message):
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(struct.pack("!Q", len(data)) + data)
+
+
+def _receive(sock):
+    def exactly(n):
+        chunks, left = [], n
+        while left:
+            chunk = sock.recv(min(left, 1 << 20))
+            if not chunk:
+                raise EOFError("the other side closed the connection")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    (n,) = struct.unpack("!Q", exactly(8))
+    return pickle.loads(exactly(n))
+
+
+def serve(fd):
+    """The child's loop on the socket ``fd``: build the candidates, then answer until the parent says stop."""
+    sock = socket.socket(fileno=fd)
+    try:
+        setup, options = _receive(sock)
+        module, function = setup.split(":")
+        candidates = getattr(importlib.import_module(module), function)(**options)
+        _send(sock, ("ready", list(candidates)))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+        _send(sock, ("error", traceback.format_exc()))
+        return
+    while True:
+        try:
+            request, key, *args = _receive(sock)
+        except EOFError:  # the parent went away
+            return
+        if request == "stop":
+            return
+        try:
+            f = candidates[key]
+            if request == "time":
+                n, warm = args
+                for _ in range(warm):
+                    f()
+                wall, cpu = np.empty(n), np.empty(n)
+                for i in range(n):
+                    w0, c0 = time.perf_counter(), time.process_time()
+                    f()
+                    cpu[i], wall[i] = time.process_time() - c0, time.perf_counter() - w0
+                _send(sock, ("ok", (wall, cpu)))
+            else:  # "result": one call's return value, for the parent to check
+                _send(sock, ("ok", f()))
+        except BaseException:  # noqa: BLE001
+            _send(sock, ("error", traceback.format_exc()))
+
+
+class Worker:
+    """A child process hosting the candidates that ``setup(**options)`` returns.
+
+    The child is a fresh interpreter (``python -c``, the parent's environment and
+    ``sys.path``) that talks to the parent over a socket pair: it imports nothing
+    of the parent's main script, so any script may start workers.
+
+    Parameters
+    ----------
+    setup : str, ``"module:function"``, a function importable in a fresh interpreter
+    options : dict, its keyword arguments (picklable)
+    """
+
+    def __init__(self, setup, options=None):
+        self.setup, self.options = setup, dict(options or {})
+        self._sock, child = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        code = "import sys; from nnlearn.bench.workers import serve; serve(int(sys.argv[1]))"
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", code, str(child.fileno())],
+                                            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
+        finally:
+            child.close()
+        _send(self._sock, (setup, self.options))
+        self._keys = None
+
+    def _answer(self):
+        try:
+            status, value = _receive(self._sock)
+        except (EOFError, OSError):
+            raise RuntimeError(f"the benchmark's child process for {self.setup} {self.options} died "
+                               f"(exit code {self.process.poll()})") from None
+        if status == "error":
+            raise RuntimeError(f"in the benchmark's child process for {self.setup} {self.options}:\n{value}")
+        return value
+
+    @property
+    def keys(self):
+        """The keys of the candidates this child hosts (waits until it is ready)."""
+        if self._keys is None:
+            self._keys = self._answer()
+        return self._keys
+
+    def time(self, key, n, warm=1):
+        """Timings of ``n`` calls of candidate ``key``, after ``warm`` untimed ones."""
+        self.keys  # noqa: B018 - wait for the setup
+        _send(self._sock, ("time", key, n, warm))
+        wall, cpu = self._answer()
+        return Timings(wall, cpu)
+
+    def result(self, key):
+        """What one call of candidate ``key`` returns (pickled back to the parent)."""
+        self.keys  # noqa: B018
+        _send(self._sock, ("result", key))
+        return self._answer()
+
+    def close(self):
+        """Ask the child to stop; end it (by its pid) if it does not within a few seconds."""
+        if self.process.poll() is None:
+            try:
+                _send(self._sock, ("stop", None))
+            except OSError:
+                pass
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._sock.close()
+
+
+def start_workers(setups):
+    """``{name: Worker}`` for ``setups``, a dict ``name -> (setup, options)``; all start at once, then are awaited.
+
+    If one fails to start, all are closed and its error is raised.
+    """
+    workers = {name: Worker(setup, options) for name, (setup, options) in setups.items()}
+    try:
+        for worker in workers.values():
+            worker.keys  # noqa: B018
+    except BaseException:
+        close_workers(workers)
+        raise
+    return workers
+
+
+def close_workers(workers):
+    for worker in workers.values():
+        worker.close()
+
+
+def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, max_repeats=1000, turn=0.1,
+                 settle=0.1, progress=None):
+    """Time candidates that live in child processes by interleaved rounds.
+
+    Parameters
+    ----------
+    candidates : dict name -> (Worker, key)
+    budget : float, seconds of timing (wall time) after which rounds stop once every candidate has
+        ``min_repeats`` timed calls
+    min_repeats : int
+    max_repeats_of : dict name -> int, the most timed calls of a slow candidate
+    max_repeats : int, the most timed calls of any candidate
+    turn : float, seconds of calls a candidate makes in one turn (at least one call): its first
+        turn measures one call's time
+    settle : float, seconds of pause before each turn, for the previous child's idle threads to sleep
+    progress : callable, optional, ``progress(message)`` after each round
+
+    Returns
+    -------
+    dict name -> Timings
+
+    Notes
+    -----
+    Each round gives every candidate one turn, in an order rotated from round to round;
+    a turn is one untimed call (it wakes the child's threads) and then timed calls. A
+    machine whose load changes during the run thus slows every candidate alike.
+    """
+    names = list(candidates)
+    limit = {name: max(1, (max_repeats_of or {}).get(name, max_repeats)) for name in names}
+    walls = {name: [] for name in names}
+    cpus = {name: [] for name in names}
+    per_call = {}
+    start = time.perf_counter()
+    round_ = 0
+    while True:
+        open_ = [name for name in names if len(walls[name]) < limit[name]]
+        enough = all(len(walls[name]) >= min(min_repeats, limit[name]) for name in names)
+        if not open_ or (enough and time.perf_counter() - start >= budget):
+            break
+        shift = round_ % len(open_)
+        for name in open_[shift:] + open_[:shift]:
+            worker, key = candidates[name]
+            n = 1 if name not in per_call else max(1, int(turn / max(per_call[name], 1e-6)))
+            n = min(n, limit[name] - len(walls[name]))
+            time.sleep(settle)
+            timings = worker.time(key, n, warm=1)
+            walls[name].extend(timings.wall)
+            cpus[name].extend(timings.cpu)
+            per_call[name] = float(np.median(walls[name]))
+        round_ += 1
+        if progress is not None:
+            progress(f"round {round_}: {sum(map(len, walls.values()))} timed calls")
+    return {name: Timings(np.array(walls[name]), np.array(cpus[name])) for name in names}
