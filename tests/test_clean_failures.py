@@ -21,7 +21,7 @@ import pytest
 import nnlearn
 from nnlearn.cli import main
 
-from crafted import array_member, header_member, zip_file
+from crafted import array_member, header_member, npy_header, zip_file
 from crafted import model_header as _model_header
 from crafted import thetas as _thetas
 
@@ -301,6 +301,36 @@ def test_nnlearn_piped_to_head_prints_one_line_and_no_error(tmp_path):
                           f"{tmp_path}/m.npz | head -1; echo status ${{PIPESTATUS[0]}}",
                           shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120)
     out = done.stdout.splitlines()
-    assert len(out) == 2 and out[0].startswith("data ") and out[1] in ("status 0", "status 141"), done.stdout
+    assert len(out) == 2 and out[0].startswith("data") and out[1] in ("status 0", "status 141"), done.stdout
     assert done.stderr == ""
     assert (tmp_path / "m.npz").exists()
+
+
+def test_per_layer_activations_are_compared_by_their_canonical_names(tmp_path):
+    header = json.loads(_model_header(layer_sizes=(2, 3, 3, 1)))
+    header.update(activation=["sigmoid", "tanh"],
+                  hyperparameters=dict(header["hyperparameters"], activation=["logistic", "tanh"]))
+    path = _model(tmp_path, json.dumps(header), [*_thetas((2, 3, 3, 1)), array_member("loss_curve", np.zeros(4))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert nnlearn.load_model(path).network_.activation == ("sigmoid", "tanh")
+    header["hyperparameters"]["activation"] = ["tanh", "tanh"]
+    path = _model(tmp_path, json.dumps(header), [*_thetas((2, 3, 3, 1)), array_member("loss_curve", np.zeros(4))])
+    with pytest.raises(ValueError, match=r"is inconsistent: hyperparameters.activation is \['tanh', 'tanh'\], but the "
+                                         r"network's activation is \['sigmoid', 'tanh'\]"):
+        nnlearn.load_model(path)
+
+
+@pytest.mark.parametrize("rows, message", [
+    (array_member("training_rows", np.zeros(5)), r"the array 'training_rows' of its training data must be 1-D uint64 "
+                                                 r"\(dtype float64, shape \(5,\)\)"),
+    (("training_rows.npy", npy_header((2**27,), "<u8"), 2**30, 8), r"training_rows\.npy inflates to 1073741952 bytes"),
+], ids=["float-rows", "rows-inflating-to-1GiB"])
+def test_training_data_rows_are_checked_before_they_are_read(tmp_path, rows, message):
+    record = {"data": "spirals", "options": {}, "task": "classification", "test_size": 0.2, "split_seed": 0,
+              "n_train": 5, "n_held_out": 0, "fingerprint": "0" * 16}
+    path = _model(tmp_path, _model_header(training_data=record),
+                  [*_thetas(), array_member("loss_curve", np.zeros(4)), rows,
+                   array_member("held_out_rows", np.zeros(0, dtype=np.uint64))])
+    with pytest.raises(ValueError, match=message):
+        nnlearn.model_io.read_training_data(path)

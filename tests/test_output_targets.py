@@ -271,7 +271,7 @@ def patch(module, name, times=1):
     setattr(module, name, patched)
 
 if where == "scoring":
-    patch(nnlearn.estimator.MLPClassifier, "predict")  # the scores are computed from the predictions
+    patch(nnlearn.cli, "print_scores")
 elif where == "saving":
     patch(nnlearn.model_io, "save_model")
 elif where == "saving-twice":

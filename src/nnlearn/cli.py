@@ -48,8 +48,8 @@ import warnings
 import numpy as np
 
 from . import _validation as v
-from ._process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeGuard, interrupts_held
 from .cli_data import add_data_flags
+from ._process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeGuard, interrupts_held
 from .split import held_out_split
 from .text import format_confusion, format_number, hidden_syntax, parse_hidden
 
@@ -396,8 +396,7 @@ def cmd_train(args):
             from .provenance import TrainingData
 
             record = TrainingData.from_split(args.data, X_train, X_test, options=args.data_options, task=task,
-                                             test_size=args.test_size,
-                                             split_seed=args.seed if X_test is not None else None)
+                                             test_size=args.test_size, split_seed=args.seed if X_test is not None else None)
             save_model(args.save, clf, training_data=record)
             print(f"saved        {args.save}")
     if result.interrupted:  # Ctrl-C during training: the results above are those of the last finished iteration
@@ -471,9 +470,8 @@ def cmd_predict(args):
             print(f"trained on   {training.describe()}")
         print(f"data         {describe_data(args, X, info)}")
         overlap = training.compare(X) if training is not None else None
-        print("rows         " + (overlap.text if overlap is not None else "the model file does not record its "
-                                 "training data (saved without it), so whether these rows include training rows is "
-                                 "unknown"))
+        print("rows         " + (overlap.text if overlap is not None else "the model file does not record its training "
+                                 "data (saved without it), so whether these rows include training rows is unknown"))
         print_prediction_scores(task, y, predicted, overlap)
         if task == "classification" and y.ndim == 1:
             from sklearn.metrics import confusion_matrix

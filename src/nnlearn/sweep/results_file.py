@@ -40,6 +40,7 @@ def _is_number(value):
 _FIELD_TYPES = {
     "id": (lambda x: isinstance(x, str), "a str"),
     **{metric: (lambda x: x is None or _is_number(x), "a number or null") for metric in _METRICS},
+    "task": (lambda x: x is None or x in ("classification", "regression"), "'classification' or 'regression'"),
     "seconds": (_is_number, "a number"),
     "n_iter": (lambda x: x is None or isinstance(x, int) and not isinstance(x, bool), "an int or null"),
     "error": (lambda x: x is None or isinstance(x, str), "a str or null"),
