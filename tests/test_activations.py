@@ -38,7 +38,7 @@ def test_logistic_is_an_alias_of_sigmoid():
 
 def test_unknown_activation_lists_valid_names():
     with pytest.raises(ValueError, match=r"The 'activation' parameter of Network must be a str among "
-                       r"\['sigmoid', 'logistic', 'tanh', 'relu'\]. Got 'softsign' instead."):
+                       r"\['sigmoid', 'logistic', 'tanh', 'relu'\] or a list of them, one per hidden layer. Got 'softsign' instead."):
         nnlearn.Network([2, 3, 1], activation="softsign")
     with pytest.raises(TypeError, match=r"The 'activation' parameter of Network must be a str among .* Got 3 instead"):
         nnlearn.Network([2, 3, 1], activation=3)

@@ -5,6 +5,7 @@ nnlearn.cli`` inherit PYTHONPATH, so they run this checkout's code.
 """
 
 import io
+import re
 import subprocess
 import sys
 
@@ -34,6 +35,19 @@ def test_gradcheck_passes_on_the_debug_network(capsys):
     out = capsys.readouterr().out
     assert "network 3-5-3" in out and "PASS" in out
     assert "Theta[0] 5x4" in out and "Theta[1] 3x6" in out
+
+
+def test_gradcheck_lists_the_gradients_as_the_exercise_does(capsys):
+    assert main(["gradcheck"]) == 0  # --variant python: the Python exercise's print(np.stack([numgrad, grad], 1))
+    lines = capsys.readouterr().out.splitlines()
+    # The numerical column's 9th digit follows the kernel's summation order (central differences amplify J's last bits).
+    assert re.fullmatch(r"\[\[-9\.2782523\de-03 -9\.27825236e-03\]", lines[1]) and lines[2] == " [-3.04978931e-06 -3.04978914e-06]"
+    assert lines[39].startswith("(left: numerical gradient, right: analytical gradient")
+    assert lines[40].startswith("Relative Difference: ") and float(lines[40].split()[-1]) < 1e-9
+    assert main(["gradcheck", "--variant", "octave"]) == 0  # the Octave original: disp([numgrad grad]), Theta(:)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == ["  -9.2783e-03  -9.2783e-03", "   8.8991e-03   8.8991e-03"]
+    assert "in the order of the octave exercise" in lines[39]
 
 
 def test_gradcheck_reports_failure_with_status_1(capsys):
@@ -168,9 +182,14 @@ def test_flags_become_checked_values():
         (["sweep", "--solver", "CG", "newton"], "The '--solver' option of nnlearn sweep must be a str among ['CG', "),
         (["train", "--activation", "gelu"], "The '--activation' option of nnlearn train must be a str among ['sigmoid', "),
         (["gradcheck", "--activation", "gelu"], "The '--activation' option of nnlearn gradcheck must be a str among "),
-        # identity is an output (regression), but not of a classifier: the spirals are classes
-        (["train", "--output", "identity"], "The 'output' parameter of MLPClassifier must be a str among ['sigmoid', 'logistic', "
-                                            "'softmax']. Got 'identity' instead."),
+        # identity is an output (regression), but not of a classifier: the digits are classes
+        (["train", "--output", "identity"], "The '--output' option of nnlearn train must be a str among ['sigmoid', 'logistic', "
+                                            "'softmax'] for classification (identity is the output of regression: --task "
+                                            "regression). Got 'identity' instead."),
+        (["train", "--data", "diabetes", "--output", "softmax"],
+         "The '--output' option of nnlearn train must be 'identity' for regression"),
+        (["sweep", "--data", "diabetes", "--metric", "test_accuracy"], "The '--metric' option of nnlearn sweep must be a str "
+                                                                        "among ['train_r2', 'test_r2', 'train_rmse', "),
         (["train", "--learning-rate", "0"],
          "The '--learning-rate' option of nnlearn train must be a float in the range (0.0, inf). Got 0.0 instead."),
         (["train", "--seed", "-1"], "The '--seed' option of nnlearn train must be an int in the range [0, inf). Got -1 instead."),
@@ -189,8 +208,10 @@ def test_flags_become_checked_values():
                                               "hidden and output units) such as 3 5 3. Got '3 5' instead."),
         (["gradcheck", "--layers", "3", "0", "3"], "The '--layers' option of nnlearn gradcheck must be 3 ints >= 1"),
         (["gradcheck", "--m", "0"], "The '--m' option of nnlearn gradcheck must be an int in the range [1, inf). Got 0 instead."),
+        (["gradcheck", "--variant", "matlab"],
+         "The '--variant' option of nnlearn gradcheck must be a str among ['python', 'octave']. Got 'matlab' instead."),
         (["gradcheck", "--eps", "0"], "The '--eps' option of nnlearn gradcheck must be a float in the range (0.0, inf)."),
-        (["gradcheck", "--threshold", "x"], "The '--threshold' option of nnlearn gradcheck must be a float in the range [0.0, inf)."),
+        (["gradcheck", "--threshold", "x"], "The '--threshold' option of nnlearn gradcheck must be a float in the range (0.0, inf)."),
         (["sweep", "--plot", "heat.bmpx"], "The '--plot' option of nnlearn sweep must be an image file name ending in one of "),
         (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
         (["train", "--bogus"], "unrecognized arguments: --bogus"),

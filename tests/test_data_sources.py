@@ -105,9 +105,11 @@ def test_digits8_images_are_scikit_learns_images():
 def test_digits20_images_are_column_major():
     X, _, info = datasets.load("digits20", return_info=True)
     np.testing.assert_array_equal(info.image(X[7]), X[7].reshape(20, 20).T)
-    with pytest.raises(ValueError, match=r"a row of digits20 has shape \(400,\); got \(399,\)"):
+    with pytest.raises(ValueError, match=r"The 'row' parameter of DataInfo.image must be a row of digits20, of shape \(400,\). "
+                                         r"Got an array of shape \(399,\) instead"):
         info.image(X[7][:-1])
-    with pytest.raises(ValueError, match="iris is not image data: its rows are 4 features"):
+    with pytest.raises(ValueError, match=r"The 'row' parameter of DataInfo.image must be a row of image data \(iris holds 4 "
+                                         r"features, not images\)"):
         datasets.describe("iris").image(np.zeros(4))
 
 
@@ -823,3 +825,63 @@ def test_real_fashion_mnist_train_split():
     assert X.shape == (60000, 784) and X.dtype == np.float32
     np.testing.assert_array_equal(np.bincount(y), [6000] * 10)
     assert 0.0 <= X.min() and X.max() == 1.0
+
+
+# ---------------------------------------------------------------------------
+# Data for a task (load_task) and the options' check for any door (check_options)
+# ---------------------------------------------------------------------------
+
+
+def test_load_task_keeps_the_kind_or_converts_built_in_targets():
+    X, y, info = datasets.load_task("iris")
+    assert info.kind == "classification" and y.dtype == np.int64
+    X_r, y_r, info_r = datasets.load_task("iris", task="regression")
+    np.testing.assert_array_equal(X_r, X)
+    assert y_r.dtype == np.float64 and np.array_equal(y_r, y) and info_r.kind == "regression"
+    assert (info_r.n_classes, info_r.class_names) == (None, None)
+    _, y_c, info_c = datasets.load_task("diabetes", task="classification")  # whole numbers: 214 classes
+    assert y_c.dtype == np.int64 and info_c.n_classes == np.unique(y_c).size == 214
+    assert info_c.class_names[0] == str(y_c.min())
+
+
+def test_load_task_reads_a_file_for_the_task(tmp_path):
+    path = write(tmp_path / "d.csv", "a,y\n1,0\n2,1\n3,0\n4,1\n")
+    assert datasets.load_task(path)[2].kind == "classification"
+    X, y, info = datasets.load_task(path, task="regression")
+    assert info.kind == "regression" and y.dtype == np.float64 and y.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "data, task, options, names, error, match",
+    [
+        ("iris", "ranking", {}, None, ValueError, r"^The 'task' parameter of load_task must be a str among "
+                                                   r"\['classification', 'regression'\] or None\. Got 'ranking' instead\."),
+        ("wine.txt", None, {}, {"data": "--data"}, ValueError, r"^The '--data' option of load_task must be one of "),
+        ("moons", None, {"noise": -1.0}, {"noise": "--noise"}, ValueError,
+         r"^The '--noise' option of load_task must be a float in the range \[0\.0, 1000000\.0\]\. Got -1\.0 instead\."),
+        ("iris", None, {"n_samples": 10}, None, ValueError,
+         r"^The 'n_samples' parameter of load_task must be left unset for 'iris', which takes no options\. Got 10 instead\."),
+        ("spirals", None, {"n_samples": 5}, {"n_samples": "--n-samples"}, ValueError,
+         r"^The '--n-samples' option of load_task must be an even int"),
+        ("fashion-mnist", None, {"target": 1}, {"target": "--target", "dtype": "--dtype", "n_samples": "--n-samples"},
+         ValueError, r"which takes only '--dtype', '--n-samples'\. Got 1 instead\."),
+    ],
+)
+def test_load_task_errors_name_the_door_and_the_given_names(data, task, options, names, error, match):
+    with pytest.raises(error, match=match):
+        datasets.load_task(data, task, "load_task", names, **options)
+
+
+def test_load_task_refuses_targets_the_task_cannot_use(tmp_path):
+    path = tmp_path / "labels.npz"
+    np.savez(path, X=np.zeros((4, 2)), y=np.array(["a", "b", "a", "b"]))
+    with pytest.raises(ValueError, match=r"labels\.npz: y holds text labels .* but regression"):
+        datasets.load_task(path, task="regression")
+
+
+def test_check_options_fills_defaults_and_names_flags():
+    assert datasets.check_options("spirals", {"noise": None, "seed": 4}, "door") == {"noise": 0.2, "n_samples": 800, "seed": 4}
+    assert datasets.check_options("iris.csv", {}, "door") == {"target": -1, "task": None, "header": None}
+    with pytest.raises(TypeError, match=r"^The '--target' option of nnlearn x must be an int \(a column index from 0, -1 "
+                                        r"for the last\) or a str"):
+        datasets.check_options("a.csv", {"target": 1.5}, "nnlearn x", names={"target": "--target"})

@@ -541,7 +541,9 @@ def test_structure_check_refuses_sparse(tmp_path):
     with pytest.raises(ValueError, match=r"s\.mat is not a MATLAB \.mat file that scipy can read \(variable 'S' "
                        r"\(element at byte \d+\): it holds a sparse matrix \(array class 5\), "
                        r"which nnlearn's loaders do not read\)"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
+    X, y = load_ex4(path)  # load_ex4 reads X and y only: the other variables are skipped unread
+    assert X.shape == (1, 400) and y.tolist() == [1]
 
 
 def _patched(path, edits):
@@ -679,38 +681,38 @@ def test_structure_check_walks_cells_and_structs(tmp_path):
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y},
                    [(np.float64([[7.0]]).tobytes(), -8, b"\x63")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 2: real part of data type 99"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A struct field: its nested element is not miMATRIX.
     path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
                    [(b"field\0", 8, b"\x02")])
     with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\), element 1 field 'field': data type 2, expected miMATRIX"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # Field name length 0 (scipy would divide by it).
     path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
                    [(b"field\0", -12, b"\x00")])
     with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\): field name length of data type 5 and 4 bytes, expected one positive miINT32"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A cell claiming more elements than it has room for.
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x01\x00\x00\x00\x02\x00\x00\x00", 4, b"\xff\xff\x00\x00")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\): 65535 nested arrays need at least 524280 bytes"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A cell element running past its cell; a cell too short for its second element.
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x0e\x00\x00\x00\x40\x00\x00\x00", 4, b"\xff")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 1: its tag announces 255 bytes, but only 128 are left in the enclosing element"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     path = _nested(tmp_path, {"c": cell, "X": X, "y": y}, [(b"\x0e\x00\x00\x00\xb0\x00\x00\x00", 4, b"\x70")])
     with pytest.raises(ValueError, match=r"variable 'c' \(element at byte 128\), cell 2: missing \(only 0 bytes left\)"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # Field names that are not a whole number of names.
     path = _nested(tmp_path, {"s": {"field": np.float64([[7.0]])}, "X": X, "y": y},
                    [(b"field\0", -4, b"\x05")])
     with pytest.raises(ValueError, match=r"variable 's' \(element at byte 128\): 5 bytes of field names are not a whole number of 6-byte names"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     # A struct array without fields but with more elements than the file has bytes.
     path = _nested(tmp_path, {"e": {}, "X": X, "y": y},
                    [(b"\x05\x00\x00\x00\x08\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00", 12, b"\x00\x00\x01\x00")])
     with pytest.raises(ValueError, match=r"variable 'e' \(element at byte 128\): a struct array without fields of dimensions \(1, 65536\), more elements than the data have bytes"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
 
 
 def test_structure_check_nesting_depth(tmp_path):
@@ -722,20 +724,21 @@ def test_structure_check_nesting_depth(tmp_path):
     path = tmp_path / "deep.mat"
     scipy.io.savemat(path, {"d": deep, "X": np.zeros((1, 400)), "y": np.ones((1, 1))})
     with pytest.raises(ValueError, match=r"cells or structs nested more than 32 levels deep"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
+    load_ex4(path)  # only X and y are read: the deep variable is skipped unread
     scipy.io.savemat(path, {"d": deep[0, 0], "X": np.zeros((1, 400)), "y": np.ones((1, 1))})
-    load_ex4(path)  # exactly the limit
+    datasets.mat5.read_mat(path)  # exactly the limit
 
 
 def test_structure_check_char_sizes(tmp_path):
     path = _nested(tmp_path, {"t": "abc", "X": np.zeros((1, 400)), "y": np.ones((1, 1))},
                    [(b"t\0\0\0\x10\x00\x03\x00", 6, b"\x02")])  # small miUTF8 element, 3 -> 2 bytes
     with pytest.raises(ValueError, match=r"variable 't' \(element at byte 128\): 2 bytes of data type 16 cannot hold the 3 characters"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
     path = _nested(tmp_path, {"t": "abc", "X": np.zeros((1, 400)), "y": np.ones((1, 1))},
                    [(b"t\0\0\0\x10\x00\x03\x00", 4, b"\x09")])
     with pytest.raises(ValueError, match=r"variable 't' \(element at byte 128\): characters of data type 9, not a character type"):
-        load_ex4(path)
+        datasets.mat5.read_mat(path)
 
 
 def test_level4_file_is_left_to_scipy(tmp_path):
@@ -983,11 +986,11 @@ def test_logistic_baseline_on_spirals():
          r"^The 'n_per_class' parameter of make_spirals must be an int in the range \[1, inf\)\. Got 2\.5 instead\.$"),
         (make_spirals, {"n_arms": True}, TypeError, r"'n_arms' parameter of make_spirals must be an int .* Got True"),
         (make_spirals, {"n_arms": 1}, ValueError,
-         r"'n_arms' parameter of make_spirals must be an int in the range \[2, inf\)\. Got 1 instead"),
+         r"'n_arms' parameter of make_spirals must be an int in the range \[2, 10000000\]\. Got 1 instead"),
         (make_spirals, {"n_arms": 3, "n_classes": 4}, ValueError,
          r"^The 'n_classes' parameter of make_spirals must be an int in the range \[2, n_arms\] \(here n_arms = 3\)\. Got 4 instead\.$"),
         (make_spirals, {"n_arms": 3, "n_classes": 1}, ValueError,
-         r"'n_classes' parameter of make_spirals must be an int in the range \[2, inf\)\. Got 1 instead"),
+         r"'n_classes' parameter of make_spirals must be an int in the range \[2, 10000000\]\. Got 1 instead"),
         (make_spirals, {"noise": -0.1}, ValueError,
          r"^The 'noise' parameter of make_spirals must be a float in the range \[0\.0, 1000000\.0\]\. Got -0\.1 instead\.$"),
         (make_spirals, {"noise": float("nan")}, ValueError, r"'noise' parameter of make_spirals .* Got nan instead"),
@@ -1004,7 +1007,7 @@ def test_logistic_baseline_on_spirals():
         (make_circles, {"factor": 1.0}, ValueError,
          r"^The 'factor' parameter of make_circles must be a float in the range \(0\.0, 1\.0\)\. Got 1\.0 instead\.$"),
         (make_circles, {"factor": -0.5}, ValueError, r"'factor' parameter of make_circles .* \(0\.0, 1\.0\)\. Got -0\.5"),
-        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, inf\)\. Got 1"),
+        (make_circles, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_circles .* \[2, 10000000\]\. Got 1"),
         (make_moons, {"noise": -1}, ValueError, r"'noise' parameter of make_moons .* Got -1 instead"),
         (make_xor, {"n_per_class": None}, TypeError, r"'n_per_class' parameter of make_xor must be an int .* Got None instead"),
         (make_gaussians, {"n_classes": 1}, ValueError, r"'n_classes' parameter of make_gaussians .* Got 1 instead"),
@@ -1129,3 +1132,86 @@ def test_load_mat_by_name_errors_name_the_file(tmp_path):
     path.write_bytes(b"not a mat file" * 20)
     with pytest.raises(ValueError, match=r"bad\.mat is not a MATLAB \.mat file"):
         datasets.load(str(path))
+
+
+# -- the planar exercise's own data and initial weights ------------------------------------------------------
+
+
+def _legacy_global_recipe():
+    """The planar exercise's code as it runs: NumPy's global legacy generator, seeded with 42 (state restored)."""
+    saved = np.random.get_state()
+    try:
+        np.random.seed(42)
+        N, D, K = 400, 2, 2
+        X, y = np.zeros((N * K, D)), np.zeros(N * K, dtype="uint8")
+        for j in range(K):
+            ix = range(N * j, N * (j + 1))
+            r = np.linspace(0.0, 1, N)
+            t = np.linspace(j * 4.2, (j + 1) * 4.2, N) + np.random.randn(N) * 0.2
+            X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+            y[ix] = j
+        np.random.seed(42)  # the exercise's initialize_parameters(n_x=2, n_h=4, n_y=1)
+        W1, b1 = np.random.randn(4, 2) * 0.01, np.zeros((4, 1))
+        W2, b2 = np.random.randn(1, 4) * 0.01, np.zeros((1, 1))
+        return X, y, (W1, b1, W2, b2)
+    finally:
+        np.random.set_state(saved)
+
+
+def test_planar_exercise_data_is_the_legacy_recipe_point_for_point():
+    from nnlearn.datasets import load_planar_exercise
+
+    before = np.random.get_state()[1].copy()
+    X, y = load_planar_exercise()
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # NumPy's global generator is left alone
+    X_legacy, y_legacy, _ = _legacy_global_recipe()
+    assert X.shape == (800, 2) and X.dtype == np.float64 and y.shape == (800,) and y.dtype == np.int64
+    np.testing.assert_array_equal(X, X_legacy)  # bit for bit
+    np.testing.assert_array_equal(y, y_legacy)
+    assert np.bincount(y).tolist() == [400, 400] and y[:400].max() == 0 and y[400:].min() == 1
+    assert np.all(np.hypot(X[:, 0], X[:, 1]) <= 1.0 + 1e-12)  # radius r in [0, 1]
+    X_spirals, _ = make_spirals(n_per_class=400, random_state=42)  # same formula, default_rng: other points
+    assert X_spirals.shape == X.shape and not np.allclose(X_spirals, X)
+
+
+def test_planar_exercise_weights_in_nnlearns_layout():
+    from nnlearn.datasets import planar_exercise_weights
+
+    W1, b1, W2, b2 = _legacy_global_recipe()[2]
+    net = nnlearn.Network([2, 4, 1], activation="tanh")
+    Theta1, Theta2 = net.unpack(planar_exercise_weights())
+    np.testing.assert_array_equal(Theta1, np.c_[b1, W1])  # column 0 the biases
+    np.testing.assert_array_equal(Theta2, np.c_[b2, W2])
+    assert planar_exercise_weights(50).shape == (4 * 50 + 1,)
+    np.testing.assert_array_equal(planar_exercise_weights(4), planar_exercise_weights(4))
+    with pytest.raises(ValueError, match=r"^The 'n_hidden' parameter of planar_exercise_weights must be an int in "
+                                         r"the range \[1, 12499999\]\. Got 0 instead\.$"):
+        planar_exercise_weights(0)
+
+
+def test_gradient_descent_from_the_exercises_weights_prints_the_exercises_costs():
+    """The exercise's nn_model (tanh hidden layer, sigmoid output, learning rate 1.2), transcribed as it is written,
+    against nnlearn.train(method="gd"): the same costs to 1e-10 through iteration 200. Between about 230 and 260
+    gradient descent is chaotic here (a rounding difference of 1e-16 moves later costs in the 4th digit), so after
+    it the two agree only in kind."""
+    from nnlearn.datasets import load_planar_exercise, planar_exercise_weights
+
+    X, y = load_planar_exercise()
+    W1, b1, W2, b2 = (a.copy() for a in _legacy_global_recipe()[2])
+    X_ex, Y, m, learning_rate, costs = X.T, y.reshape(1, -1), y.size, 1.2, []  # the exercise's (n_x, m), (1, m)
+    for _ in range(300 + 1):
+        A1 = np.tanh(np.dot(W1, X_ex) + b1)  # forward_propagation
+        A2 = 1 / (1 + np.exp(-(np.dot(W2, A1) + b2)))
+        logprobs = np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)  # compute_cost
+        costs.append(float(-np.sum(logprobs) / m))
+        dZ2 = A2 - Y  # backward_propagation
+        dW2, db2 = (1 / m) * np.dot(dZ2, A1.T), (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+        dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
+        dW1, db1 = (1 / m) * np.dot(dZ1, X_ex.T), (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
+        W1, b1 = W1 - learning_rate * dW1, b1 - learning_rate * db1  # update_parameters
+        W2, b2 = W2 - learning_rate * dW2, b2 - learning_rate * db2
+    net = nnlearn.Network([2, 4, 1], activation="tanh", output="sigmoid")
+    result = nnlearn.train(net, planar_exercise_weights(4), X, y, method="gd", learning_rate=1.2, max_iter=300)
+    assert f"{result.cost_history[0]:f}" == "0.693141"  # "Cost after iteration 0: 0.693141"
+    np.testing.assert_allclose(result.cost_history[:201], costs[:201], rtol=1e-10, atol=0)
+    assert max(result.cost_history[280:]) < 0.25 and max(costs[280:]) < 0.25  # past the chaos, both learning

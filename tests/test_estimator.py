@@ -123,10 +123,49 @@ def test_pipeline_and_grid_search():
     assert set(search.cv_results_["param_mlpclassifier__alpha"]) == {0.1, 1.0}
 
 
-def test_warns_when_max_iter_is_reached():
+def test_reaching_max_iter_is_silent_without_tol():
+    """The course trains for a budget of iterations: stopping at max_iter alone warns of nothing."""
     X = np.random.default_rng(4).normal(size=(30, 2))
-    with pytest.warns(ConvergenceWarning, match="stopped after max_iter=3 iterations"):
-        MLPClassifier(max_iter=3).fit(X, np.arange(30) % 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for solver in ("CG", "L-BFGS-B", "fmincg", "gd", "adam"):
+            clf = MLPClassifier(max_iter=3, solver=solver, random_state=0).fit(X, np.arange(30) % 2)
+            assert clf.n_iter_ == 3
+
+
+def test_warns_when_a_set_tol_is_not_met_by_max_iter():
+    X = np.random.default_rng(4).normal(size=(30, 2))
+    with pytest.warns(ConvergenceWarning, match=r"^CG stopped at max_iter=3 iterations before the gradient "
+                      r"tolerance tol=1e-08 was met; increase max_iter, or set tol=None"):
+        MLPClassifier(max_iter=3, tol=1e-8, random_state=0).fit(X, np.arange(30) % 2)
+    with pytest.warns(ConvergenceWarning, match=r"^L-BFGS-B stopped at max_iter=3"):
+        MLPClassifier(max_iter=3, tol=1e-8, solver="lbfgs", random_state=0).fit(X, np.arange(30) % 2)
+
+
+def test_no_warning_when_tol_is_met_or_the_solver_has_no_tol():
+    X = np.random.default_rng(4).normal(size=(30, 2))
+    y = np.arange(30) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        met = MLPClassifier(hidden_layer_sizes=(), alpha=1.0, max_iter=500, tol=1e-4, solver="L-BFGS-B").fit(X, y)
+        assert met.train_result_.converged and met.n_iter_ < 500
+        for solver in ("fmincg", "gd", "sgd", "adam"):  # they ignore tol: max_iter is their only stop
+            MLPClassifier(max_iter=3, tol=1e-8, solver=solver, random_state=0).fit(X, y)
+        MLPClassifier(max_iter=0, tol=1e-8).fit(X, y)  # no training, nothing to converge
+
+
+def test_the_rule_itself():
+    from nnlearn.estimator import convergence_warning
+    from nnlearn.optimize import TrainResult
+
+    def result(method, message, converged=False, n_iter=5):
+        return TrainResult(np.zeros(1), [1.0] * (n_iter + 1), n_iter, n_iter, message, 0.0, method, converged)
+
+    assert convergence_warning(result("CG", "reached max_iter=5"), None) is None
+    assert convergence_warning(result("CG", "reached max_iter=5"), 1e-6).startswith("CG stopped at max_iter=5 ")
+    assert convergence_warning(result("CG", "Optimization terminated successfully.", True), 1e-6) is None
+    assert convergence_warning(result("gd", "reached max_iter=5"), 1e-6) is None
+    assert convergence_warning(result("TNC", "stopped by callback"), 1e-6) is None
 
 
 def test_verbose_shows_a_progress_bar(capsys):

@@ -134,8 +134,12 @@ def test_stopping_early_is_no_convergence_failure_but_reaching_max_iter_is():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         overfitting_regressor("CG").fit(X, y)
-    with pytest.warns(ConvergenceWarning, match="stopped after max_iter=5 iterations"):
-        overfitting_regressor("CG", max_iter=5).fit(X, y)
+    # Reaching max_iter warns only when a tolerance was asked for (the rule of nnlearn.estimator.convergence_warning).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        overfitting_regressor("CG", max_iter=5, early_stopping=False).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match=r"CG stopped at max_iter=5 iterations before the gradient tolerance tol=1e-08"):
+        overfitting_regressor("CG", max_iter=5, early_stopping=False, tol=1e-8).fit(X, y)
 
 
 # -- warm start ---------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,94 @@ def test_sample_weights_central_differences(output, K, alpha):
     assert relative_difference(numerical, analytical) < 1e-9
     # The weights matter: the unweighted gradient is far from it.
     assert relative_difference(net.cost_and_gradient(theta, X, y, alpha)[1], analytical) > 1e-3
+
+
+# -- the exercise's debug network, as the Python exercise and the Octave original write it ------------------
+
+
+def _exercise_debug_weights(fan_out, fan_in):
+    """The exercise's debugInitializeWeights as both versions write it: the Python port's
+    ``np.sin(np.arange(1, 1 + (1+fan_in)*fan_out))/10.0`` reshaped ``order='F'``, which is Octave's
+    ``reshape(sin(1:numel(W)), size(W)) / 10``."""
+    W = np.sin(np.arange(1, 1 + (1 + fan_in) * fan_out)) / 10.0
+    return W.reshape(fan_out, 1 + fan_in, order="F")
+
+
+def _exercise_cost(Theta1, Theta2, X, units, lam):
+    """A plain cost of the 3-layer sigmoid network, written apart from nnlearn (the exercise's nnCostFunction)."""
+    m, K = X.shape[0], Theta2.shape[0]
+    Y = np.eye(K)[units]
+    a1 = np.c_[np.ones(m), X]
+    a2 = np.c_[np.ones(m), 1 / (1 + np.exp(-a1 @ Theta1.T))]
+    h = 1 / (1 + np.exp(-a2 @ Theta2.T))
+    J = -np.sum(Y * np.log(h) + (1 - Y) * np.log(1 - h)) / m
+    return J + lam / (2 * m) * (np.sum(Theta1[:, 1:] ** 2) + np.sum(Theta2[:, 1:] ** 2))
+
+
+def _exercise_problem(variant):
+    """The exercise's own checkNNGradients problem in its own unrolled order: (cost of the unrolled vector, the vector)."""
+    Theta1, Theta2 = _exercise_debug_weights(5, 3), _exercise_debug_weights(3, 5)
+    X = _exercise_debug_weights(5, 2)
+    if variant == "python":  # y = np.arange(1, 1+m) % num_labels: output units 0..K-1; unrolled with ravel() (C)
+        units, order = np.arange(1, 6) % 3, "C"
+    else:  # y = 1 + mod(1:m, num_labels)': labels 1..K, label k is output unit k; unrolled with Theta(:) (F)
+        units, order = (1 + np.mod(np.arange(1, 6), 3)) - 1, "F"
+
+    def cost(p, lam):
+        return _exercise_cost(p[:20].reshape(5, 4, order=order), p[20:].reshape(3, 6, order=order), X, units, lam)
+
+    return cost, np.concatenate([Theta1.ravel(order=order), Theta2.ravel(order=order)])
+
+
+def test_debug_problem_is_the_exercises():
+    from nnlearn.core import params
+
+    net, theta, X, y = debug_problem()
+    Theta1, Theta2 = net.unpack(theta)
+    np.testing.assert_array_equal(Theta1, _exercise_debug_weights(5, 3))
+    np.testing.assert_array_equal(Theta2, _exercise_debug_weights(3, 5))
+    np.testing.assert_array_equal(X, _exercise_debug_weights(5, 2))
+    np.testing.assert_array_equal(y, [1, 2, 0, 1, 2])  # Python: np.arange(1, 6) % 3; Octave: 1 + mod(1:5, 3) - 1
+    np.testing.assert_array_equal(params.debug_weights(4, 7), _exercise_debug_weights(4, 7))
+
+
+@pytest.mark.parametrize("variant", ["python", "octave"])
+@pytest.mark.parametrize("alpha", [0.0, 3.0])
+def test_both_variants_against_central_differences_of_the_exercises_problem(variant, alpha):
+    """Each variant's columns are the gradient of the exercise's own problem, listed in that exercise's order."""
+    cost, p = _exercise_problem(variant)
+    eps = 1e-4
+    numgrad = np.array([(cost(p + eps * e, alpha) - cost(p - eps * e, alpha)) / (2 * eps) for e in np.eye(p.size)])
+    check = nnlearn.gradient_check(*debug_problem(), alpha=alpha)
+    columns = check.columns(variant)
+    assert columns.shape == (38, 2)
+    np.testing.assert_allclose(columns[:, 0], numgrad, rtol=0, atol=1e-11)  # the same differences, another J
+    assert relative_difference(numgrad, columns[:, 1]) < 1e-9  # backpropagation, in the exercise's order
+    assert np.max(np.abs(columns[:, 1] - numgrad)) < 1e-9
+
+
+def test_the_columns_as_each_exercise_prints_them():
+    check = nnlearn.gradient_check(*debug_problem())
+    python = check.format_columns("python")
+    assert python == str(np.stack([check.numerical, check.analytical], axis=1))  # print(np.stack(...)), C order
+    # The numerical column's 9th digit follows the kernel's summation order (central differences amplify J's last bits).
+    assert re.fullmatch(r"\[\[-9\.2782523\de-03 -9\.27825236e-03\]", python.splitlines()[0])
+    assert python.splitlines()[1] == " [-3.04978931e-06 -3.04978914e-06]"  # Theta1[0, 1]: row by row
+    octave = check.format_columns("octave").splitlines()
+    assert len(octave) == 38
+    # The first rows the Octave exercise prints (disp([numgrad grad])): Theta1(:, 1), the biases, first.
+    assert octave[:5] == ["  -9.2783e-03  -9.2783e-03", "   8.8991e-03   8.8991e-03", "  -8.3601e-03  -8.3601e-03",
+                          "   7.6281e-03   7.6281e-03", "  -6.7480e-03  -6.7480e-03"]
+    assert octave[5] == "  -3.0498e-06  -3.0498e-06"  # Theta1(1, 2): column by column
+    with pytest.raises(ValueError, match=r"^The 'variant' parameter of GradientCheck.columns must be a str among "
+                                         r"\['python', 'octave'\]\. Got 'matlab' instead\.$"):
+        check.columns("matlab")
+
+
+def test_threshold_decides_passed():
+    args = debug_problem()
+    assert nnlearn.gradient_check(*args).passed
+    assert not nnlearn.gradient_check(*args, threshold=1e-12).passed
+    with pytest.raises(ValueError, match=r"^The 'threshold' parameter of gradient_check must be a float in the range "
+                                         r"\[0\.0, inf\)\. Got -1 instead\.$"):
+        nnlearn.gradient_check(*args, threshold=-1)

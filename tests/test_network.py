@@ -132,7 +132,7 @@ def test_course_weights_with_debug_problem_are_deterministic():
         ({"layer_sizes": [3, 0, 2]}, ValueError, r"'layer_sizes' .* at least 2 ints >= 1 .* Got \[3, 0, 2\] instead"),
         ({"layer_sizes": [3, 2.5, 2]}, TypeError, r"'layer_sizes' .* ints >= 1 .* Got \[3, 2.5, 2\] instead"),
         ({"layer_sizes": "400"}, TypeError, r"'layer_sizes' .* must be a sequence .* Got '400' instead"),
-        ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\]. Got 'swish' instead"),
+        ({"layer_sizes": [3, 2], "activation": "swish"}, ValueError, r"The 'activation' parameter of Network must be a str among \['sigmoid', 'logistic', 'tanh', 'relu'\] or a list of them, one per hidden layer\. Got 'swish' instead"),
         ({"layer_sizes": [3, 2], "output": "linear"}, ValueError, r"The 'output' parameter of Network must be a str among \['sigmoid', 'logistic', 'softmax', 'identity'\]. Got 'linear' instead"),
         ({"layer_sizes": [3, 1], "output": "softmax"}, ValueError, r"'layer_sizes' .* ending with at least 2 output units for output='softmax'. Got \[3, 1\] instead"),
     ],
@@ -313,3 +313,19 @@ def test_one_number_as_sample_weight_weights_every_row_alike():
     J_3, grad_3 = net.cost_and_gradient(theta, np.tile(X, (3, 1)), np.tile(y, 3), 0.5)
     assert J == pytest.approx(J_3, rel=1e-14)
     np.testing.assert_allclose(grad, grad_3, rtol=1e-13)
+
+
+def test_one_activation_per_hidden_layer():
+    net = nnlearn.Network([3, 4, 5, 2], activation=["tanh", "logistic"])
+    assert net.activation == ("tanh", "sigmoid")
+    theta = net.init_weights(random_state=0)
+    X, y = np.random.default_rng(0).normal(size=(6, 3)), np.arange(6) % 2
+    assert nnlearn.gradient_check(net, theta, X, y, alpha=0.5).relative_difference < 1e-9
+    same = nnlearn.Network([3, 4, 5, 2], activation="tanh")
+    np.testing.assert_array_equal(nnlearn.Network([3, 4, 5, 2], activation=["tanh", "tanh"]).cost_and_gradient(theta, X, y)[1],
+                                  same.cost_and_gradient(theta, X, y)[1])
+    with pytest.raises(ValueError, match=r"The 'activation' parameter of Network must be one activation per hidden layer "
+                       r"\(2 for layer_sizes \[3, 4, 5, 2\]\) or a str. Got \['tanh'\] instead"):
+        nnlearn.Network([3, 4, 5, 2], activation=["tanh"])
+    with pytest.raises(ValueError, match=r"The 'activation' parameter of Network must be a str among .* or a list of them"):
+        nnlearn.Network([3, 4, 5, 2], activation=["tanh", "gelu"])

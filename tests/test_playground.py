@@ -15,7 +15,6 @@ import runpy
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -365,10 +364,15 @@ def test_the_exported_model_predicts_what_the_page_shows(tmp_path):
     assert header["metrics"]["test"] == accuracy
 
 
-def test_models_with_per_layer_activations_are_refused_with_a_reason():
+def test_models_with_per_layer_activations_export_and_predict_the_same(tmp_path):
     session = small(hidden=[4, 4], act=["tanh", "relu"])
-    with pytest.raises(ExportError, match="one activation for all hidden layers; this network has tanh, relu"):
-        session.export_model()
+    path = tmp_path / "m.npz"
+    path.write_bytes(session.export_model())
+    net, theta = nnlearn.load_model(path)
+    assert net.activation == ("tanh", "relu")
+    np.testing.assert_array_equal(theta, session.theta)
+    np.testing.assert_array_equal(net.predict_proba(theta, session.F_test),
+                                  kernel.forward(session.theta, session.F_test, session.spec))
 
 
 @needs_regression

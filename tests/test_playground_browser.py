@@ -259,13 +259,17 @@ def test_exported_model_predicts_what_the_page_shows(tab, tmp_path):
     assert "RUN = [" in Path(download.value.path()).read_text()
 
 
-def test_per_layer_activations_say_why_a_model_file_cannot_hold_them(tab):
+def test_per_layer_activations_export_as_a_model_file(tab, tmp_path):
     page = tab.page
     page.select_option(".layer-control:nth-child(2) select", "sigmoid")
     tab.wait("window.playground.settings.act[1] === 'sigmoid'")
-    tab.expected.append("the server responded with a status of 409")
-    page.click("#export-model")
-    tab.wait("document.getElementById('messages').textContent.includes('one activation for all hidden layers')")
+    with page.expect_download() as download:
+        page.click("#export-model")
+    path = tmp_path / "mixed.npz"
+    download.value.save_as(path)
+    net, theta = nnlearn.load_model(path)
+    assert len(set(net.activation)) == 2 and net.activation[1] == "sigmoid"
+    np.testing.assert_array_equal(theta, tab.theta())
 
 
 def test_two_tabs_train_independently(browser, server):

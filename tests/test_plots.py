@@ -16,6 +16,7 @@ from matplotlib.contour import ContourSet  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from nnlearn import plots  # noqa: E402
+from nnlearn.display import FigureDisplay  # noqa: E402
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def digits():
 
 def _image(fig):
     """The pixel array shown in the figure's first axes."""
-    return np.asarray(fig.axes[0].images[0].get_array())
+    return np.asarray(fig.ax_.images[0].get_array())
 
 
 def _texts(ax):
@@ -99,7 +100,7 @@ def test_image_grid_accepts_list_of_2d_arrays():
 def test_digits_grid_shows_the_random_pick_and_is_deterministic(digits):
     X, _ = digits
     fig = plots.digits_grid(X, n=10, random_state=3, order="C")
-    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    assert isinstance(fig, plots.ImageGridDisplay) and len(fig.figure_.axes) == 1
     idx = np.random.default_rng(3).choice(len(X), size=10, replace=False)
     expected = plots.image_grid(X[idx].reshape(10, 8, 8))
     np.testing.assert_array_equal(_image(fig), expected)
@@ -113,7 +114,7 @@ def test_digits_grid_shows_the_random_pick_and_is_deterministic(digits):
 
 def test_digits_grid_gray_colormap_over_minus_one_to_one(digits):
     fig = plots.digits_grid(digits[0], n=4, random_state=0, order="C")
-    image = fig.axes[0].images[0]
+    image = fig.ax_.images[0]
     assert image.get_cmap().name == "gray"
     assert image.get_clim() == (-1.0, 1.0)
 
@@ -138,7 +139,7 @@ def test_digits_grid_draws_on_given_ax(digits):
     fig = Figure()
     ax1, ax2 = fig.subplots(1, 2)
     out = plots.digits_grid(digits[0], n=4, random_state=0, order="C", ax=ax2)
-    assert out is fig
+    assert out.figure_ is fig and out.ax_ is ax2
     assert len(ax2.images) == 1 and len(ax1.images) == 0
 
 
@@ -159,7 +160,7 @@ def test_hidden_units_drops_bias_and_grids_weights(rng):
 # ------------------------------------------------------------ learning_curve
 def test_learning_curve_one_run():
     fig = plots.learning_curve([3.0, 2.0, 1.5, 1.2])
-    ax = fig.axes[0]
+    ax = fig.ax_
     assert len(ax.lines) == 1
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 1, 2, 3])  # entry k is the cost after k iterations
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [3.0, 2.0, 1.5, 1.2])
@@ -170,7 +171,7 @@ def test_learning_curve_one_run():
 def test_learning_curve_several_runs_with_labels_and_log_scale():
     runs = [[3.0, 2.0, 1.0], np.array([4.0, 3.0, 2.5, 2.0]), (5.0, 0.5)]
     fig = plots.learning_curve(runs, labels=["a", "b", "c"], log=True)
-    ax = fig.axes[0]
+    ax = fig.ax_
     assert len(ax.lines) == 3
     assert [len(line.get_xdata()) for line in ax.lines] == [3, 4, 2]
     assert ax.get_yscale() == "log"
@@ -179,7 +180,7 @@ def test_learning_curve_several_runs_with_labels_and_log_scale():
 
 def test_learning_curve_2d_array_is_one_run_per_row():
     fig = plots.learning_curve(np.ones((2, 5)))
-    assert len(fig.axes[0].lines) == 2
+    assert len(fig.ax_.lines) == 2
 
 
 # --------------------------------------------------------- decision_boundary
@@ -196,7 +197,7 @@ def test_decision_boundary_limits_are_bounding_box_plus_margin():
     y = np.array([0, 1, 0])
     f = _Recorder()
     fig = plots.decision_boundary(f, X, y, resolution=30, padding=0.25)
-    ax = fig.axes[0]
+    ax = fig.ax_
     # x range [0, 2] (width 2), y range [-1, 3] (height 4); margin = 0.25 * size.
     assert ax.get_xlim() == pytest.approx((-0.5, 2.5))
     assert ax.get_ylim() == pytest.approx((-2.0, 4.0))
@@ -209,17 +210,17 @@ def test_decision_boundary_limits_are_bounding_box_plus_margin():
 def test_decision_boundary_zero_padding_and_constant_coordinate():
     X = np.array([[1.0, 5.0], [3.0, 5.0]])  # all samples share y = 5
     fig = plots.decision_boundary(lambda G: np.zeros(len(G)), X, [0, 0], padding=0.0)
-    assert fig.axes[0].get_xlim() == pytest.approx((1.0, 3.0))
-    assert fig.axes[0].get_ylim() == pytest.approx((4.5, 5.5))  # box is 5 +- 0.5
+    assert fig.ax_.get_xlim() == pytest.approx((1.0, 3.0))
+    assert fig.ax_.get_ylim() == pytest.approx((4.5, 5.5))  # box is 5 +- 0.5
     fig = plots.decision_boundary(lambda G: np.zeros(len(G)), X, [0, 0], padding=0.5)
-    assert fig.axes[0].get_xlim() == pytest.approx((0.0, 4.0))
-    assert fig.axes[0].get_ylim() == pytest.approx((4.0, 6.0))  # + 0.5 * height 1
+    assert fig.ax_.get_xlim() == pytest.approx((0.0, 4.0))
+    assert fig.ax_.get_ylim() == pytest.approx((4.0, 6.0))  # + 0.5 * height 1
 
 
 def test_decision_boundary_points_colored_by_class():
     X, y = _blobs()
     fig = plots.decision_boundary(_Recorder(), X, y, resolution=20)
-    ax = fig.axes[0]
+    ax = fig.ax_
     scatters = [c for c in ax.collections if len(c.get_offsets()) > 0
                 and c.get_offsets().shape[1] == 2 and c.get_label() in {"0", "1", "2"}]
     assert sorted(c.get_label() for c in scatters) == ["0", "1", "2"]
@@ -247,7 +248,7 @@ def test_decision_boundary_with_sklearn_classifiers(make_model):
 
         model = KNeighborsClassifier(n_neighbors=3).fit(X, names)
     fig = plots.decision_boundary(model, X, names, resolution=25)
-    ax = fig.axes[0]
+    ax = fig.ax_
     lo, hi = X.min(axis=0), X.max(axis=0)
     assert ax.get_xlim() == pytest.approx((lo[0] - 0.1 * (hi[0] - lo[0]),
                                            hi[0] + 0.1 * (hi[0] - lo[0])))
@@ -285,7 +286,7 @@ def test_confusion_matrix_draws_counts_and_labels():
     y_true = ["cat", "cat", "dog", "dog", "dog"]
     y_pred = ["cat", "dog", "dog", "dog", "cat"]
     fig = plots.confusion_matrix(y_true, y_pred)
-    ax = fig.axes[0]
+    ax = fig.ax_
     np.testing.assert_array_equal(ax.images[0].get_array(), [[1, 1], [1, 2]])
     assert _texts(ax) == ["1", "1", "1", "2"]  # row by row
     assert [(t.get_position()) for t in ax.texts] == [(0, 0), (1, 0), (0, 1), (1, 1)]
@@ -302,7 +303,7 @@ def test_misclassified_shows_only_mistakes_with_true_pred_text(digits):
     wrong = [2, 7, 11]
     y_pred[wrong] = (y[wrong] + 1) % 10
     fig = plots.misclassified(X, y, y_pred, order="C")
-    ax = fig.axes[0]
+    ax = fig.ax_
     np.testing.assert_array_equal(_image(fig), plots.image_grid(X[wrong].reshape(3, 8, 8)))
     assert _texts(ax) == [f"{y[i]}/{y_pred[i]}" for i in wrong]
     # 3 images -> 1 row x 3 columns; each label at its patch's top-left pixel.
@@ -313,19 +314,19 @@ def test_misclassified_caps_at_n_with_reproducible_pick(digits):
     X, y = digits
     y_pred = (y + 1) % 10  # every sample wrong
     fig = plots.misclassified(X, y, y_pred, n=6, order="C", random_state=1)
-    texts = _texts(fig.axes[0])
+    texts = _texts(fig.ax_)
     assert len(texts) == 6
     pick = np.sort(np.random.default_rng(1).choice(np.arange(len(X)), size=6, replace=False))
     assert texts == [f"{y[i]}/{y_pred[i]}" for i in pick]
     again = plots.misclassified(X, y, y_pred, n=6, order="C", random_state=1)
-    assert _texts(again.axes[0]) == texts
+    assert _texts(again.ax_) == texts
     assert _image(fig).shape == (1 + 2 * 9, 1 + 3 * 9)  # 6 -> 2 rows x 3 columns
 
 
 def test_misclassified_no_mistakes(digits):
     X, y = digits
     fig = plots.misclassified(X, y, y, order="C")
-    ax = fig.axes[0]
+    ax = fig.ax_
     assert _texts(ax) == ["no misclassified samples"]
     assert len(ax.images) == 0
 
@@ -358,14 +359,14 @@ def test_sweep_table_other_metric():
 
 def test_sweep_heatmap_draws_matrix_annotations_and_ticks():
     fig = plots.sweep_heatmap(RESULTS)
-    ax = fig.axes[0]
+    ax = fig.ax_
     shown = np.ma.filled(ax.images[0].get_array().astype(float), np.nan)
     np.testing.assert_allclose(shown, [[0.65, 0.95], [np.nan, 0.85]])
     assert _texts(ax) == ["0.65", "0.95", "n/a", "0.85"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["10", "50"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1"]
     assert ax.get_xlabel() == "max_iter" and ax.get_ylabel() == "alpha"
-    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "train_accuracy"  # colorbar
+    assert len(fig.figure_.axes) == 2 and fig.figure_.axes[1].get_ylabel() == "train_accuracy"  # colorbar
 
 
 # ------------------------------------------------------- every figure renders
@@ -384,11 +385,11 @@ def test_every_figure_renders_and_can_draw_on_given_ax(name, digits):
         "sweep": lambda ax: plots.sweep_heatmap(RESULTS, ax=ax),
     }
     fig = calls[name](None)
-    assert isinstance(fig, Figure)
+    assert isinstance(fig, FigureDisplay) and isinstance(fig.figure_, Figure) and fig.ax_ in fig.figure_.axes
     fig.savefig(io.BytesIO(), format="png", dpi=30)
     given = Figure()
     ax = given.add_subplot()
-    assert calls[name](ax) is given
+    assert calls[name](ax).figure_ is given
     assert ax.has_data() or ax.texts
 
 
@@ -565,4 +566,72 @@ def test_sweep_table_accepts_a_failed_run():
     results = RESULTS + [{"alpha": 1.0, "max_iter": 10, "train_accuracy": float("nan")}]
     _, _, matrix = plots.sweep_table(results)
     np.testing.assert_allclose(matrix, [[0.65, 0.95], [np.nan, 0.85]])
-    assert "n/a" in _texts(plots.sweep_heatmap(results).axes[0])
+    assert "n/a" in _texts(plots.sweep_heatmap(results).ax_)
+
+
+
+# -- regression figures: predicted_vs_true and residuals -------------------------------------------------------
+
+
+def test_predicted_vs_true_draws_each_point_and_the_diagonal(rng):
+    y = rng.normal(size=30)
+    h = y + 0.3 * rng.normal(size=30)
+    fig = plots.predicted_vs_true(y, h)
+    assert isinstance(fig, plots.PredictedVsTrueDisplay) and fig.ax_ is fig.figure_.axes[0]
+    ax = fig.ax_
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.column_stack([y, h]))
+    xs, ys = ax.lines[0].get_data()
+    np.testing.assert_array_equal(xs, ys)  # the diagonal predicted = true
+    lo, hi = ax.get_xlim()
+    assert (lo, hi) == ax.get_ylim() and lo < min(y.min(), h.min()) and hi > max(y.max(), h.max())
+    assert (xs[0], xs[-1]) == (lo, hi)
+    from sklearn.metrics import r2_score
+
+    assert f"R^2 = {r2_score(y, h):.3f}" in _texts(ax)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("true value", "predicted value")
+
+
+def test_residuals_are_true_minus_predicted_against_predicted(rng):
+    y = rng.normal(size=(20, 2))
+    h = y + rng.normal(size=(20, 2))
+    fig = plots.residuals(y, h)
+    ax = fig.axes[0]
+    assert len(ax.collections) == 2  # one scatter per output
+    for j in range(2):
+        np.testing.assert_array_equal(ax.collections[j].get_offsets(), np.column_stack([h[:, j], y[:, j] - h[:, j]]))
+    assert list(ax.lines[0].get_ydata()) == [0.0, 0.0]
+    assert f"RMSE = {np.sqrt(np.mean((y - h) ** 2)):.4g}" in _texts(ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["output 0", "output 1"]
+
+
+def test_regression_figures_draw_on_a_given_axes_and_a_perfect_fit(rng):
+    from matplotlib.figure import Figure as F
+
+    fig = F()
+    left, right = fig.subplots(1, 2)
+    y = np.array([2.0, 2.0, 2.0])  # all targets equal, predicted exactly: limits still span something
+    assert plots.predicted_vs_true(y, y, ax=left).figure_ is fig
+    assert plots.residuals(y, y, ax=right).ax_ is right
+    lo, hi = left.get_xlim()
+    assert lo < 2.0 < hi
+
+
+@pytest.mark.parametrize("function", [plots.predicted_vs_true, plots.residuals])
+@pytest.mark.parametrize(
+    "y_true, y_pred, error, match",
+    [
+        (np.zeros(3), np.zeros(4), ValueError, r"'y_pred' parameter of {door} must be an array of finite numbers of shape "
+                                               r"\(3,\) \(the shape of y_true\)\. Got a 1-D array of shape \(4,\) instead\."),
+        (np.zeros((3, 2)), np.zeros(3), ValueError, r"'y_pred' parameter of {door} must be an array of finite numbers of shape \(3, 2\)"),
+        (np.zeros((2, 2, 2)), np.zeros((2, 2, 2)), ValueError, r"'y_true' parameter of {door} must be a 1-D or 2-D array"),
+        (np.zeros(0), np.zeros(0), ValueError, r"'y_true' parameter of {door} must be a 1-D or 2-D array .* with m >= 1"),
+        (np.array([1.0, np.nan]), np.zeros(2), ValueError, r"'y_true' parameter of {door} .* Got an array containing NaN"),
+        (np.zeros(2), np.array([np.inf, 0.0]), ValueError, r"'y_pred' parameter of {door} .* Got an array containing NaN"),
+        (np.array(["a", "b"]), np.zeros(2), TypeError, r"'y_true' parameter of {door} must be a 1-D or 2-D array of finite numbers"),
+    ],
+)
+def test_regression_figures_check_their_arguments(function, y_true, y_pred, error, match):
+    with pytest.raises(error, match=match.format(door=function.__name__)):
+        function(y_true, y_pred)
+    with pytest.raises(TypeError, match=rf"The 'ax' parameter of {function.__name__} must be a matplotlib Axes or None"):
+        function(np.zeros(2), np.zeros(2), ax="left")

@@ -360,14 +360,25 @@ def _message(name, rule, got):
         # 400-25-10 has 10285 weights: BFGS is refused here, not after five sections
         ({"solver": "bfgs"}, ValueError, r"^The 'solver' parameter of build_report must be a method other than 'BFGS'"),
         ({"quick": "yes"}, TypeError, _message("quick", r"a bool \(True or False\)", "'yes'")),
-        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\)", "1")),
+        ({"progress": 1}, TypeError, _message("progress", r"a bool \(True or False\) or None", "1")),
         ({"quick": "y" * 100}, TypeError, _message("quick", r"a bool \(True or False\)", r"'y{56}\.\.\.") + "$"),  # one short line
         ({"seed": -1}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "-1")),
         ({"seed": 2**32}, ValueError, _message("seed", r"an int in the range \[0, 4294967295\]", "4294967296")),
         ({"seed": "0"}, TypeError, _message("seed", r"an int in the range \[0, 4294967295\]", "'0'")),
         ({"seed": None}, TypeError, _message("seed", r"an int in the range \[0, 4294967295\]", "None")),
-        ({"data": 3}, TypeError, _message("data", "a str or os.PathLike", "3")),
-        ({"data": "spirals"}, ValueError, _message("data", r"'digits20' or a path to the course's .*", "'spirals'")),
+        ({"data": 3}, TypeError, _message("data", r"one of \['digits20', .*\] or a path to a .csv, .tsv, .npz or .mat file", "3")),
+        ({"data": "cifar"}, ValueError, _message("data", r"one of \['digits20', 'spirals', .*\] or a path to a .csv, .tsv, "
+                                                          r"\.npz or \.mat file", "'cifar'")),
+        ({"data": "data.txt"}, ValueError, _message("data", r"one of \[.*\] or a path to a .csv.*", "'data.txt'")),
+        ({"task": "ranking"}, ValueError, _message("task", r"a str among \['classification', 'regression'\] or None",
+                                                   "'ranking'")),
+        ({"data_options": {"noise": 0.3}}, ValueError,
+         _message("noise", r"left unset for 'digits20', which takes no options", "0.3")),
+        ({"data": "moons", "data_options": {"noise": -1.0}}, ValueError, _message("noise", r"a float in the range \[0.0, .*\]", "-1.0")),
+        ({"data": "a.csv", "data_options": {"task": "regression"}}, TypeError,
+         _message("data_options", r"None or a dict of data options \(the task is the argument task\)", r"\{'task': 'regression'\}")),
+        ({"data": "iris", "weights": "ex4weights.mat"}, ValueError,
+         _message("weights", r"None for data other than the course's digits .*", "'ex4weights.mat'")),
         ({"weights": 3}, TypeError, _message("weights", "a str or os.PathLike or None", "3")),
         ({"out_dir": None}, TypeError, _message("out_dir", "a str or os.PathLike", "None")),
         ({"grid": [1]}, TypeError, _message("grid", r"a dict with exactly the keys 'alpha' and 'max_iter', .*", r"\[1\]")),
@@ -430,7 +441,11 @@ def _cli_message(name, flag, rule):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--data", "spirals"], _cli_message("data", "--data", r"'digits20' or a path")),
+        (["--data", "cifar"], _cli_message("data", "--data", r"one of \['digits20', ")),
+        (["--data", "iris", "--noise", "0.2"], _cli_message("noise", "--noise", r"left unset for 'iris'")),
+        (["--data", "moons", "--target", "2"], _cli_message("target", "--target", r"left unset for 'moons', which takes only "
+                                                                                   r"'--noise', '--n-samples', '--data-seed'")),
+        (["--task", "clustering"], _cli_message("task", "--task", r"a str among \['classification', 'regression'\]")),
         (["--hidden", "0"], re.escape("nnlearn: error: The '--hidden' option of nnlearn report must be units per hidden layer joined "
                                       "by commas such as 25 or 64,32 (at least 1 hidden layer). Got '0' instead.")),
         (["--alpha", "-1"], _cli_message("alpha", "--alpha", r"a float in the range \[0.0, inf\)\. Got -1.0 instead\.")),
@@ -575,3 +590,39 @@ def test_gradcheck_figure_plots_numerical_against_analytical():
     np.testing.assert_array_equal(offsets[:, 0], check.numerical)
     np.testing.assert_array_equal(offsets[:, 1], check.analytical)
     assert "relative difference" in fig.axes[0].get_title()
+
+
+# -- in Jupyter ------------------------------------------------------------------------------------------
+
+
+def test_build_report_returns_a_path_that_shows_the_page_inline(small_built):
+    path, text = small_built[:2]
+    assert isinstance(path, report.ReportPath) and isinstance(path, Path) and path.name == "index.html"
+    html = path._repr_html_()
+    assert html.startswith("<iframe srcdoc=") and 'sandbox=""' in html
+    from html import unescape
+
+    assert unescape(html.split('srcdoc="', 1)[1].split('" title=', 1)[0]) == text  # the page, whole
+
+
+def test_build_report_is_silent_by_default_and_shows_progress_when_interactive(small_built, tmp_path, monkeypatch):
+    assert small_built[2] == ""  # not interactive (a test run): no bars
+    write_small_digits(tmp_path / "small.mat")
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)  # Python's prompt: an interactive session
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no warning on the way
+        report.build_report(tmp_path / "out", data=tmp_path / "small.mat", max_iter=2, grid=SMALL_GRID)
+    assert "[1/10] The data" in stderr.getvalue() and "[10/10]" in stderr.getvalue()
+
+
+def test_the_gradient_check_section_lists_the_python_exercises_columns(built):
+    text = built[1]
+    section = text.split("<h2>5. ", 1)[1].split("<h2>6. ", 1)[0]
+    assert "The debug network is the one of the course&#x27;s Python exercise" in section
+    assert re.search(r'<th>θ1</th><td class="num">-9\.2782523\de-03</td>', section)
+    assert "<th>θ2</th><td class=\"num\">-3.04978931e-06</td>" in section  # row by row through Θ(1)
+
+
+def test_the_command_warns_of_nothing(built):
+    assert "warning" not in built[3].lower()

@@ -1,4 +1,4 @@
-"""nnlearn.split.held_out_split: the stratified held-out split of train and sweep."""
+"""nnlearn.split.held_out_split: the held-out split of train and sweep, stratified for classes."""
 
 import numpy as np
 import pytest
@@ -84,5 +84,50 @@ def test_string_labels(data):
 def test_bad_arguments(data, kwargs, error, match):
     X, y = data
     arguments = {"X": X, "y": y, "test_size": 0.2, "random_state": 0, **kwargs}
+    with pytest.raises(error, match=match):
+        held_out_split(**arguments)
+
+
+# -- regression: a plain shuffled split ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(100,), (100, 2)])
+def test_unstratified_split_is_scikit_learns_shuffle_for_real_targets(data, shape):
+    from sklearn.model_selection import train_test_split
+
+    X, _ = data
+    y = np.random.default_rng(1).normal(size=shape)  # real values: no classes to keep
+    ours = held_out_split(X, y, test_size=0.2, random_state=5, stratify=False)
+    theirs = train_test_split(X, y, test_size=0.2, random_state=5)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert ours[3].shape == (20, *shape[1:])
+    X_train, X_test, y_train, y_test = held_out_split(X, y, test_size=0, stratify=False)
+    assert X_test is None and y_test is None and y_train is y
+
+
+def test_unstratified_split_takes_one_sample_classes(data):
+    X, _ = data
+    y = np.arange(100)  # every class once: no stratified split, but a plain one
+    X_train, X_test, y_train, y_test = held_out_split(X, y, test_size=0.3, random_state=0, stratify=False)
+    assert sorted(np.concatenate([y_train, y_test]).tolist()) == list(range(100)) and len(y_test) == 30
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"stratify": "no"}, TypeError, r"The 'stratify' parameter of held_out_split must be a bool \(True or False\)"),
+        ({"y": np.zeros((99, 2))}, ValueError,
+         r"The 'y' parameter of held_out_split must be an array of shape \(100,\) or \(100, k\) \(one target row per row "
+         r"of X\)\. Got an array of shape \(99, 2\) instead\."),
+        ({"y": np.zeros((100, 2, 2))}, ValueError, r"'y' parameter of held_out_split must be an array of shape \(100,\)"),
+        ({"X": np.zeros((1, 3)), "y": np.zeros(1), "test_size": 0.5}, ValueError,
+         r"The 'test_size' parameter of held_out_split must be a fraction that leaves at least 1 sample in each part\. "
+         r"Got 0\.5, which holds out 1 of 1 samples instead\."),
+    ],
+)
+def test_bad_arguments_of_the_unstratified_split(data, kwargs, error, match):
+    X, y = data
+    arguments = {"X": X, "y": y, "test_size": 0.2, "random_state": 0, "stratify": False, **kwargs}
     with pytest.raises(error, match=match):
         held_out_split(**arguments)

@@ -153,7 +153,8 @@ def test_numpy_int_split_seed_is_the_same_split(digits_small):
     "data, kwargs, error, match",
     [
         ("mnist", {}, ValueError,
-         r"The 'data' parameter of sweep.run must be one of \['digits20', 'spirals', .*\], a path to a .mat file, .* Got 'mnist'"),
+         r"The 'data' parameter of sweep.run must be one of \['digits20', 'spirals', .*\], a path to a .csv, .tsv, .npz or "
+         r".mat file, .* Got 'mnist'"),
         (42, {}, TypeError, r"The 'data' parameter of sweep.run must be one of .* Got 42 instead"),
         ((np.zeros((3, 2)),), {}, TypeError, r"The 'data' parameter of sweep.run must be"),
         ((np.zeros((3, 2)), [0, 1]), {}, ValueError,
@@ -179,7 +180,8 @@ def test_numpy_int_split_seed_is_the_same_split(digits_small):
         ("spirals", {"results_path": 3}, TypeError, r"The 'results_path' parameter of sweep.run must be a str or os.PathLike"),
         ("spirals", {"resume": "yes"}, TypeError, r"The 'resume' parameter of sweep.run must be a bool .* Got 'yes' instead"),
         ("spirals", {"keep_weights": 1}, TypeError, r"The 'keep_weights' parameter of sweep.run must be a bool"),
-        ("spirals", {"progress": None}, TypeError, r"The 'progress' parameter of sweep.run must be a bool"),
+        ("spirals", {"progress": "yes"}, TypeError,
+         r"The 'progress' parameter of sweep.run must be a bool \(True or False\) or None\. Got 'yes' instead"),
         ("spirals", {"blas_threads": 0}, ValueError,
          r"The 'blas_threads' parameter of sweep.run must be an int in the range \[1, inf\) or None\. Got 0"),
         ("spirals", {"blas_threads": 1.5}, TypeError, r"The 'blas_threads' parameter of sweep.run .* Got 1.5"),
@@ -577,3 +579,122 @@ def test_digits_reproduce_the_known_shape(tmp_path):
     assert 0.93 <= accuracy[(1.0, 50)] <= 0.98
     assert accuracy[(0.0, 50)] < accuracy[(0.0, 200)]
     assert all(r["data"] == "digits20" and r["n_train"] == 5000 for r in records)
+
+
+# -- regression and data options -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_targets():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, 3))
+    return X, X[:, 0] - 2 * X[:, 1] ** 2 + 0.1 * rng.normal(size=120)
+
+
+def test_real_targets_sweep_regressors_scored_by_r2_and_rmse(real_targets, tmp_path):
+    from nnlearn import MLPRegressor
+    from nnlearn.metrics import r2, rmse
+    from nnlearn.split import held_out_split
+
+    X, y = real_targets
+    grid = {"alpha": [0.0, 1.0], "max_iter": [5], "hidden_layer_sizes": [4], "random_state": [0]}
+    path = tmp_path / "results.jsonl"
+    records = sweep.run(grid, (X, y), results_path=path, test_size=0.25, progress=False)
+    assert (records.task, records.metric) == ("regression", "test_r2")
+    X_train, X_test, y_train, y_test = held_out_split(X, y, 0.25, 0, stratify=False)  # not stratified
+    for record in records:
+        assert record["task"] == "regression" and "output" not in record and "train_accuracy" not in record
+        reg = MLPRegressor(hidden_layer_sizes=(4,), alpha=record["alpha"], max_iter=5, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reg.fit(X_train, y_train)
+        np.testing.assert_array_equal(record["thetas"][0], reg.thetas_[0])
+        assert record["test_r2"] == r2(y_test, reg.predict(X_test))
+        assert record["test_rmse"] == rmse(y_test, reg.predict(X_test))
+        assert record["train_rmse"] == rmse(y_train, reg.predict(X_train))
+    assert records.best()["test_r2"] == max(r["test_r2"] for r in records)
+    table = records.table().splitlines()
+    assert table[0].split()[:8] == ["max_iter", "alpha", "train", "R^2", "held-out", "R^2", "held-out", "RMSE"]
+    assert table[1].split()[2:5] == [f"{records[0]['train_r2']:.4f}", f"{records[0]['test_r2']:.4f}",
+                                     f"{records[0]['test_rmse']:.4g}"]
+    again = sweep.run(grid, (X, y), results_path=path, test_size=0.25, resume=True, progress=False)
+    assert (again.n_run, again.n_resumed) == (0, 2)  # regression records are read back by resume
+    assert [r["test_r2"] for r in sweep.load_results(path)] == [r["test_r2"] for r in records]
+
+
+def test_regression_without_held_out_set_and_failed_runs(real_targets):
+    X, y = real_targets
+    with pytest.warns(FitFailedWarning):
+        records = sweep.run({"max_iter": [3], "solver": ["CG", "BFGS"], "hidden_layer_sizes": [(60, 60)]}, (X, y),
+                            progress=False)
+    assert records.metric == "train_r2" and "test_r2" not in records[0]
+    failed = records[1]
+    assert failed["error"].startswith("ValueError") and np.isnan(failed["train_r2"]) and np.isnan(failed["train_rmse"])
+    assert "train RMSE" in records.table().splitlines()[0]
+
+
+def test_task_chooses_the_estimator_and_its_grid(real_targets, digits_small):
+    X, y = real_targets
+    with pytest.raises(ValueError, match=r"The 'grid' parameter of sweep.run must be a dict whose keys are parameter names "
+                                         r"among \[.*\]\. Got the key 'output' instead\. A regression network's output is "
+                                         r"always 'identity'\."):
+        sweep.run({"output": ["sigmoid"]}, (X, y), progress=False)
+    labels = (X[:, 0] > 0).astype(float)  # 0.0 / 1.0: classes by type_of_target, regression when asked
+    assert sweep.run({"max_iter": [2]}, (X, labels), progress=False).task == "classification"
+    assert sweep.run({"max_iter": [2]}, (X, labels), progress=False, task="regression").metric == "train_r2"
+    with pytest.raises(ValueError, match=r"The 'task' parameter of sweep.run must be a str among \['classification', "
+                                         r"'regression'\] or None\. Got 'ranking' instead\."):
+        sweep.run({"max_iter": [2]}, digits_small, task="ranking", progress=False)
+
+
+def test_named_data_take_their_options(tmp_path):
+    path = tmp_path / "points.csv"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    rows = [f"{int(a > 0)},{a!r},{b!r}" for a, b in X.tolist()]
+    path.write_text("label,a,b\n" + "\n".join(rows) + "\n")
+    records = sweep.run({"max_iter": [2], "hidden_layer_sizes": [3]}, path, data_options={"target": "label"},
+                        test_size=0.25, progress=False)
+    assert records[0]["n_train"] == 30 and records.task == "classification"
+    moons = sweep.run({"max_iter": [2]}, "moons", data_options={"n_samples": 50, "noise": 0.0}, progress=False)
+    assert moons[0]["n_train"] == 50
+    with pytest.raises(ValueError, match=r"The 'noise' parameter of sweep.run must be left unset for 'iris', which takes no "
+                                         r"options\. Got 0.1 instead\."):
+        sweep.run({"max_iter": [2]}, "iris", data_options={"noise": 0.1}, progress=False)
+    with pytest.raises(ValueError, match=r"The 'data_options' parameter of sweep.run must be None for data given as arrays"):
+        sweep.run({"max_iter": [2]}, (X, X[:, 0] > 0), data_options={"target": 0}, progress=False)
+    with pytest.raises(TypeError, match=r"The 'data_options' parameter of sweep.run must be None or a dict"):
+        sweep.run({"max_iter": [2]}, "iris", data_options=[("noise", 0)], progress=False)
+    with pytest.raises(TypeError, match=r"The 'data_options' parameter of sweep.run must be None or a dict of data options "
+                                        r"\(the task is the argument task\)\. Got \{'task': 'regression'\} instead\."):
+        sweep.run({"max_iter": [2]}, "iris", data_options={"task": "regression"}, progress=False)
+
+
+def test_records_written_before_regression_still_load(tmp_path, digits_small):
+    path = tmp_path / "old.jsonl"
+    records = sweep.run(TINY_GRID, digits_small, results_path=path, progress=False)
+    assert all(r["task"] == "classification" for r in records)
+    lines = [{k: v for k, v in r.items() if k != "task"} for r in lines_of(path)]  # as an earlier nnlearn wrote them
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    again = sweep.run(TINY_GRID, digits_small, results_path=path, resume=True, progress=False)
+    assert again.n_run == 0 and [r["train_accuracy"] for r in again] == [r["train_accuracy"] for r in records]
+
+
+def test_multi_label_targets_sweep_unstratified(real_targets):
+    X, _ = real_targets
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int)  # a 0/1 indicator matrix: two labels
+    records = sweep.run({"max_iter": [5], "hidden_layer_sizes": [3], "random_state": [0]}, (X, Y), test_size=0.25,
+                        progress=False)
+    assert records.task == "classification" and records[0]["n_test"] == 30
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5, random_state=0)
+    from nnlearn.split import held_out_split
+
+    X_train, X_test, Y_train, Y_test = held_out_split(X, Y, 0.25, 0, stratify=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X_train, Y_train)
+    assert records[0]["test_accuracy"] == clf.score(X_test, Y_test)  # subset accuracy, as scikit-learn's
+    with pytest.raises(ValueError, match=r"The 'y' parameter of sweep.run must be a 1-D array of labels of shape \(m,\), "
+                                         r"or a 0/1 indicator matrix of shape \(m, n_labels\)\. Got an array of shape "
+                                         r"\(120, 2\) instead\."):
+        sweep.run({"max_iter": [5]}, (X, Y + 1), progress=False)

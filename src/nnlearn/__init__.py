@@ -6,11 +6,6 @@ gradient checking, training, and scikit-learn estimators for classification
 and regression.
 """
 
-from .core.activations import sigmoid, sigmoid_gradient
-from .gradcheck import GradientCheck, gradient_check, numerical_gradient
-from .network import Network
-from .optimize import TrainResult, train
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -33,9 +28,18 @@ __all__ = [
 _SUBMODULES = ("datasets", "plots", "sweep", "report", "bench", "core")
 # The core's modules are reachable by their short names too: nnlearn.params is nnlearn.core.params.
 _CORE_MODULES = ("params", "reference", "activations", "losses", "kernel", "optimizers")
-# Names from modules that import scikit-learn (about 1 s), loaded on first use too, so that
-# ``import nnlearn`` and the commands that need no estimator start without it: name -> module.
+# Every public name loads on first use too (name -> module): ``import nnlearn`` itself imports nothing
+# heavy, so the command's entry point (nnlearn._entry) sets up its Ctrl-C handling before NumPy and SciPy
+# load, and the commands that need no estimator start without scikit-learn (about 1 s).
 _LAZY_NAMES = {
+    "sigmoid": "core.activations",
+    "sigmoid_gradient": "core.activations",
+    "GradientCheck": "gradcheck",
+    "gradient_check": "gradcheck",
+    "numerical_gradient": "gradcheck",
+    "Network": "network",
+    "TrainResult": "optimize",
+    "train": "optimize",
     "MLPClassifier": "estimator",
     "MLPRegressor": "estimator",
     "save_model": "model_io",

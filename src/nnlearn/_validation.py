@@ -32,6 +32,7 @@ __all__ = [
     "Function",
     "HiddenSizes",
     "LayerSizes",
+    "Activations",
     "check",
     "message",
     "describe",
@@ -43,6 +44,10 @@ __all__ = [
     "check_array",
     "check_result",
     "warn_large_features",
+    "MAX_PARAMS",
+    "GRADCHECK_MAX_WORK",
+    "n_params_of",
+    "check_gradcheck_size",
 ]
 
 # Features this large make sigmoid/tanh units saturate at any reasonable weight scale.
@@ -50,6 +55,12 @@ LARGE_FEATURE = 1e4
 # The most iterations any door accepts: more than any run needs, and what every solver can count
 # (TNC counts up to 20 evaluations per iteration in a C int).
 MAX_ITER = 10**8
+# The most parameters a network may have: 400 MB of float64 weights, and several times that while
+# training (gradient, optimizer state). A layer of 10^12 units is refused at the door, not by a MemoryError.
+MAX_PARAMS = 50_000_000
+# The most work of a command-line gradient check, m * n_params**2: 2 n_params cost evaluations of
+# m samples each (about 10 s on a 2-core machine for 400-25-10 at m = 20).
+GRADCHECK_MAX_WORK = 2 * 10**9
 
 
 def describe(value):
@@ -230,10 +241,32 @@ class Function(Rule):
         return value
 
 
+def n_params_of(layer_sizes, stop=None):
+    """The number of parameters of a network of ``layer_sizes``: sum of (s_l + 1) s_{l+1}.
+
+    With ``stop``, the sum ends as soon as it exceeds ``stop`` (a huge network is refused without adding up
+    every layer) and returns that partial sum.
+    """
+    total = 0
+    for fan_in, fan_out in zip(layer_sizes, layer_sizes[1:]):
+        total += (fan_in + 1) * fan_out
+        if stop is not None and total > stop:
+            break
+    return total
+
+
+def _too_many_params(name, door, rule_text, value, n_params, what="That network"):
+    _fail(ValueError, name, door, f"{rule_text} with at most {MAX_PARAMS} parameters", describe(value),
+          f"{what} has {'more than ' if n_params > MAX_PARAMS else ''}{n_params:.3g} parameters; nnlearn's limit is "
+          f"{MAX_PARAMS} ({MAX_PARAMS * 8 // 10**6} MB of float64 weights).")
+
+
 class HiddenSizes(Rule):
     """Units per hidden layer: an int or a sequence of ints >= 1; returned as a tuple.
 
     ``()`` (no hidden layer: logistic or softmax regression) is allowed unless ``min_layers`` is 1.
+    The smallest network with these hidden layers (one input, one output) must have at most
+    :data:`MAX_PARAMS` parameters.
     """
 
     def __init__(self, min_layers=0):
@@ -252,7 +285,13 @@ class HiddenSizes(Rule):
             _fail(TypeError, name, door, self.text(), describe(value))
         if len(sizes) < self.min_layers or any(s < 1 for s in sizes):
             _fail(ValueError, name, door, self.text(), describe(value))
-        return tuple(int(s) for s in sizes)
+        sizes = tuple(int(s) for s in sizes)
+        if sizes:
+            smallest = n_params_of((1, *sizes, 1), stop=MAX_PARAMS)
+            if smallest > MAX_PARAMS:
+                _too_many_params(name, door, self.text(), value, smallest,
+                                 "Even with one input and one output, that network")
+        return sizes
 
 
 class LayerSizes(Rule):
@@ -269,7 +308,31 @@ class LayerSizes(Rule):
             _fail(TypeError, name, door, self.text(), describe(value))
         if len(sizes) < 2 or any(s < 1 for s in sizes):
             _fail(ValueError, name, door, self.text(), describe(value))
-        return tuple(int(s) for s in sizes)
+        sizes = tuple(int(s) for s in sizes)
+        n_params = n_params_of(sizes, stop=MAX_PARAMS)
+        if n_params > MAX_PARAMS:
+            _too_many_params(name, door, self.text(), value, n_params)
+        return sizes
+
+
+class Activations(Rule):
+    """A hidden activation for every hidden layer (a str), or one per hidden layer (a list or tuple of str).
+
+    Returns the canonical name, or a tuple of canonical names (the door checks
+    the length against the network).
+    """
+
+    def text(self):
+        return f"a str among {list(_activations())} or a list of them, one per hidden layer"
+
+    def check(self, value, name, door):
+        names = _activations()
+        if isinstance(value, str) and value in names:
+            return names[value]
+        if isinstance(value, (list, tuple)) and value and all(isinstance(a, str) and a in names for a in value):
+            return tuple(names[a] for a in value)
+        _fail(ValueError if isinstance(value, (str, list, tuple)) else TypeError, name, door, self.text(),
+              describe(value))
 
 
 def _activations():
@@ -346,6 +409,22 @@ def check(door, **values):
     """
     checked = tuple(rule(name).check(value, name, door) for name, value in values.items())
     return checked[0] if len(checked) == 1 else checked
+
+
+def check_gradcheck_size(m, n_params, door, name="m"):
+    """``m`` if a gradient check of ``m`` samples on ``n_params`` parameters is within :data:`GRADCHECK_MAX_WORK`.
+
+    A central-difference check evaluates the cost ``2 n_params`` times on the
+    ``m`` samples, each evaluation about ``m n_params`` multiply-adds: the work
+    grows as ``m n_params**2``, and is refused above the limit with the
+    largest ``m`` that fits.
+    """
+    largest = max(1, GRADCHECK_MAX_WORK // max(1, n_params) ** 2)
+    if m > largest:
+        _fail(ValueError, name, door, f"an int in the range [1, {largest}] for a network of {n_params} parameters",
+              describe(m), f"A gradient check evaluates the cost 2 x {n_params} times on m samples; nnlearn's limit "
+              f"is m * n_params**2 <= {GRADCHECK_MAX_WORK:.0e}.")
+    return m
 
 
 def check_method(method, n_params, door, name="method"):

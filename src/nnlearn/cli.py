@@ -8,10 +8,16 @@ The commands share one grammar:
   (``--hidden 25 64,32`` is two networks).
 - ``--progress`` / ``--no-progress``: progress on stderr; by default shown when
   stderr is a terminal, in every command.
-- ``--test-size``: the fraction held out (stratified), in [0, 1), 0 for none;
-  default 0.2 in every command that has it.
+- ``--test-size``: the fraction held out (stratified for classes), in [0, 1),
+  0 for none; default 0.2 in every command that has it.
 - ``--data``, ``--alpha``, ``--max-iter``, ``--solver``, ``--activation``,
   ``--output``, ``--learning-rate`` and ``--seed`` mean the same everywhere.
+- ``--data`` takes every data value :func:`nnlearn.datasets.load` does, with
+  its options as flags (``--target``, ``--header``, ``--task``, ``--noise``,
+  ``--n-samples``, ``--data-seed``, ``--dtype``; see :mod:`nnlearn.cli_data`).
+  The task, classification or regression, is the data's kind unless
+  ``--task`` says otherwise: regression trains an MLPRegressor (identity
+  output) and reports R^2 and RMSE instead of the accuracy.
 
 Every flag value is checked before any work, by the rules of
 :mod:`nnlearn._validation`, naming the flag and the command::
@@ -20,19 +26,32 @@ Every flag value is checked before any work, by the rules of
 
 Bad usage or bad input exits with status 2 and one line on stderr starting
 with ``nnlearn: error:`` (a traceback only with ``--debug``).
+
+Exit statuses: 0 done; 1 a gradient check failed; 2 bad usage, bad input,
+training that diverged, or a sweep whose every run failed; 130 interrupted by
+Ctrl-C (what was finished is kept: the weights of the last finished iteration,
+the finished runs of a sweep, and a model saved even if Ctrl-C arrives while
+it is being written); 141 standard output was closed by its reader
+(``nnlearn train | head -1``): the rest of the output is dropped, the work
+and its files are finished, no message. Every output flag (``--save``,
+``--output``, ``--results``, ``--plot``) is checked before any work by
+:func:`nnlearn._atomic.check_target`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
 import numpy as np
 
 from . import _validation as v
+from ._process import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, PipeGuard, interrupts_held
+from .cli_data import add_data_flags
 from .split import held_out_split
-from .text import format_confusion, hidden_syntax, parse_hidden
+from .text import format_confusion, format_number, hidden_syntax, parse_hidden
 
 __all__ = ["main", "parse_args", "build_parser", "CLIError"]
 
@@ -44,10 +63,15 @@ FLAG_RULES = {
     "--split-seed": v.Int(0),
     "--jobs": v.Int(),  # sweep.run refuses 0 (its n_jobs rule)
     "--m": v.Int(1),
-    "--threshold": v.Real(0.0),
+    "--threshold": v.Real(0.0, open="low"),  # 0 would fail every check
     "--port": v.Int(0, 65535),
+    "--variant": v.Option(("python", "octave")),  # nnlearn.gradcheck.VARIANTS
 }
-SWEEP_METRICS = ("train_accuracy", "test_accuracy", "final_cost")  # what sweep records and plots.sweep_heatmap show
+# What sweep records and plots.sweep_heatmap show, per task.
+SWEEP_METRICS = {
+    "classification": ("train_accuracy", "test_accuracy", "final_cost"),
+    "regression": ("train_r2", "test_r2", "train_rmse", "test_rmse", "final_cost"),
+}
 
 
 class CLIError(Exception):
@@ -122,23 +146,68 @@ def check_progress(args):
 
 
 def check_data(args, door):
-    """Check ``--data`` names a data set (without loading it); its kind, "digits" or "planar", goes to ``args.kind``."""
+    """Check ``--data`` and its option flags (without loading the data: :func:`nnlearn.cli_data.check_data_flags`);
+    the data's family ("digits", "planar", "images", "tabular") goes to ``args.kind``."""
     from . import datasets
+    from .cli_data import check_data_flags
 
-    datasets.DataName().check(args.data, "--data", door)
+    check_data_flags(args, door)
     args.kind = datasets.kind_of(args.data)
 
 
-def check_output_file(path, flag, door):
-    """Fail before any work when ``path`` (given with ``flag``) cannot be written: a directory or no such directory."""
-    from pathlib import Path
+def known_task(args):
+    """The task of the checked data flags when known without reading a file: ``--task``, or a built-in set's kind."""
+    from . import datasets
+
+    if args.task is not None:
+        return args.task
+    if isinstance(args.data, str) and args.data in datasets.BUILTIN:
+        return datasets.BUILTIN[args.data].kind
+    return None
+
+
+def output_for(task, outputs, door):
+    """The output layer(s) ``--output`` gives for ``task``: None (not given) is sigmoid for classes, identity for
+    regression; identity is refused for classes, and any other output for regression."""
+    from .core.losses import CLASSIFICATION_OUTPUT_NAMES
+
+    several = isinstance(outputs, list)
+    chosen = []
+    for output in (outputs if several else [outputs]):
+        if task == "regression" and output not in (None, "identity"):
+            raise CLIError(v.message("--output", door, "'identity' for regression (linear output units; --task "
+                                     "classification learns classes)", v.describe(output)))
+        if task == "classification" and output == "identity":
+            raise CLIError(v.message("--output", door, f"a str among {list(CLASSIFICATION_OUTPUT_NAMES)} for "
+                                     "classification (identity is the output of regression: --task regression)",
+                                     v.describe(output)))
+        chosen.append(output or ("identity" if task == "regression" else "sigmoid"))
+    return chosen if several else chosen[0]
+
+
+def check_output_file(path, flag, door, regular=False):
+    """Fail before any work when ``path`` (given with ``flag``) cannot be written; return its :class:`~nnlearn._atomic.Target`.
+
+    Refused, naming the flag and what is wrong (see :func:`nnlearn._atomic.check_target`): a directory, a
+    missing directory, a dangling symbolic link, a read-only file, an unwritable directory, a name too long
+    for the file system, a block device or a socket; ``-`` (write ``/dev/stdout`` for standard output); and
+    with ``regular`` anything but a regular file (a FIFO, a device, standard output).
+    """
+    from ._atomic import check_target
 
     rule = "the name of a file to write in an existing directory"
-    if Path(path).is_dir():
-        raise CLIError(v.message(flag, door, rule, f"{str(path)!r} (which is a directory)"))  # the whole path, never shortened
-    parent = Path(path).parent
-    if not parent.is_dir():
-        raise CLIError(v.message(flag, door, rule, f"{str(path)!r} (directory {parent} does not exist)"))
+    got = repr(str(path))  # the whole path, never shortened
+    if str(path) == "-":
+        raise CLIError(v.message(flag, door, rule, f"{got} (nnlearn writes files; give /dev/stdout for standard "
+                                 "output)"))
+    try:
+        target = check_target(path)
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "reason", None) or getattr(err, "strerror", None) or str(err)
+        raise CLIError(v.message(flag, door, rule, f"{got} ({reason})")) from None
+    if regular and target.kind != "file":
+        raise CLIError(v.message(flag, door, "a regular file (it is read back)", f"{got} (not a regular file)"))
+    return target
 
 
 def describe_network(net, parameters=False):
@@ -148,15 +217,21 @@ def describe_network(net, parameters=False):
     return f"{sizes}, {hidden}, {net.output} output"
 
 
-def make_classifier(args):
-    """The MLPClassifier of ``train``'s checked flags (its activation by default: tanh for planar data, else sigmoid)."""
-    from .estimator import MLPClassifier
+def make_estimator(args, task):
+    """The MLPClassifier, or MLPRegressor for regression, of ``train``'s checked flags (its activation by default:
+    tanh for planar data, else sigmoid)."""
+    from .estimator import MLPClassifier, MLPRegressor
 
     activation = args.activation or ("tanh" if args.kind == "planar" else "sigmoid")
-    return MLPClassifier(
+    output = output_for(task, args.output, f"{PROG} train")
+    if task == "regression":
+        estimator, extra = MLPRegressor, {}
+    else:
+        estimator, extra = MLPClassifier, {"output": output}
+    return estimator(
         hidden_layer_sizes=args.hidden,
         activation=activation,
-        output=args.output,
+        **extra,
         alpha=args.alpha,
         solver=args.solver,
         max_iter=args.max_iter,
@@ -176,6 +251,8 @@ def check_train(args):
                 "--seed", "--test-size")
     check_progress(args)
     check_data(args, door)
+    if known_task(args) is not None:
+        output_for(known_task(args), args.output, door)  # a file's kind is known once it is read: see cmd_train
     if args.save:
         check_output_file(args.save, "--save", door)  # before training, so no training is lost to a bad path
 
@@ -190,7 +267,8 @@ def check_gradcheck(args):
         args.layers = v.LayerSizes().check(sizes, "--layers", door)
     except (TypeError, ValueError):
         raise CLIError(v.message("--layers", door, rule, v.describe(" ".join(map(str, args.layers))))) from None
-    check_flags(args, door, "--m", "--alpha", "--activation", "--output", "--eps", "--threshold")
+    check_flags(args, door, "--m", "--alpha", "--activation", "--output", "--eps", "--threshold", "--variant")
+    v.check_gradcheck_size(args.m, v.n_params_of(args.layers), door, "--m")  # 2 n_params evaluations of m samples
 
 
 def check_predict(args):
@@ -205,21 +283,33 @@ def check_sweep(args):
     args.hidden = networks(args.hidden, door)
     check_flags(args, door, "--alpha", "--max-iter", "--seed", "--solver", "--activation", "--output",
                 "--learning-rate", "--test-size", "--split-seed", "--jobs")
-    if args.metric is not None:
-        args.metric = v.Option(SWEEP_METRICS).check(args.metric, "--metric", door)
     check_progress(args)
     check_data(args, door)
+    task = known_task(args)
+    if task is not None:
+        output_for(task, args.output, door)
+    if args.metric is not None:
+        metrics = SWEEP_METRICS[task] if task else tuple(dict.fromkeys(sum(SWEEP_METRICS.values(), ())))
+        args.metric = v.Option(metrics).check(args.metric, "--metric", door)
     if args.resume and not args.results:
         raise CLIError(v.message("--resume", door, "given with --results FILE.jsonl (the results to continue)",
                                  "--resume without --results"))
     if args.save_weights and not args.results:
         raise CLIError(v.message("--save-weights", door, "given with --results FILE.jsonl (the weights go beside it)",
                                  "--save-weights without --results"))
-    if args.metric == "test_accuracy" and not args.test_size:
-        raise CLIError(v.message("--test-size", door, "a fraction in (0.0, 1.0) with --metric test_accuracy "
+    if args.metric in ("test_accuracy", "test_r2", "test_rmse") and not args.test_size:
+        raise CLIError(v.message("--test-size", door, f"a fraction in (0.0, 1.0) with --metric {args.metric} "
                                  "(it needs a held-out set)", v.describe(args.test_size)))
     if args.results:
-        check_output_file(args.results, "--results", door)
+        check_output_file(args.results, "--results", door, regular=True)
+        if args.save_weights:
+            from .sweep.weights import check_weights_folder
+
+            try:
+                check_weights_folder(args.results)
+            except (OSError, ValueError) as err:
+                raise CLIError(v.message("--results", door, "a results file whose weights folder <stem>.weights can "
+                                         "be written (--save-weights)", f"{str(args.results)!r} ({err.reason})")) from None
     if args.plot:
         from pathlib import Path
 
@@ -256,13 +346,33 @@ def check_bench(args):
 # -- commands -----------------------------------------------------------------
 
 
-def cmd_train(args):
-    """Train a network, print accuracies and timing; optionally save the model."""
-    from .datasets import load
+def describe_data(args, X, info):
+    """``iris: 150 samples, 4 features, classification (3 classes)``."""
+    what = f"{info.kind} ({info.n_classes} classes)" if info.n_classes else info.kind
+    return f"{os.fsdecode(args.data)}: {X.shape[0]} samples, {X.shape[1]} features, {what}"
 
-    X, y = load(args.data)
-    X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed)
-    clf = make_classifier(args)
+
+def print_scores(label, task, y, predicted):
+    """One line of the scores of ``predicted`` against ``y``: accuracy, or R^2 and RMSE (see nnlearn.metrics)."""
+    from .metrics import scores
+
+    found = scores(task, y, predicted)
+    if task == "regression":
+        print(f"{label:<12} R^2 {found['r2']:.4f}, RMSE {found['rmse']:.4g} on {len(y)} samples")
+    else:
+        print(f"{label:<12} {100 * found['accuracy']:.2f}% on {len(y)} samples")
+
+
+def cmd_train(args):
+    """Train a network, print accuracies (R^2 and RMSE for regression) and timing; optionally save the model."""
+    from .cli_data import load_data
+
+    door = f"{PROG} train"
+    X, y, info = load_data(args, door)
+    task = info.kind
+    clf = make_estimator(args, task)  # refuses an --output the task does not take, before any work
+    stratify = task == "classification" and y.ndim == 1  # regression and multi-label: a plain shuffled split
+    X_train, X_test, y_train, y_test = held_out_split(X, y, args.test_size, args.seed, stratify=stratify)
     from sklearn.exceptions import ConvergenceWarning
 
     from .optimize import TrainingInterrupted
@@ -272,89 +382,172 @@ def cmd_train(args):
         warnings.simplefilter("ignore", category=TrainingInterrupted)  # reported after the results, below
         clf.fit(X_train, y_train)
     result = clf.train_result_
-    print(f"network      {describe_network(clf.network_, parameters=True)}")
-    print(f"solver       {args.solver}, alpha {args.alpha:g}, {clf.n_iter_} iterations, "
-          f"{result.n_evaluations} evaluations, {result.elapsed:.2f} s")
-    print(f"cost         {clf.loss_curve_[0]:.6f} -> {clf.loss_curve_[-1]:.6f}")
-    print(f"train acc    {100 * clf.score(X_train, y_train):.2f}% on {len(y_train)} samples")
-    if X_test is not None:
-        print(f"held-out acc {100 * clf.score(X_test, y_test):.2f}% on {len(y_test)} samples")
-    if args.save:
-        from .model_io import save_model
+    with interrupts_held() as held:  # the training is done: a Ctrl-C from now on does not lose it
+        print(f"data         {describe_data(args, X, info)}")
+        print(f"network      {describe_network(clf.network_, parameters=True)}")
+        print(f"solver       {args.solver}, alpha {args.alpha:g}, {clf.n_iter_} iterations, "
+              f"{result.n_evaluations} evaluations, {result.elapsed:.2f} s")
+        print(f"cost         {format_number(clf.loss_curve_[0])} -> {format_number(clf.loss_curve_[-1])}")
+        print_scores("train" if task == "regression" else "train acc", task, y_train, clf.predict(X_train))
+        if X_test is not None:
+            print_scores("held-out" if task == "regression" else "held-out acc", task, y_test, clf.predict(X_test))
+        if args.save:
+            from .model_io import save_model
+            from .provenance import TrainingData
 
-        save_model(args.save, clf)
-        print(f"saved        {args.save}")
+            record = TrainingData.from_split(args.data, X_train, X_test, options=args.data_options, task=task,
+                                             test_size=args.test_size,
+                                             split_seed=args.seed if X_test is not None else None)
+            save_model(args.save, clf, training_data=record)
+            print(f"saved        {args.save}")
     if result.interrupted:  # Ctrl-C during training: the results above are those of the last finished iteration
         print(f"{PROG}: interrupted: training stopped by Ctrl-C after {clf.n_iter_} iterations; the results "
               f"above{' and the saved model' if args.save else ''} use the weights of iteration {clf.n_iter_}",
               file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    if held.interrupted:  # Ctrl-C after the training: held back until the results were written
+        print(f"{PROG}: interrupted: Ctrl-C after the training had finished; the results above"
+              f"{f' and the model saved to {args.save}' if args.save else ''} are complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
 def cmd_gradcheck(args):
-    """Gradient check on the course's debug network (or a network of given sizes)."""
+    """Gradient check on the course's debug network (or a network of given sizes).
+
+    Prints the numerical and the analytical gradient side by side as the exercise's
+    checkNNGradients does (``--variant``: the Python exercise's order and NumPy's print,
+    or the Octave original's), then the relative difference, the per-layer table and PASS/FAIL.
+    """
     from .gradcheck import debug_problem, gradient_check
 
     net, theta, X, y = debug_problem(*args.layers, m=args.m, activation=args.activation, output=args.output)
-    check = gradient_check(net, theta, X, y, alpha=args.alpha, eps=args.eps)
+    check = gradient_check(net, theta, X, y, alpha=args.alpha, eps=args.eps, threshold=args.threshold)
     print(f"network {'-'.join(map(str, net.layer_sizes))}, {args.activation} hidden, {args.output} output, "
           f"m = {args.m}, alpha = {args.alpha:g}, eps = {args.eps:g}")
+    print(check.format_columns(args.variant))
+    print(f"(left: numerical gradient, right: analytical gradient by backpropagation; in the order of the "
+          f"{args.variant} exercise)")
+    print(f"Relative Difference: {check.relative_difference:g}")
     print(check)
-    ok = check.relative_difference < args.threshold
-    print(f"{'PASS' if ok else 'FAIL'}: relative difference {'<' if ok else '>='} {args.threshold:g}")
-    return 0 if ok else 1
+    return 0 if check.passed else 1
 
 
 def cmd_predict(args):
-    """Predict with a saved model; print accuracy and a confusion matrix, optionally write the labels."""
+    """Predict with a saved model; print the accuracy and a confusion matrix (R^2 and RMSE for a regressor), say
+    whether the rows include the model's training rows, optionally write the predictions."""
+    from .cli_data import load_data
+    from .estimator import MLPRegressor
+    from .model_io import load_model, read_training_data
+
+    door = f"{PROG} predict"
+    model = load_model(args.model)
+    training = read_training_data(args.model)
+    if isinstance(model, tuple):  # a Network file: labels are output-unit indices, or h for identity outputs
+        net, theta = model
+        task = "regression" if net.output == "identity" else "classification"
+        description = f"Network {describe_network(net)}"
+    else:
+        net = model.network_
+        task = "regression" if isinstance(model, MLPRegressor) else "classification"
+        classes = "" if task == "regression" else f", {len(model.classes_)} classes"
+        description = f"{type(model).__name__} {describe_network(net)}{classes}, {model.n_iter_} iterations"
+    X, y, info = load_data(args, door, task=task)  # the model's task: a file's targets are read for it
+    if isinstance(model, tuple):
+        predicted = net.predict(theta, X)
+        if task == "regression" and predicted.shape[1] == 1:
+            predicted = predicted[:, 0]
+        known = np.arange(max(net.n_outputs, 2))
+    else:
+        if task == "classification" and y.ndim == 1 and (y.dtype.kind in "US") != (model.classes_.dtype.kind in "US"):
+            raise CLIError(v.message(
+                "--data", door, f"data labeled as the model's classes {v.describe(model.classes_.tolist())}",
+                f"{v.describe(os.fsdecode(args.data))}, labeled {v.describe(np.unique(y).tolist())}"))
+        predicted = model.predict(X)
+        known = None if task == "regression" else model.classes_
+    with interrupts_held() as held:  # the predictions are made: a Ctrl-C from now on does not lose them
+        print(f"model        {args.model}: {description}")
+        if training is not None:
+            print(f"trained on   {training.describe()}")
+        print(f"data         {describe_data(args, X, info)}")
+        overlap = training.compare(X) if training is not None else None
+        print("rows         " + (overlap.text if overlap is not None else "the model file does not record its "
+                                 "training data (saved without it), so whether these rows include training rows is "
+                                 "unknown"))
+        print_prediction_scores(task, y, predicted, overlap)
+        if task == "classification" and y.ndim == 1:
+            from sklearn.metrics import confusion_matrix
+
+            labels = np.unique(np.concatenate([np.asarray(known), y, predicted]))
+            counts = confusion_matrix(y, predicted, labels=labels)
+            print("confusion matrix (rows: true label, columns: predicted label)")
+            print(format_confusion(labels, counts))
+        if args.output:
+            from ._atomic import write_text
+
+            header, rows = prediction_rows(y, predicted)
+            write_text(args.output, rows)
+            print(f"wrote        {args.output} ({len(y)} rows: {header})")
+    if held.interrupted:
+        print(f"{PROG}: interrupted: Ctrl-C after the predictions were made; the output above"
+              f"{f' and {args.output}' if args.output else ''} are complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def print_prediction_scores(task, y, predicted, overlap):
+    """``predict``'s scores on all rows and, when they mix training rows with others, on the rows not trained on."""
+    from .metrics import scores
+
+    def line(mask):
+        found = scores(task, y[mask], predicted[mask])
+        n = int(np.count_nonzero(mask))
+        if task == "regression":
+            return f"R^2 {found['r2']:.4f}, RMSE {found['rmse']:.4g} on {n} samples"
+        correct = round(found["accuracy"] * n)
+        return f"{100 * found['accuracy']:.2f}% ({correct} of {n})"
+
+    every = np.ones(len(y), dtype=bool)
+    print(f"{'R^2, RMSE' if task == 'regression' else 'accuracy':<12} {line(every)}")
+    if overlap is not None and 0 < overlap.n_training < overlap.n_rows:
+        print(f"{'not trained':<12} {line(~overlap.training)}: the {overlap.n_rows - overlap.n_training} rows that "
+              "are not training rows")
+
+
+def prediction_rows(y, predicted):
+    """``(header, text)`` of the predictions CSV: ``index,predicted,true``, or one column per output
+    (``predicted_0``, ..., ``true_0``, ...) for several outputs."""
     import csv
     import io
 
-    from sklearn.metrics import confusion_matrix
-
-    from ._atomic import write_text
-    from .datasets import load
-    from .model_io import load_model
-
-    model = load_model(args.model)
-    X, y = load(args.data)
-    if isinstance(model, tuple):  # a Network file: labels are output-unit indices
-        net, theta = model
-        predicted = net.predict(theta, X)
-        description = f"Network {describe_network(net)}"
-        known = np.arange(max(net.n_outputs, 2))
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    if predicted.ndim == 1:
+        header = ["index", "predicted", "true"]
+        rows = zip(range(len(y)), predicted.tolist(), y.tolist())
     else:
-        predicted = model.predict(X)
-        net = model.network_
-        description = (f"MLPClassifier {describe_network(net)}, {len(model.classes_)} classes, "
-                       f"{model.n_iter_} iterations")
-        known = model.classes_
-    correct = int(np.sum(predicted == y))
-    print(f"model        {args.model}: {description}")
-    print(f"data         {args.data}: {X.shape[0]} samples, {X.shape[1]} features")
-    print(f"accuracy     {100 * correct / len(y):.2f}% ({correct} of {len(y)})")
-    labels = np.unique(np.concatenate([np.asarray(known), y, predicted]))
-    counts = confusion_matrix(y, predicted, labels=labels)
-    print("confusion matrix (rows: true label, columns: predicted label)")
-    print(format_confusion(labels, counts))
-    if args.output:
-        text = io.StringIO(newline="")
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["index", "predicted", "true"])
-        writer.writerows(zip(range(len(y)), predicted.tolist(), y.tolist()))
-        write_text(args.output, text.getvalue())
-        print(f"wrote        {args.output} ({len(y)} rows: index,predicted,true)")
-    return 0
+        k = predicted.shape[1]
+        header = ["index", *(f"predicted_{j}" for j in range(k)), *(f"true_{j}" for j in range(k))]
+        rows = ([i, *p, *t] for i, (p, t) in enumerate(zip(predicted.tolist(), y.tolist())))
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ",".join(header), text.getvalue()
 
 
 def cmd_sweep(args):
     """Fit every combination of the given values; print a table, optionally plot a heatmap."""
     from pathlib import Path
 
-    from . import sweep
+    from . import datasets, sweep
     from ._atomic import write_atomically
 
+    door = f"{PROG} sweep"
+    task = known_task(args)
+    if task is None:  # a file: its kind is known once it is read (the sweep reads it again, as a name)
+        task = datasets.describe(args.data, **args.data_options).kind
+        if args.metric is not None:
+            args.metric = v.Option(SWEEP_METRICS[task]).check(args.metric, "--metric", door)
+    outputs = output_for(task, args.output or [None], door)
     grid = {
         "alpha": args.alpha,
         "max_iter": args.max_iter,
@@ -362,38 +555,53 @@ def cmd_sweep(args):
         "random_state": args.seed,
         "solver": args.solver,
         "activation": args.activation or ["tanh" if args.kind == "planar" else "sigmoid"],
-        "output": args.output,
     }
+    if task == "classification":
+        grid["output"] = outputs  # a regression network's output is identity
     if args.learning_rate:
         grid["learning_rate"] = args.learning_rate
     try:
         records = sweep.run(grid, args.data, results_path=args.results, n_jobs=args.jobs, scheduler=args.scheduler,
                             resume=args.resume, progress=args.progress, test_size=args.test_size or None,
-                            split_seed=args.split_seed, save_weights=args.save_weights, keep_weights=False)
+                            split_seed=args.split_seed, save_weights=args.save_weights, keep_weights=False,
+                            task=task, data_options=args.data_options)
     except ImportError as err:
         raise CLIError(str(err)) from None
     except KeyboardInterrupt:
         where = f"; the finished runs are in {args.results} (--resume continues)" if args.results else ""
         print(f"{PROG}: interrupted{where}", file=sys.stderr)
-        return 130
-    print(records.table())
-    best = records.best()
-    if best is not None:
-        where = records.describe(best) or "the only run"
-        label = "held-out" if records.metric == "test_accuracy" else "train"
-        print(f"best         {label} {100 * best[records.metric]:.2f}% at {where}")
-    failed = f", {records.n_failed} failed" if records.n_failed else ""
-    print(f"runs         {len(records)}: {records.n_run} run now, {records.n_resumed} from the results file{failed}; "
-          f"{records.seconds:.1f} s")
-    if args.results:
-        print(f"results      {args.results}")
-    if args.plot:
-        from .plots import sweep_heatmap
+        return EXIT_INTERRUPTED
+    with interrupts_held() as held:  # the runs are done: a Ctrl-C from now on does not lose the table or the plot
+        print(records.table())
+        best = records.best()
+        if best is not None:
+            where = records.describe(best) or "the only run"
+            label = "held-out" if records.metric.startswith("test_") else "train"
+            value = best[records.metric]
+            score = f"R^2 {value:.4f}" if records.task == "regression" else f"{100 * value:.2f}%"
+            print(f"best         {label} {score} at {where}")
+        failed = f", {records.n_failed} failed" if records.n_failed else ""
+        print(f"runs         {len(records)}: {records.n_run} run now, {records.n_resumed} from the results file"
+              f"{failed}; {records.seconds:.1f} s")
+        if args.results:
+            print(f"results      {args.results}")
+        if args.plot:
+            from .plots import sweep_heatmap
 
-        plot = Path(args.plot)
-        figure = sweep_heatmap(records, metric=args.metric or records.metric)
-        write_atomically(plot, lambda f: figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120, bbox_inches="tight"))
-        print(f"plot         {plot}")
+            plot = Path(args.plot)
+            figure = sweep_heatmap(records, metric=args.metric or records.metric)
+            write_atomically(plot, lambda f: figure.savefig(f, format=plot.suffix[1:].lower(), dpi=120,
+                                                            bbox_inches="tight"))
+            print(f"plot         {plot}")
+    if len(records) and records.n_failed == len(records):  # nothing to show for the sweep: say so, and fail
+        first = next(r["error"] for r in records if r.get("error"))
+        print(f"{PROG}: error: every run of the sweep failed ({len(records)} of {len(records)}); the first: "
+              f"{str(first).splitlines()[0][:200]}", file=sys.stderr)
+        return 2
+    if held.interrupted:
+        print(f"{PROG}: interrupted: Ctrl-C after the runs had finished; the output above is complete",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
@@ -403,9 +611,33 @@ def cmd_report(args):
 
     path = build_report(out_dir=args.out, data=args.data, weights=args.weights, hidden=args.hidden, alpha=args.alpha,
                         max_iter=args.max_iter, solver=args.solver, quick=args.quick, seed=args.seed,
-                        progress=args.progress)
+                        progress=args.progress, task=args.task, data_options=args.data_options)
     print(f"report       {path}")
     print(f"open         {path.resolve().as_uri()}")
+    return 0
+
+
+def cmd_datasets(args):
+    """List the built-in data sets, one line each (a markdown table with --markdown); loads nothing."""
+    from . import datasets
+
+    rows = datasets.catalog()
+    if not args.markdown:
+        for info in rows:
+            print(info.summary())
+        return 0
+    print("| name | X | kind | images | options | source |")
+    print("|---|---|---|---|---|---|")
+    for info in rows:
+        kind = f"{info.n_classes} classes" if info.n_classes else info.kind
+        images = "no"
+        if info.images:
+            order = {"F": "column-major", "C": "row-major"}[info.pixel_order]
+            images = f"{info.image_shape[0]}x{info.image_shape[1]}, {order}"
+        options = ", ".join(f"{name} {value}" if value is not None else name for name, value in info.options)
+        installed = "" if info.available else " (not installed)"
+        print(f"| `{info.name}` | {info.n_samples} x {info.n_features} | {kind} | {images} | {options} | "
+              f"{info.source}{installed} |")
     return 0
 
 
@@ -454,16 +686,6 @@ def cmd_playground(args):
     return 0
 
 
-def add_data_flag(parser, default="digits20"):
-    parser.add_argument(
-        "--data",
-        default=default,
-        metavar="NAME|PATH",
-        help="data set: digits20 (bundled 20x20 digits, 5000x400), spirals (2-arm planar spiral), "
-        "or a path to the course's ex4data1.mat / ex3data1.mat (default: %(default)s)",
-    )
-
-
 def add_hidden_flag(parser, several=False):
     what = ("one network per value, each written as in train: --hidden 25 64,32 is two networks" if several else
             "the hidden layers: units per layer joined by commas, e.g. 25, or 64,32 for two layers")
@@ -477,8 +699,10 @@ def add_model_flags(parser):
     parser.add_argument("--max-iter", default=50, help="iterations of the optimizer (default: %(default)s)")
     parser.add_argument("--solver", default="CG", help=f"{SOLVERS} (default: %(default)s)")
     parser.add_argument("--activation", default=None,
-                        help="hidden activation: sigmoid, tanh or relu (default: sigmoid for digits, tanh for planar data)")
-    parser.add_argument("--output", default="sigmoid", help="output layer: sigmoid or softmax (default: %(default)s)")
+                        help="hidden activation: sigmoid, tanh or relu (default: tanh for planar data, else sigmoid)")
+    parser.add_argument("--output", default=None,
+                        help="output layer: sigmoid or softmax for classification, identity for regression "
+                        "(default: sigmoid for classification, identity for regression)")
     parser.add_argument("--learning-rate", default=None, help="step size for gd, sgd and adam")
 
 
@@ -488,8 +712,8 @@ def add_seed_flag(parser):
 
 def add_test_size_flag(parser):
     parser.add_argument("--test-size", default=TEST_SIZE,
-                        help="fraction held out (stratified) for the held-out accuracy, in [0, 1), 0 for none "
-                        "(default: %(default)s)")
+                        help="fraction held out for the held-out accuracy (R^2 for regression), stratified for "
+                        "classes, in [0, 1), 0 for none (default: %(default)s)")
 
 
 def add_progress_flag(parser, what="a progress bar"):
@@ -506,9 +730,11 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    train = commands.add_parser("train", help="train a network and report accuracy",
-                                description="Train a network on a data set and print its accuracy.")
-    add_data_flag(train)
+    train = commands.add_parser("train", help="train a network and report accuracy (R^2 and RMSE for regression)",
+                                description="Train a network on a data set and print its accuracy, or its R^2 and "
+                                "RMSE for regression (an MLPRegressor: identity output, squared error). "
+                                "The model file of --save records what it was trained on.")
+    add_data_flags(train)
     add_model_flags(train)
     add_seed_flag(train)
     add_test_size_flag(train)
@@ -527,16 +753,22 @@ def build_parser():
     gradcheck.add_argument("--eps", default=1e-4, help="finite-difference step (default: %(default)s)")
     gradcheck.add_argument("--threshold", default=1e-9,
                            help="largest acceptable relative difference (default: %(default)s)")
+    gradcheck.add_argument("--variant", default="python",
+                           help="list the gradients as the course's Python exercise does (python: row by row, NumPy's "
+                           "print) or as the Octave original (octave: column by column) (default: %(default)s)")
     gradcheck.set_defaults(check=check_gradcheck, run=cmd_gradcheck)
 
     predict = commands.add_parser("predict", help="predict with a saved model; accuracy and confusion matrix",
                                   description="Load a model file written by 'nnlearn train --save' (or "
                                   "nnlearn.save_model), predict a data set, and print the accuracy and a "
-                                  "confusion matrix.")
+                                  "confusion matrix (R^2 and RMSE for a regressor), and whether the rows include "
+                                  "the model's training rows. The model decides the task: a file's targets are "
+                                  "read for it.")
     predict.add_argument("--model", required=True, metavar="MODEL.npz", help="the model file to load")
-    add_data_flag(predict)
+    add_data_flags(predict, task=False)
     predict.add_argument("--output", metavar="PREDICTIONS.csv",
-                         help="write the labels as CSV with header index,predicted,true (written atomically)")
+                         help="write the predictions as CSV with header index,predicted,true (one predicted_j and "
+                         "true_j column per output for several outputs; written atomically)")
     predict.set_defaults(check=check_predict, run=cmd_predict)
 
     sweep = commands.add_parser(
@@ -544,8 +776,8 @@ def build_parser():
         description="Fit one network per combination of the given values (--alpha, --max-iter, --hidden, --seed, --solver, "
         "--activation, --output and --learning-rate take several), "
         "stream each finished run to a JSON-lines file, print a table and optionally plot a heatmap of "
-        "accuracy over alpha and max_iter (averaged over the other values).")
-    add_data_flag(sweep)
+        "accuracy (R^2 for regression) over alpha and max_iter (averaged over the other values).")
+    add_data_flags(sweep)
     sweep.add_argument("--alpha", nargs="+", default=[1.0], metavar="A",
                        help="regularization strengths, the course's lambda (default: 1.0)")
     sweep.add_argument("--max-iter", nargs="+", default=[50], metavar="N",
@@ -555,8 +787,9 @@ def build_parser():
                        help="random seeds of the initial weights (default: 0)")
     sweep.add_argument("--solver", nargs="+", default=["CG"], help=f"{SOLVERS} (default: CG)")
     sweep.add_argument("--activation", nargs="+", default=None,
-                       help="hidden activations: sigmoid, tanh, relu (default: sigmoid for digits, tanh for planar data)")
-    sweep.add_argument("--output", nargs="+", default=["sigmoid"], help="output layers: sigmoid, softmax (default: sigmoid)")
+                       help="hidden activations: sigmoid, tanh, relu (default: tanh for planar data, else sigmoid)")
+    sweep.add_argument("--output", nargs="+", default=None,
+                       help="output layers: sigmoid, softmax (default: sigmoid; regression: identity, the only one)")
     sweep.add_argument("--learning-rate", nargs="+", default=None, metavar="ETA",
                        help="step sizes for gd, sgd and adam")
     add_test_size_flag(sweep)
@@ -573,8 +806,9 @@ def build_parser():
                        help="run on this Dask cluster, e.g. tcp://HOST:8786 (needs pip install 'nnlearn[dask]')")
     sweep.add_argument("--plot", metavar="HEATMAP.png", help="write a heatmap of the metric over alpha and max_iter")
     sweep.add_argument("--metric", default=None, metavar="METRIC",
-                       help=f"metric of the heatmap: {', '.join(SWEEP_METRICS)} "
-                       "(default: test_accuracy with a held-out set, else train_accuracy)")
+                       help=f"metric of the heatmap: {', '.join(SWEEP_METRICS['classification'])}; for regression "
+                       f"{', '.join(SWEEP_METRICS['regression'])} (default: test_accuracy or test_r2 with a held-out "
+                       "set, else train_accuracy or train_r2)")
     add_progress_flag(sweep)
     sweep.set_defaults(check=check_sweep, run=cmd_sweep)
 
@@ -582,13 +816,14 @@ def build_parser():
         "report", help="train, check and explain a network; write a report to read in a browser",
         description="Walk through the exercise on the digits (data, model, cost, sigmoid gradient, gradient check, "
         "training, hidden units, a lambda x max_iter experiment, planar data, mistakes) and write DIR/index.html, "
-        "one self-contained page that opens from disk in any browser.")
+        "one self-contained page that opens from disk in any browser. On other data the sections follow the data: "
+        "images and hidden units for square images, a decision boundary for 2-D inputs, a confusion matrix for "
+        "classes, predicted-vs-true and residuals for regression.")
     report.add_argument("--out", default="report", metavar="DIR", help="directory of index.html (default: %(default)s)")
-    report.add_argument("--data", default="digits20", metavar="NAME|PATH",
-                        help="digits20 (bundled 20x20 digits, 5000x400) or a path to the course's ex4data1.mat "
-                        "(default: %(default)s)")
+    add_data_flags(report)
     report.add_argument("--weights", metavar="ex4weights.mat",
-                        help="the course's pretrained weights: the cost section evaluates them (default: the initial weights)")
+                        help="the course's pretrained weights (digits data only): the cost section evaluates them "
+                        "(default: the initial weights)")
     report.add_argument("--hidden", nargs="*", default=["25"], metavar="UNITS",
                         help="the hidden layers of the trained network: units per layer joined by commas, e.g. 25, "
                         "or 64,32 for two layers (default: 25)")
@@ -601,6 +836,13 @@ def build_parser():
                         help="a smaller lambda x max_iter grid in the experiments section (3 x 2 runs instead of 5 x 3)")
     add_progress_flag(report, "one progress bar per section")
     report.set_defaults(check=check_report, run=cmd_report)
+
+    datasets = commands.add_parser(
+        "datasets", help="list the built-in data sets: shape, kind, images, source",
+        description="List the built-in data sets of --data, one line each: shape of X, classification or regression, "
+        "images, source and license. Loads nothing.")
+    datasets.add_argument("--markdown", action="store_true", help="print a GitHub markdown table (for the README)")
+    datasets.set_defaults(check=lambda args: None, run=cmd_datasets)
 
     bench = commands.add_parser(
         "bench", help="time nnlearn against PyTorch, scikit-learn and the floor",
@@ -663,10 +905,22 @@ def _one_line_warnings():
 
 def main(argv=None):
     """Run the command line; returns the exit status (0 ok, 1 check failed, 2 usage or input error,
-    130 interrupted by Ctrl-C)."""
-    with warnings.catch_warnings():
-        warnings.showwarning = _one_line_warnings()
-        return _run(argv)
+    130 interrupted by Ctrl-C, 141 standard output closed by its reader: see the module docstring)."""
+    out, err = PipeGuard(sys.stdout), PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warnings()
+            try:
+                status = _run(argv)
+            except BrokenPipeError:  # a target written through stdout (--output /dev/stdout) lost its reader
+                out.lose()
+                status = EXIT_BROKEN_PIPE
+        out.flush()
+        err.flush()
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+    return EXIT_BROKEN_PIPE if out.broken else status
 
 
 def _run(argv):
@@ -680,7 +934,9 @@ def _run(argv):
         return args.run(args)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except (CLIError, ValueError, TypeError, OSError, KeyError, FloatingPointError) as err:
         if debug:
             raise

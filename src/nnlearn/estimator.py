@@ -39,9 +39,9 @@ from sklearn.utils.validation import column_or_1d
 from . import _validation as v
 from .core import kernel
 from .core.losses import CLASSIFICATION_OUTPUT_NAMES
-from .estimator_base import BaseMLP, stochastic_solver
+from .estimator_base import BaseMLP, convergence_warning, stochastic_solver
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "convergence_warning"]
 
 _COMMON_PARAMETERS = """\
     hidden_layer_sizes : tuple of int, default=(25,)
@@ -70,7 +70,11 @@ _COMMON_PARAMETERS = """\
     tol : float >= 0 or None, default=None
         Gradient tolerance of the scipy solvers (``gtol``; None keeps scipy's
         default, 1e-5), and the improvement of the validation loss that early
-        stopping asks for (None: 1e-4, scikit-learn's default tol).
+        stopping asks for (None: 1e-4, scikit-learn's default tol). It also
+        decides the ConvergenceWarning: a fit stopped by ``max_iter`` warns only
+        when ``tol`` is set and a scipy solver did not meet it. With ``tol=None``
+        (the default) ``max_iter`` is a budget, as in the course, and reaching it
+        is silent.
     random_state : None, int or Generator, default=None
         Initial weights, mini-batch order and the validation split.
     verbose : bool, default=False
@@ -118,7 +122,10 @@ _COMMON_ATTRIBUTES = """\
     feature_names_in_ : ndarray of str, when X has feature names
     network_ : nnlearn.Network
     train_result_ : nnlearn.optimize.TrainResult of the last fit or partial_fit
-        (timing, the optimizer's message; its ``theta`` is the last iterate)"""
+        (timing, the optimizer's message; its ``theta`` is the last iterate)
+    fitted_params_ : dict, ``get_params()`` at the last successful fit or partial_fit: the
+        parameters that produced the fitted attributes (``get_params()`` differs after a
+        ``set_params`` whose refit failed; model files record these)"""
 
 
 def _documented(cls):

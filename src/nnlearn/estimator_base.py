@@ -60,6 +60,25 @@ def naming_X(door):
         raise ValueError(v.message("X", door, "an array of numbers", f"a value that is not a number ({err})")) from err
 
 
+def convergence_warning(result, tol):
+    """The message of the ConvergenceWarning a fit deserves, or None: the estimators' one rule.
+
+    Stopping at ``max_iter`` is how the course trains (a budget of iterations,
+    e.g. 50 of fmincg), not a failure, so it alone warns of nothing. A fit warns
+    only when you asked for a tolerance (``tol`` not None), the solver is one
+    that uses it (the scipy solvers: "CG", "L-BFGS-B", "TNC", "BFGS"), and the
+    run stopped at ``max_iter`` before meeting it.
+    """
+    from .core.optimizers import SCIPY_METHODS
+
+    if tol is None or result.method not in SCIPY_METHODS or result.converged:
+        return None
+    if not result.message.startswith("reached max_iter") or result.n_iter == 0:
+        return None
+    return (f"{result.method} stopped at max_iter={result.n_iter} iterations before the gradient tolerance "
+            f"tol={tol:g} was met; increase max_iter, or set tol=None to train for a fixed number of iterations.")
+
+
 def stochastic_solver(estimator):
     """True if the estimator's solver is sgd or adam (any case); else AttributeError: partial_fit is not offered."""
     solver = estimator.solver
@@ -311,13 +330,9 @@ class BaseMLP(BaseEstimator):
                 progress.close()
         # Only now, with the new model complete, are the fitted attributes set.
         self._record(net, result, monitor, fitted, continuing)
-        if not incremental and result.message.startswith("reached max_iter") and hp["max_iter"] > 0:
-            warnings.warn(
-                f"{self.solver} stopped after max_iter={hp['max_iter']} iterations without meeting its "
-                "convergence criterion; increase max_iter for a closer optimum.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
+        warning = None if incremental else convergence_warning(result, hp["tol"])
+        if warning:
+            warnings.warn(warning, ConvergenceWarning, stacklevel=4)
         return self
 
     def _hold_out(self, m, hp, stratify, sample_weight, door):
@@ -337,10 +352,10 @@ class BaseMLP(BaseEstimator):
         return train, validation
 
     def _progress_bar(self, total):
-        """A tqdm bar on stderr with a ``callback`` attribute that advances it (iteration, cost)."""
-        from tqdm.auto import tqdm
+        """A progress bar (nnlearn.progress: a widget in Jupyter, text on stderr) with a ``callback`` that advances it."""
+        from .progress import bar
 
-        progress = tqdm(total=total, desc=f"{type(self).__name__} ({self.solver})", unit="it", leave=True)
+        progress = bar(total, f"{type(self).__name__} ({self.solver})", unit="it", leave=True)
 
         def callback(iteration, theta, cost):
             progress.update(1)
@@ -378,6 +393,8 @@ class BaseMLP(BaseEstimator):
             self.best_validation_loss_ = float(monitor.best_loss)
         self.train_result_ = result
         self._optimizer_state = result.state
+        # What produced these weights: get_params() may change afterwards (set_params, a refit that fails).
+        self.fitted_params_ = self.get_params(deep=False)
 
     # -- fitted views -------------------------------------------------------------------
 

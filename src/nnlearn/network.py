@@ -35,8 +35,9 @@ class Network:
     ----------
     layer_sizes : sequence of int, length L >= 2
         ``[s_1, ..., s_L]``: inputs, hidden layers, outputs (e.g. ``[400, 25, 10]``).
-    activation : {"sigmoid", "logistic", "tanh", "relu"}
-        Activation of every hidden layer.
+    activation : {"sigmoid", "logistic", "tanh", "relu"} or a list of them
+        Activation of every hidden layer, or one per hidden layer (``["tanh", "relu"]``
+        for two hidden layers).
     output : {"sigmoid", "logistic", "softmax", "identity"}
         ``"sigmoid"``: K independent sigmoid units with the summed binary
         cross-entropy (the course's model; K = 1 is a binary classifier).
@@ -58,9 +59,11 @@ class Network:
     """
 
     def __init__(self, layer_sizes, activation="sigmoid", output="sigmoid"):
-        layer_sizes, activation, output = v.check(
-            "Network", layer_sizes=layer_sizes, activation=activation, output=output
-        )
+        layer_sizes, output = v.check("Network", layer_sizes=layer_sizes, output=output)
+        activation = v.Activations().check(activation, "activation", "Network")
+        if isinstance(activation, tuple) and len(activation) != len(layer_sizes) - 2:
+            raise ValueError(v.message("activation", "Network", f"one activation per hidden layer ({len(layer_sizes) - 2} "
+                                       f"for layer_sizes {list(layer_sizes)}) or a str", v.describe(list(activation))))
         min_units = OUTPUTS[output].min_units
         if layer_sizes[-1] < min_units:
             raise ValueError(v.message(
@@ -75,6 +78,16 @@ class Network:
             f"output={self.output!r})"
         )
 
+    def _repr_html_(self):
+        """Jupyter's view: layer sizes, parameter count, activations and a small diagram."""
+        from .display import network_svg, summary_html
+
+        shapes = ", ".join(f"{rows}×{cols}" for rows, cols in params.layer_shapes(self.layer_sizes))
+        hidden = str(self.activation) if len(self.layer_sizes) > 2 else "no hidden layer"
+        pairs = [("layer sizes", "-".join(map(str, self.layer_sizes))), ("parameters", f"{self.n_params:,} ({shapes})"),
+                 ("hidden activation", hidden), ("output", self.output)]
+        return summary_html("Network", pairs, extra=network_svg(self.layer_sizes))
+
     @property
     def layer_sizes(self):
         """``(s_1, ..., s_L)``, a tuple of ints."""
@@ -82,7 +95,7 @@ class Network:
 
     @property
     def activation(self):
-        """The hidden layers' activation (its canonical name: ``"logistic"`` reads ``"sigmoid"``)."""
+        """The hidden layers' activation (canonical name: ``"logistic"`` reads ``"sigmoid"``), or a tuple of one per layer."""
         return self.spec.activation
 
     @property

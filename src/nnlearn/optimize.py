@@ -10,6 +10,7 @@ pass over the data (sgd, adam with mini-batches).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -105,6 +106,7 @@ def train(
     tol=None,
     sample_weight=None,
     shuffle=True,
+    progress=False,
 ):
     r"""Minimize the regularized cost of ``net`` starting from ``theta0``.
 
@@ -144,10 +146,15 @@ def train(
         :meth:`nnlearn.Network.cost_and_gradient` is minimized.
     shuffle : bool, default=True
         sgd and adam shuffle the examples before each pass; False takes them in order.
+    progress : bool or None, default=False
+        Show a progress bar (iterations, cost) while training: a widget in
+        Jupyter, a text bar on stderr in a terminal (``tqdm.auto``). None shows
+        it in an interactive session only (Jupyter, IPython, Python's prompt).
 
     Returns
     -------
     TrainResult
+        Its repr is one line; in Jupyter it shows a summary with a learning-curve sparkline.
 
     Raises
     ------
@@ -170,7 +177,30 @@ def train(
     sample_weight = v.check_sample_weight(sample_weight, X.shape[0], "train")
     options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
                              momentum, tol, callback, random_state, shuffle=shuffle)
-    return run_training(net, theta0, X, Y, alpha, options, sample_weight)
+    from .progress import PROGRESS
+
+    progress = PROGRESS.check(progress, "progress", "train")
+    with _progress_bar(options, progress, f"train ({options['method']})"):
+        return run_training(net, theta0, X, Y, alpha, options, sample_weight)
+
+
+@contextlib.contextmanager
+def _progress_bar(options, progress, desc):
+    """A progress bar of ``options["max_iter"]`` iterations, advanced by a callback put in front of the user's."""
+    from . import progress as bars
+
+    if not bars.resolve(progress):
+        yield
+        return
+    user_callback = options["callback"]
+    with bars.bar(options["max_iter"], desc, unit="it", leave=True) as bar:
+        def callback(iteration, theta, cost):
+            bar.set_postfix(cost=f"{cost:.6g}", refresh=False)
+            bar.update(1)  # draws the new postfix too
+            return user_callback(iteration, theta, cost) if user_callback is not None else None
+
+        options["callback"] = callback
+        yield
 
 
 def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=None):
@@ -186,6 +216,8 @@ def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=No
         with threads.numpy_blas_limited(1):
             return core.minimize(network_objective(net, X, Y, alpha, sample_weight), theta0, n_samples=X.shape[0],
                                  state=state, **options)
+    except TrainingDiverged as err:
+        raise _with_hint(err, divergence_hint(options["method"], options["learning_rate"], alpha, X)) from None
     except ValueError as err:
         if not str(err).startswith("the cost at theta0"):
             raise
@@ -193,6 +225,41 @@ def run_training(net, theta0, X, Y, alpha, options, sample_weight=None, state=No
             f"{err}: theta0 or X is too large for float64 (largest |theta0| {np.max(np.abs(theta0)):.3g}, "
             f"largest |X| {np.max(np.abs(X)):.3g}); scale the features or start from smaller weights."
         ) from None
+
+
+def divergence_hint(method, learning_rate, alpha, X):
+    """What to try after a diverged training, from the values that ran (never "a larger alpha" when it is large).
+
+    gd, sgd and adam: a smaller learning_rate, and a smaller alpha too when
+    ``alpha / m >= 1`` (each gradient step multiplies the weights by about
+    ``1 - learning_rate * alpha / m`` through the regularization term alone,
+    which diverges once that product exceeds 2). The other methods overflow
+    only with large weights or features: scale features larger than
+    :data:`nnlearn._validation.LARGE_FEATURE`, use a smaller alpha when it is
+    above 1e3, else a larger one (it keeps the weights small).
+    """
+    tips = []
+    m = X.shape[0]
+    if method in DEFAULT_LEARNING_RATES:
+        lr = DEFAULT_LEARNING_RATES[method] if learning_rate is None else learning_rate
+        tips.append(f"a smaller learning_rate (it was {lr:.3g})")
+        if alpha / m >= 1:
+            tips.append(f"a smaller alpha (it was {alpha:.3g}: each step scales the weights by about 1 - "
+                        f"learning_rate * alpha / m, which must stay between -1 and 1)")
+    else:
+        if alpha > 1e3:
+            tips.append(f"a smaller alpha (it was {alpha:.3g})")
+        scale = float(np.max(np.abs(X))) if X.size else 0.0
+        if scale > v.LARGE_FEATURE:
+            tips.append(f"scaled features (the largest |X| is {scale:.3g})")
+        if alpha <= 1e3 and not tips:
+            tips.append(f"a larger alpha (it was {alpha:.3g}; it keeps the weights small)")
+    return "Try " + " and ".join(tips) + "."
+
+
+def _with_hint(err, hint):
+    """``err`` (a TrainingDiverged) with ``hint`` appended to its message, its attributes kept."""
+    return TrainingDiverged(f"{err} {hint}", iteration=err.iteration, theta=err.theta, cost_history=err.cost_history)
 
 
 def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_rate=None, batch_size=None,
@@ -222,7 +289,13 @@ def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_
                              tol, callback, random_state, shuffle=shuffle)
     if options["method"] in core.MINIBATCH_METHODS and n_samples is None:
         raise ValueError(v.message("n_samples", door, f"an int >= 1 for method={options['method']!r}", "None"))
-    return core.minimize(fun, theta0, n_samples=n_samples, **options)
+    try:
+        return core.minimize(fun, theta0, n_samples=n_samples, **options)
+    except TrainingDiverged as err:
+        if options["method"] not in DEFAULT_LEARNING_RATES:
+            raise
+        lr = options["learning_rate"] or DEFAULT_LEARNING_RATES[options["method"]]
+        raise _with_hint(err, f"Try a smaller learning_rate (it was {lr:.3g}).") from None
 
 
 def fmincg(fun, x0, max_iter=100, callback=None):

@@ -1,10 +1,17 @@
-"""Figures for inspecting data, networks and training runs.
+"""Figures for inspecting data, networks and training runs, that show themselves in Jupyter.
 
 Every drawing function either creates a new :class:`matplotlib.figure.Figure`
 (no pyplot, so no global state, no GUI backend and nothing to close) or
-draws on the ``ax`` it is given. Either way it returns the figure the axes
-belong to and never calls ``show``. matplotlib is imported inside the
-functions, so ``import nnlearn.plots`` stays cheap.
+draws on the ``ax`` it is given, and never calls ``show``. It returns a
+Display (scikit-learn's convention, e.g. ``ConfusionMatrixDisplay``): an
+object that keeps the figure and the axes as ``figure_`` and ``ax_``, the
+data it drew, and the artists (``lines_``, ``im_``, ...), and that renders
+itself as a PNG in Jupyter, so a cell ending in ``plots.learning_curve(...)``
+shows the picture with no ``%matplotlib`` magic, and so does
+``display(...)``. ``display.savefig(path)`` writes the figure. Outside
+Jupyter nothing opens a window. Every Display can draw again on other axes
+with ``display.plot(ax=...)``. matplotlib is imported inside the functions,
+so ``import nnlearn.plots`` stays cheap.
 
 The array-building parts are pure functions that tests can check directly:
 :func:`rows_to_images`, :func:`image_grid`, :func:`confusion_table` and
@@ -13,7 +20,9 @@ The array-building parts are pure functions that tests can check directly:
 Every public function is a door: it checks its arguments once with
 :mod:`nnlearn._validation` (the rules below add the kinds of argument only
 figures take) and names itself in the message, e.g. "The 'n' parameter of
-digits_grid must be an int in the range [1, inf). Got 0 instead."
+digits_grid must be an int in the range [1, inf). Got 0 instead." A
+Display's constructor takes the data its function computed and checked;
+make Displays with the functions.
 """
 
 import math
@@ -23,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import _validation as v
+from .display import FigureDisplay
 
 __all__ = [
     "rows_to_images",
@@ -36,6 +46,16 @@ __all__ = [
     "confusion_matrix",
     "misclassified",
     "sweep_heatmap",
+    "ImageGridDisplay",
+    "LearningCurveDisplay",
+    "DecisionBoundaryDisplay",
+    "ConfusionMatrixDisplay",
+    "MisclassifiedDisplay",
+    "SweepHeatmapDisplay",
+    "predicted_vs_true",
+    "residuals",
+    "PredictedVsTrueDisplay",
+    "ResidualsDisplay",
 ]
 
 
@@ -424,12 +444,292 @@ def _tabulate(records, metric):
     return alphas, max_iters, matrix
 
 
+# ------------------------------------------------------------------- displays
+class ImageGridDisplay(FigureDisplay):
+    """Images tiled by :func:`image_grid` (the course's displayData): made by :func:`digits_grid` and :func:`hidden_units`.
+
+    Parameters
+    ----------
+    images : ndarray of shape (m, h, w), m >= 1
+        Upright images, already checked (the functions of this module make them).
+    title : str or None
+        Title of the axes.
+
+    Attributes
+    ----------
+    image_ : matplotlib.image.AxesImage
+        The tiled pixels, gray over [-1, 1].
+    figure_, ax_
+        See :class:`nnlearn.display.FigureDisplay`.
+    """
+
+    figsize = (6, 6)
+
+    def __init__(self, images, title=None):
+        self.images = images
+        self.title = title
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        self.image_ = _show_grid(ax, _tile(self.images), self.title)
+        return self._set_axes(fig, ax)
+
+    def _describe(self):
+        m, h, w = self.images.shape
+        return f"{m} image{'s' if m != 1 else ''} of {h}x{w}"
+
+
+class LearningCurveDisplay(FigureDisplay):
+    """Cost against iteration, one line per run: made by :func:`learning_curve`.
+
+    Parameters
+    ----------
+    runs : list of ndarray of shape (n_k,)
+        The checked runs; entry k of a run is drawn at iteration k.
+    labels : list of str or None
+        One legend label per run; a legend is drawn only when given.
+    log : bool
+        Logarithmic y axis.
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib.lines.Line2D
+        One line per run.
+    """
+
+    figsize = (6, 4)
+
+    def __init__(self, runs, labels=None, log=False):
+        self.runs, self.labels, self.log = runs, labels, log
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        from matplotlib.ticker import MaxNLocator
+
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        self.lines_ = []
+        for i, run in enumerate(self.runs):
+            label = None if self.labels is None else str(self.labels[i])
+            self.lines_ += ax.plot(np.arange(run.size), run, label=label)  # entry k: cost after k iterations
+        if self.log:
+            ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("iteration")
+        ax.set_ylabel("cost")
+        if self.labels is not None:
+            ax.legend()
+        return self._set_axes(fig, ax)
+
+    def _describe(self):
+        if len(self.runs) == 1:
+            run = self.runs[0]
+            return f"{run.size - 1} iterations, cost {run[0]:.6g} -> {run[-1]:.6g}"
+        return f"{len(self.runs)} runs"
+
+
+class DecisionBoundaryDisplay(FigureDisplay):
+    """A 2-D classifier's regions with the data on top: made by :func:`decision_boundary`.
+
+    Parameters
+    ----------
+    xx, yy : ndarray of shape (r, r)
+        The grid (``np.meshgrid``).
+    response : ndarray of shape (r, r), int
+        Index into ``classes`` of the prediction at each grid point.
+    classes : ndarray of shape (K,)
+        Every label of the data and of the predictions, sorted.
+    X : ndarray of shape (m, 2)
+    y : ndarray of shape (m,)
+
+    Attributes
+    ----------
+    contour_ : matplotlib.contour.QuadContourSet
+        The filled regions.
+    scatters_ : list of matplotlib.collections.PathCollection
+        One scatter per class present in ``y``.
+    """
+
+    figsize = (6, 5)
+
+    def __init__(self, xx, yy, response, classes, X, y):
+        self.xx, self.yy, self.response, self.classes, self.X, self.y = xx, yy, response, classes, X, y
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        from matplotlib.colors import ListedColormap
+
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        K = self.classes.size
+        colors = _class_colors(K)
+        self.contour_ = ax.contourf(self.xx, self.yy, self.response, levels=np.arange(K + 1) - 0.5,
+                                    cmap=ListedColormap(colors), alpha=0.3)
+        y_idx = np.searchsorted(self.classes, self.y)
+        self.scatters_ = []
+        for k in range(K):
+            mask = y_idx == k
+            if mask.any():
+                self.scatters_.append(ax.scatter(self.X[mask, 0], self.X[mask, 1], color=colors[k], edgecolors="k",
+                                                 linewidths=0.5, s=20, label=str(self.y[mask][0])))
+        ax.set_xlim(self.xx[0, 0], self.xx[0, -1])
+        ax.set_ylim(self.yy[0, 0], self.yy[-1, 0])
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.legend(title="class", loc="best")
+        return self._set_axes(fig, ax)
+
+    def _describe(self):
+        return f"{self.classes.size} classes, {self.X.shape[0]} points"
+
+
+class ConfusionMatrixDisplay(FigureDisplay):
+    """The confusion matrix as an image with the counts in the cells: made by :func:`confusion_matrix`.
+
+    Parameters
+    ----------
+    labels : ndarray of shape (K,)
+        Row and column order.
+    counts : ndarray of shape (K, K), int
+        ``counts[i, j]``: samples of true label ``labels[i]`` predicted as ``labels[j]``.
+
+    Attributes
+    ----------
+    im_ : matplotlib.image.AxesImage
+        The (K, K) counts.
+    text_ : ndarray of shape (K, K), dtype object
+        The matplotlib Text of each cell.
+    """
+
+    figsize = (5, 5)
+
+    def __init__(self, labels, counts):
+        self.labels, self.counts = labels, counts
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        counts = self.counts
+        self.im_ = ax.imshow(counts, cmap="Blues", vmin=0, interpolation="nearest")
+        # Blues is dark at the high end: white text above half the largest count.
+        self.text_ = np.empty(counts.shape, dtype=object)
+        for (i, j), count in np.ndenumerate(counts):
+            self.text_[i, j] = ax.text(j, i, str(count), ha="center", va="center",
+                                       color="white" if count > counts.max() / 2 else "black")
+        ticks = np.arange(self.labels.size)
+        names = [str(label) for label in self.labels.tolist()]
+        ax.set_xticks(ticks, names)
+        ax.set_yticks(ticks, names)
+        ax.set_xlabel("predicted label")
+        ax.set_ylabel("true label")
+        return self._set_axes(fig, ax)
+
+    def _describe(self):
+        total, right = int(self.counts.sum()), int(np.trace(self.counts))
+        return f"{self.labels.size} labels, {right} of {total} on the diagonal"
+
+
+class MisclassifiedDisplay(FigureDisplay):
+    """The wrongly classified images, each marked "true/predicted": made by :func:`misclassified`.
+
+    Parameters
+    ----------
+    images : ndarray of shape (k, h, w)
+        The shown mistakes (k may be 0).
+    y_true, y_pred : ndarray of shape (k,)
+        Their true and predicted labels.
+
+    Attributes
+    ----------
+    image_ : matplotlib.image.AxesImage or None
+        The tiled images (None without mistakes).
+    """
+
+    figsize = (6, 6)
+
+    def __init__(self, images, y_true, y_pred):
+        self.images, self.y_true, self.y_pred = images, y_true, y_pred
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        self.image_ = None
+        if self.images.shape[0] == 0:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "no misclassified samples", ha="center", va="center", transform=ax.transAxes)
+            return self._set_axes(fig, ax)
+        self.image_ = _show_grid(ax, _tile(self.images), "true/predicted")
+        k, h, w = self.images.shape
+        _, n_cols = _grid_shape(k)
+        for i in range(k):
+            r, c = divmod(i, n_cols)
+            ax.text(1 + c * (w + 1), 1 + r * (h + 1), f"{self.y_true[i]}/{self.y_pred[i]}",
+                    ha="left", va="top", fontsize="x-small", color="yellow",
+                    bbox={"facecolor": "black", "alpha": 0.5, "pad": 0.5, "linewidth": 0})
+        return self._set_axes(fig, ax)
+
+    def _describe(self):
+        return f"{self.images.shape[0]} mistakes shown"
+
+
+class SweepHeatmapDisplay(FigureDisplay):
+    """A sweep's mean metric over alpha (rows) and max_iter (columns): made by :func:`sweep_heatmap`.
+
+    Parameters
+    ----------
+    alphas : ndarray of shape (A,)
+    max_iters : ndarray of shape (I,)
+    matrix : ndarray of shape (A, I)
+        NaN where no record has the pair.
+    metric : str
+        The colorbar's label.
+
+    Attributes
+    ----------
+    im_ : matplotlib.image.AxesImage
+        The matrix.
+    colorbar_ : matplotlib.colorbar.Colorbar
+    """
+
+    figsize = (6, 5)
+
+    def __init__(self, alphas, max_iters, matrix, metric):
+        self.alphas, self.max_iters, self.matrix, self.metric = alphas, max_iters, matrix, metric
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        matrix = self.matrix
+        self.im_ = ax.imshow(matrix, cmap="viridis", aspect="auto", interpolation="nearest")
+        finite = matrix[np.isfinite(matrix)]
+        middle = (finite.min() + finite.max()) / 2 if finite.size else np.inf
+        # viridis is dark at the low end: white text below the middle.
+        for (i, j), value in np.ndenumerate(matrix):
+            text = "n/a" if np.isnan(value) else f"{value:.3g}"
+            ax.text(j, i, text, ha="center", va="center", color="white" if value < middle else "black")
+        ax.set_xticks(np.arange(self.max_iters.size), [f"{v:g}" for v in self.max_iters.tolist()])
+        ax.set_yticks(np.arange(self.alphas.size), [f"{v:g}" for v in self.alphas.tolist()])
+        ax.set_xlabel("max_iter")
+        ax.set_ylabel("alpha")
+        self.colorbar_ = fig.colorbar(self.im_, ax=ax, label=self.metric)
+        return self._set_axes(fig, ax)
+
+    def _describe(self):
+        return f"{self.metric} over {self.alphas.size} alphas x {self.max_iters.size} max_iters"
+
+
 # ------------------------------------------------------------------- figures
 def _show_grid(ax, grid, title):
-    ax.imshow(grid, cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
+    image = ax.imshow(grid, cmap="gray", vmin=-1.0, vmax=1.0, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
+    return image
 
 
 def digits_grid(X, n=100, random_state=None, order="F", ax=None):
@@ -453,9 +753,9 @@ def digits_grid(X, n=100, random_state=None, order="F", ax=None):
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure; its axes shows :func:`image_grid` of the picked images
-        with the gray colormap over [-1, 1].
+    display : ImageGridDisplay
+        Shows itself in Jupyter; ``display.ax_`` shows :func:`image_grid` of
+        the picked images (``display.images``) with the gray colormap over [-1, 1].
 
     Raises
     ------
@@ -477,9 +777,7 @@ def digits_grid(X, n=100, random_state=None, order="F", ax=None):
     m = images.shape[0]
     if n < m:
         images = images[np.random.default_rng(random_state).choice(m, size=n, replace=False)]
-    fig, ax = _figure_and_axes(ax, (6, 6))
-    _show_grid(ax, _tile(images), None)
-    return fig
+    return ImageGridDisplay(images).plot(ax=ax)
 
 
 def hidden_units(theta1, order="F", ax=None):
@@ -498,9 +796,9 @@ def hidden_units(theta1, order="F", ax=None):
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure; its axes shows :func:`image_grid` of the ``s2`` weight
-        images, each scaled to its own largest absolute weight.
+    display : ImageGridDisplay
+        Shows itself in Jupyter; ``display.ax_`` shows :func:`image_grid` of
+        the ``s2`` weight images, each scaled to its own largest absolute weight.
 
     Raises
     ------
@@ -521,9 +819,7 @@ def hidden_units(theta1, order="F", ax=None):
         raise ValueError(v.message("theta1", door, rule, f"{theta1.shape[1]} columns (n = {n} input weights)"))
     order = ORDER.check(order, "order", door)
     ax = AXES.check(ax, "ax", door)
-    fig, ax = _figure_and_axes(ax, (6, 6))
-    _show_grid(ax, _tile(_upright(theta1[:, 1:].astype(np.float64), order)), "hidden units")
-    return fig
+    return ImageGridDisplay(_upright(theta1[:, 1:].astype(np.float64), order), "hidden units").plot(ax=ax)
 
 
 def learning_curve(cost_history, labels=None, log=False, ax=None):
@@ -545,8 +841,8 @@ def learning_curve(cost_history, labels=None, log=False, ax=None):
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure, with one line per run.
+    display : LearningCurveDisplay
+        Shows itself in Jupyter; ``display.lines_`` holds one line per run.
 
     Raises
     ------
@@ -575,20 +871,7 @@ def learning_curve(cost_history, labels=None, log=False, ax=None):
                 raise ValueError(v.message("cost_history", door, "positive costs for log=True",
                                            f"cost_history[{i}] with minimum {run.min():g}"))
     ax = AXES.check(ax, "ax", door)
-    from matplotlib.ticker import MaxNLocator
-
-    fig, ax = _figure_and_axes(ax, (6, 4))
-    for i, run in enumerate(runs):
-        label = None if labels is None else str(labels[i])
-        ax.plot(np.arange(run.size), run, label=label)  # entry k: cost after k iterations
-    if log:
-        ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("cost")
-    if labels is not None:
-        ax.legend()
-    return fig
+    return LearningCurveDisplay(runs, labels, log).plot(ax=ax)
 
 
 def _class_colors(K):
@@ -624,10 +907,11 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure: a filled contour with one color per class over the padded
-        bounding box (the axes limits are exactly that box), one scatter per
-        class present in ``y`` in the same color, and a legend of those classes.
+    display : DecisionBoundaryDisplay
+        Shows itself in Jupyter: a filled contour (``display.contour_``) with
+        one color per class over the padded bounding box (the axes limits are
+        exactly that box), one scatter per class present in ``y`` in the same
+        color (``display.scatters_``), and a legend of those classes.
 
     Raises
     ------
@@ -672,26 +956,8 @@ def decision_boundary(model, X, y, ax=None, resolution=200, padding=0.1):
         raise ValueError(v.message("model", door, "a classifier that returns one label per point it is given",
                                    f"{Z.size} labels for {X_grid.shape[0]} grid points"))
     classes = np.unique(np.concatenate([y, Z]))
-    colors = _class_colors(classes.size)
-
-    from matplotlib.colors import ListedColormap
-
-    fig, ax = _figure_and_axes(ax, (6, 5))
-    Z_idx = np.searchsorted(classes, Z).reshape(xx.shape)
-    ax.contourf(xx, yy, Z_idx, levels=np.arange(classes.size + 1) - 0.5,
-                cmap=ListedColormap(colors), alpha=0.3)
-    y_idx = np.searchsorted(classes, y)
-    for k in range(classes.size):
-        mask = y_idx == k
-        if mask.any():
-            ax.scatter(X[mask, 0], X[mask, 1], color=colors[k], edgecolors="k",
-                       linewidths=0.5, s=20, label=str(y[mask][0]))
-    ax.set_xlim(lo[0], hi[0])
-    ax.set_ylim(lo[1], hi[1])
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.legend(title="class", loc="best")
-    return fig
+    response = np.searchsorted(classes, Z).reshape(xx.shape)
+    return DecisionBoundaryDisplay(xx, yy, response, classes, X, y).plot(ax=ax)
 
 
 def confusion_matrix(y_true, y_pred, labels=None, ax=None):
@@ -710,9 +976,10 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None):
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure; ``ax.images[0]`` holds the (K, K) counts of
-        :func:`confusion_table`, and one text per cell holds its count.
+    display : ConfusionMatrixDisplay
+        Shows itself in Jupyter; ``display.im_`` holds the (K, K) counts of
+        :func:`confusion_table` (also ``display.counts``), and ``display.text_``
+        the text of each cell.
 
     Raises
     ------
@@ -729,18 +996,7 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None):
         raise ValueError(v.message("y_true", door, "a non-empty array of labels when labels is None", "an empty array"))
     ax = AXES.check(ax, "ax", door)
     labels, counts = _count(y_true, y_pred, labels)
-    fig, ax = _figure_and_axes(ax, (5, 5))
-    ax.imshow(counts, cmap="Blues", vmin=0, interpolation="nearest")
-    # Blues is dark at the high end: white text above half the largest count.
-    for (i, j), count in np.ndenumerate(counts):
-        ax.text(j, i, str(count), ha="center", va="center",
-                color="white" if count > counts.max() / 2 else "black")
-    ticks = np.arange(labels.size)
-    ax.set_xticks(ticks, [str(label) for label in labels.tolist()])
-    ax.set_yticks(ticks, [str(label) for label in labels.tolist()])
-    ax.set_xlabel("predicted label")
-    ax.set_ylabel("true label")
-    return fig
+    return ConfusionMatrixDisplay(labels, counts).plot(ax=ax)
 
 
 def misclassified(X, y_true, y_pred, n=25, order="F", random_state=None, ax=None):
@@ -767,10 +1023,11 @@ def misclassified(X, y_true, y_pred, n=25, order="F", random_state=None, ax=None
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure: one :func:`image_grid` of the shown mistakes, with a text
-        ``"{true}/{pred}"`` in the top-left corner of each image, in grid order.
-        With no mistakes, the axes holds only the text "no misclassified samples".
+    display : MisclassifiedDisplay
+        Shows itself in Jupyter: one :func:`image_grid` of the shown mistakes,
+        with a text ``"{true}/{pred}"`` in the top-left corner of each image, in
+        grid order. With no mistakes, the axes holds only the text "no
+        misclassified samples".
 
     Raises
     ------
@@ -795,21 +1052,7 @@ def misclassified(X, y_true, y_pred, n=25, order="F", random_state=None, ax=None
     wrong = np.flatnonzero(y_true != y_pred)
     if wrong.size > n:
         wrong = np.sort(np.random.default_rng(random_state).choice(wrong, size=n, replace=False))
-    fig, ax = _figure_and_axes(ax, (6, 6))
-    if wrong.size == 0:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "no misclassified samples", ha="center", va="center",
-                transform=ax.transAxes)
-        return fig
-    _show_grid(ax, _tile(images[wrong]), "true/predicted")
-    h, w = images.shape[1:]
-    _, n_cols = _grid_shape(wrong.size)
-    for k, i in enumerate(wrong):
-        r, c = divmod(k, n_cols)
-        ax.text(1 + c * (w + 1), 1 + r * (h + 1), f"{y_true[i]}/{y_pred[i]}",
-                ha="left", va="top", fontsize="x-small", color="yellow",
-                bbox={"facecolor": "black", "alpha": 0.5, "pad": 0.5, "linewidth": 0})
-    return fig
+    return MisclassifiedDisplay(images[wrong], y_true[wrong], y_pred[wrong]).plot(ax=ax)
 
 
 def sweep_heatmap(results, metric="train_accuracy", ax=None):
@@ -826,11 +1069,12 @@ def sweep_heatmap(results, metric="train_accuracy", ax=None):
 
     Returns
     -------
-    fig : matplotlib.figure.Figure
-        The figure; ``ax.images[0]`` holds the matrix of :func:`sweep_table`,
-        each cell is annotated with its value (3 significant digits, "n/a"
-        for a pair with no record), tick labels are the sorted unique values,
-        and a colorbar labelled ``metric`` is added next to the axes.
+    display : SweepHeatmapDisplay
+        Shows itself in Jupyter; ``display.im_`` holds the matrix of
+        :func:`sweep_table`, each cell is annotated with its value (3
+        significant digits, "n/a" for a pair with no record), tick labels are
+        the sorted unique values, and a colorbar labelled ``metric``
+        (``display.colorbar_``) is added next to the axes.
 
     Raises
     ------
@@ -842,18 +1086,183 @@ def sweep_heatmap(results, metric="train_accuracy", ax=None):
     records = SweepRecords(metric).check(results, "results", door)
     ax = AXES.check(ax, "ax", door)
     alphas, max_iters, matrix = _tabulate(records, metric)
-    fig, ax = _figure_and_axes(ax, (6, 5))
-    image = ax.imshow(matrix, cmap="viridis", aspect="auto", interpolation="nearest")
-    finite = matrix[np.isfinite(matrix)]
-    middle = (finite.min() + finite.max()) / 2 if finite.size else np.inf
-    # viridis is dark at the low end: white text below the middle.
-    for (i, j), value in np.ndenumerate(matrix):
-        text = "n/a" if np.isnan(value) else f"{value:.3g}"
-        ax.text(j, i, text, ha="center", va="center",
-                color="white" if value < middle else "black")
-    ax.set_xticks(np.arange(max_iters.size), [f"{v:g}" for v in max_iters.tolist()])
-    ax.set_yticks(np.arange(alphas.size), [f"{v:g}" for v in alphas.tolist()])
-    ax.set_xlabel("max_iter")
-    ax.set_ylabel("alpha")
-    fig.colorbar(image, ax=ax, label=metric)
-    return fig
+    return SweepHeatmapDisplay(alphas, max_iters, matrix, metric).plot(ax=ax)
+
+
+# ------------------------------------------------------- regression figures
+class RealTargets(v.Rule):
+    """Real targets or predictions: a numeric (m,) or (m, k) array of finite values, m >= 1, as float64 (m, k).
+
+    With ``shape``, the array must have it (the shape of ``y_true``).
+    """
+
+    def __init__(self, shape=None):
+        self.shape = shape
+
+    def text(self):
+        if self.shape is None:
+            return "a 1-D or 2-D array of finite numbers of shape (m,) or (m, k) with m >= 1"
+        return f"an array of finite numbers of shape {self.shape} (the shape of y_true)"
+
+    def check(self, value, name, door):
+        y = v.check_array(value, name, door, self.text())
+        if (self.shape is not None and y.shape != self.shape) or y.ndim not in (1, 2) or y.shape[0] == 0:
+            raise ValueError(v.message(name, door, self.text(), _shape(y)))
+        y = y.astype(np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError(v.message(name, door, self.text(), "an array containing NaN or infinity"))
+        return y
+
+
+def _regression_pair(y_true, y_pred, door):
+    """``(Y_true, Y_pred)`` of shape (m, k) each, checked: the same shape, finite."""
+    y_true = RealTargets().check(y_true, "y_true", door)
+    y_pred = RealTargets(y_true.shape).check(y_pred, "y_pred", door)
+    return y_true.reshape(y_true.shape[0], -1), y_pred.reshape(y_pred.shape[0], -1)
+
+
+_NOTE_BOX = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none"}  # a corner note readable over the points
+
+
+def _output_label(j, k):
+    return f"output {j}" if k > 1 else None
+
+
+def predicted_vs_true(y_true, y_pred, ax=None):
+    r"""Plot a regressor's predictions against the true values, with the diagonal of perfect predictions.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (m,) or (m, k)
+        True targets (k outputs: one color per output).
+    y_pred : array-like of the shape of ``y_true``
+        Predicted targets.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new Figure is made if None.
+
+    Returns
+    -------
+    display : PredictedVsTrueDisplay
+        Keeps ``figure_`` and ``ax_`` and shows itself in Jupyter: one scatter per output with points (true, predicted)
+        (``ax.collections[j].get_offsets()``), the dashed diagonal
+        predicted = true over the range of both (``ax.lines[0]``), equal
+        limits on both axes, and the text ``R^2 = ...`` (scikit-learn's
+        ``r2_score``, averaged over the outputs) in the upper left corner.
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` is not 1-D or 2-D with at least one row, ``y_pred`` has
+        another shape, or either holds NaN or infinity.
+    TypeError
+        If either is not numeric, or ``ax`` is not an Axes.
+
+    Notes
+    -----
+    .. math:: R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}
+    """
+    door = "predicted_vs_true"
+    Y, H = _regression_pair(y_true, y_pred, door)
+    ax = AXES.check(ax, "ax", door)
+    return PredictedVsTrueDisplay(Y, H).plot(ax=ax)
+
+
+class PredictedVsTrueDisplay(FigureDisplay):
+    """Predictions against true values, with the diagonal: made by :func:`predicted_vs_true`.
+
+    Parameters
+    ----------
+    Y, H : ndarray of shape (m, k), the true and predicted targets
+    """
+
+    figsize = (5, 5)
+
+    def __init__(self, Y, H):
+        self.Y, self.H = Y, H
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        from sklearn.metrics import r2_score
+
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        Y, H = self.Y, self.H
+        lo, hi = min(Y.min(), H.min()), max(Y.max(), H.max())
+        pad = 0.05 * (hi - lo) if hi > lo else 0.5
+        lo, hi = lo - pad, hi + pad
+        ax.plot([lo, hi], [lo, hi], color="0.5", linestyle="--", linewidth=1, label="predicted = true")
+        k = Y.shape[1]
+        for j in range(k):
+            ax.scatter(Y[:, j], H[:, j], s=14, alpha=0.7, edgecolors="none", label=_output_label(j, k))
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        ax.set_xlabel("true value")
+        ax.set_ylabel("predicted value")
+        ax.text(0.03, 0.97, f"R^2 = {r2_score(Y, H):.3f}", transform=ax.transAxes, ha="left", va="top", bbox=_NOTE_BOX)
+        ax.legend(loc="lower right")
+        return self._set_axes(fig, ax)
+
+
+def residuals(y_true, y_pred, ax=None):
+    """Plot a regressor's residuals, true minus predicted, against the predicted values.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (m,) or (m, k)
+        True targets (k outputs: one color per output).
+    y_pred : array-like of the shape of ``y_true``
+        Predicted targets.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new Figure is made if None.
+
+    Returns
+    -------
+    display : ResidualsDisplay
+        Keeps ``figure_`` and ``ax_`` and shows itself in Jupyter: one scatter per output with points (predicted, true -
+        predicted) (``ax.collections[j].get_offsets()``), a horizontal line at
+        0 (``ax.lines[0]``), and the text ``RMSE = ...`` (the root of the mean
+        squared residual over every entry) in the upper left corner. A good
+        fit leaves a band around 0 without a trend.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`predicted_vs_true`.
+    """
+    door = "residuals"
+    Y, H = _regression_pair(y_true, y_pred, door)
+    ax = AXES.check(ax, "ax", door)
+    return ResidualsDisplay(Y, H).plot(ax=ax)
+
+
+class ResidualsDisplay(FigureDisplay):
+    """Residuals (true - predicted) against the predictions: made by :func:`residuals`.
+
+    Parameters
+    ----------
+    Y, H : ndarray of shape (m, k), the true and predicted targets
+    """
+
+    figsize = (6, 4)
+
+    def __init__(self, Y, H):
+        self.Y, self.H = Y, H
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        Y, H = self.Y, self.H
+        R = Y - H  # residuals, (m, k)
+        ax.axhline(0.0, color="0.5", linestyle="--", linewidth=1)
+        k = Y.shape[1]
+        for j in range(k):
+            ax.scatter(H[:, j], R[:, j], s=14, alpha=0.7, edgecolors="none", label=_output_label(j, k))
+        ax.set_xlabel("predicted value")
+        ax.set_ylabel("residual (true - predicted)")
+        ax.text(0.03, 0.97, f"RMSE = {np.sqrt(np.mean(R**2)):.4g}", transform=ax.transAxes, ha="left", va="top",
+                bbox=_NOTE_BOX)
+        if k > 1:
+            ax.legend(loc="lower right")
+        return self._set_axes(fig, ax)

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _validation as v
 
-__all__ = ["hidden_syntax", "parse_hidden", "format_hidden", "format_confusion"]
+__all__ = ["hidden_syntax", "parse_hidden", "format_hidden", "format_confusion", "format_number"]
 
 NO_HIDDEN = "none"
 
@@ -79,7 +79,31 @@ def parse_hidden(text, name="text", door="parse_hidden", min_layers=0):
     try:
         return v.HiddenSizes(min_layers).check(sizes, name, door)
     except ValueError:
+        if len(sizes) >= min_layers and all(s >= 1 for s in sizes):  # well written, but too large a network
+            smallest = v.n_params_of((1, *sizes, 1), stop=v.MAX_PARAMS)
+            raise ValueError(v.message(name, door, f"{syntax}, for a network of at most {v.MAX_PARAMS} parameters",
+                                       v.describe(text))
+                             + f" Even with one input and one output, that network has more than {smallest:.3g} "
+                               "parameters.") from None
         raise ValueError(v.message(name, door, syntax, v.describe(text))) from None
+
+
+def format_number(x, decimals=6):
+    """``x`` with ``decimals`` decimals, or in scientific notation when that would be long or round to 0.
+
+    Fixed notation for 0 and for ``10**-decimals <= |x| < 10**6``; otherwise
+    ``decimals`` decimals of a mantissa and an exponent. A cost that grew to
+    1.4e100 prints in 13 characters, not 108.
+
+    Examples
+    --------
+    >>> format_number(0.6976354), format_number(1.4e100), format_number(2.5e-9, 4)
+    ('0.697635', '1.400000e+100', '2.5000e-09')
+    """
+    x = float(x)
+    if x == 0 or not np.isfinite(x) or 10.0**-decimals <= abs(x) < 1e6:
+        return f"{x:.{decimals}f}"
+    return f"{x:.{decimals}e}"
 
 
 def format_hidden(sizes):

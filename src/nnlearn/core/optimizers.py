@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_LEARNING_RATES",
     "MINIBATCH_METHODS",
     "DENSE_HESSIAN_MAX_PARAMS",
+    "DIVERGENCE_FACTOR",
 ]
 
 # The one table of method names: every spelling a door accepts (matched in any case) -> the method.
@@ -59,8 +60,17 @@ class TrainingInterrupted(UserWarning):
     """Training was stopped by Ctrl-C; the weights of the last finished iteration were kept."""
 
 
+# The divergence rule: a cost above DIVERGENCE_FACTOR * max(J(theta0), 1) ends training (TrainingDiverged).
+# No descent method gets there on purpose; gd at learning_rate 1e6 went 6.78 -> 1.4e100 and stayed finite.
+DIVERGENCE_FACTOR = 1e6
+
+
 class TrainingDiverged(FloatingPointError):
-    """The cost or the weights became non-finite during training.
+    """The cost or the weights became non-finite during training, or the cost grew beyond the divergence rule.
+
+    The rule: after an iteration, a cost ``J > DIVERGENCE_FACTOR * max(J(theta0), 1)``
+    (a million times the cost at the start, or a million when it started below 1)
+    is divergence, even while J is finite.
 
     Attributes
     ----------
@@ -131,6 +141,37 @@ class TrainResult:
     interrupted: bool = False
     state: MinibatchState | None = None
 
+    # -- display: a short repr (never the whole history), a readable print(), an HTML summary --
+
+    def __repr__(self):
+        first, last = self.cost_history[0], self.cost_history[-1]
+        return (f"TrainResult(method={self.method!r}, n_iter={self.n_iter}, n_evaluations={self.n_evaluations}, "
+                f"cost={first:.6g} -> {last:.6g}, elapsed={self.elapsed:.3g}s, message={self.message[:80]!r})")
+
+    def __str__(self):
+        first, last = self.cost_history[0], self.cost_history[-1]
+        return "\n".join([
+            f"{self.method or 'training'}: {self.n_iter} iterations, {self.n_evaluations} evaluations, "
+            f"{self.elapsed:.2f} s",
+            f"cost {first:.6f} -> {last:.6f}",
+            f"stopped: {self.message}" + (" (interrupted)" if self.interrupted else ""),
+        ])
+
+    def _repr_html_(self):
+        from ..display import seconds, sparkline_svg, summary_html
+
+        first, last = self.cost_history[0], self.cost_history[-1]
+        pairs = [
+            ("method", self.method or "-"),
+            ("iterations", f"{self.n_iter} ({self.n_evaluations} evaluations)"),
+            ("cost J", f"{first:.6f} → {last:.6f}"),
+            ("time", seconds(self.elapsed)),
+            ("stopped", self.message + (" (interrupted)" if self.interrupted else "")),
+        ]
+        curve = sparkline_svg(self.cost_history, title=f"cost J over {self.n_iter} iterations")
+        caption = f'<div style="color: #555; font-size: 11px">cost J, iterations 0 to {self.n_iter}</div>'
+        return summary_html("TrainResult", pairs, extra=caption + curve)
+
 
 class _StopTraining(Exception):
     """Raised inside an optimizer's callback to end the run."""
@@ -186,8 +227,16 @@ class _Tracker:
         if not math.isfinite(J) or not np.isfinite(theta).all():
             raise TrainingDiverged(
                 f"training diverged at iteration {self.n_iter + 1}: the cost or the weights became "
-                "non-finite; the weights of the last finite iteration are kept. "
-                "Try a smaller learning_rate or a larger alpha.",
+                "non-finite; the weights of the last finite iteration are kept.",
+                iteration=self.n_iter + 1,
+                theta=self.theta.copy(),
+                cost_history=list(self.cost_history),
+            )
+        J0 = self.cost_history[0]
+        if J > DIVERGENCE_FACTOR * max(J0, 1.0):  # finite, but the run has left any useful region
+            raise TrainingDiverged(
+                f"training diverged at iteration {self.n_iter + 1}: the cost grew from {J0:.6g} to {J:.6g}, more "
+                f"than {DIVERGENCE_FACTOR:.0e} times its start; the weights of iteration {self.n_iter} are kept.",
                 iteration=self.n_iter + 1,
                 theta=self.theta.copy(),
                 cost_history=list(self.cost_history),

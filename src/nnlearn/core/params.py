@@ -103,8 +103,11 @@ def debug_weights(fan_out, fan_in):
 
     Notes
     -----
-    Octave fills ``sin(1:numel(W)) / 10`` into ``W`` in column-major order, so
-    (0-based) :math:`W_{ij} = \sin(1 + i + j \cdot \mathrm{fan\_out}) / 10`.
+    Octave fills ``sin(1:numel(W)) / 10`` into ``W`` in column-major order, and
+    the course's Python exercise does the same
+    (``np.sin(np.arange(1, 1 + (1 + fan_in) * fan_out)) / 10.0`` reshaped with
+    ``order='F'``), so (0-based)
+    :math:`W_{ij} = \sin(1 + i + j \cdot \mathrm{fan\_out}) / 10`.
     """
     W = np.sin(np.arange(1, fan_out * (fan_in + 1) + 1, dtype=np.float64)) / 10
     return W.reshape((fan_out, fan_in + 1), order="F").copy(order="C")

@@ -29,8 +29,25 @@ others go on with the rest.
 
 Limits are reference-counted: concurrent users share one limit, the first to
 enter sets it and the last to leave restores the original number of threads.
-(OpenBLAS 0.3.31 was seen to ignore a thread count raised from another thread
-than the one that lowered it; then the pool stays at the limit.)
+
+Limits set from any thread hold. OpenBLAS's pthreads pool is one per process,
+so threadpoolctl (3.6 and later) lets only one "controlling" thread change it:
+the first thread that sets a limit outside a ``with threadpool_limits()``
+block keeps that role for good, and the calls of every other thread are
+silently ignored. A worker thread's ``BLAS_THREADS = 1`` used to be ignored
+that way once the main thread had evaluated the kernel, and its results then
+differed from the main thread's in the last bits. Every change made here
+(setting a limit, restoring it) runs under one lock and hands the role back
+(``OpenBLASController.clear_controlling_thread``) before and after it, so a
+limit entered in a worker thread is the limit, and results computed with
+``BLAS_THREADS = 1`` are bitwise the same in every thread.
+
+Where the reproducibility does not reach: the pool being one per process,
+a limit holds for every thread while one user is inside it, including
+threads that compute without asking for one (they run on 1 thread too); and
+a thread that changes the pool outside nnlearn (``threadpool_limits`` from
+another library, ``openblas_set_num_threads``) while nnlearn computes in
+another thread changes that computation's thread count, and so its last bits.
 """
 
 from __future__ import annotations
@@ -52,6 +69,8 @@ __all__ = [
     "numpy_blas_limited",
     "scipy_blas_limited",
     "scipy_own_blas",
+    "every_blas",
+    "every_blas_limited",
     "LOAD_REFRESH",
 ]
 
@@ -293,6 +312,32 @@ def scipy_own_blas():
     return _blas_under(os.path.dirname(scipy.__file__))
 
 
+# One lock for every change nnlearn makes to a BLAS pool (all _SharedLimit instances): a change and
+# the hand-back of threadpoolctl's controlling-thread role around it happen as one step.
+_CHANGE_LOCK = threading.Lock()
+
+
+def _release_control():
+    """Leave no thread in threadpoolctl's controlling role for OpenBLAS (see the module docstring)."""
+    try:
+        from threadpoolctl import OpenBLASController
+    except ImportError:  # pragma: no cover - threadpoolctl without per-thread control
+        return
+    release = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+
+
+def _change_pool(change):
+    """Run ``change()`` (a set or a restore of thread counts) so that it holds whichever thread runs it."""
+    with _CHANGE_LOCK:
+        _release_control()  # a role kept by another thread would make the change a silent no-op
+        try:
+            return change()
+        finally:
+            _release_control()  # and this thread does not keep it either
+
+
 class _SharedLimit:
     """A reference-counted thread limit on the BLAS libraries that ``select()`` returns.
 
@@ -316,17 +361,24 @@ class _SharedLimit:
             if self._users == 0:
                 if self._libraries is None:
                     self._libraries = list(self._select().lib_controllers)
-                self._original = [lib.num_threads for lib in self._libraries]
-                for lib in self._libraries:
-                    lib.set_num_threads(n_threads)
+
+                def limit():
+                    self._original = [lib.num_threads for lib in self._libraries]
+                    for lib in self._libraries:
+                        lib.set_num_threads(n_threads)
+
+                _change_pool(limit)
             self._users += 1
 
     def exit(self):
         with self._lock:
             self._users -= 1
             if self._users == 0:
-                for lib, n in zip(self._libraries, self._original):
-                    lib.set_num_threads(n)
+                def restore():
+                    for lib, n in zip(self._libraries, self._original):
+                        lib.set_num_threads(n)
+
+                _change_pool(restore)
                 self._original = None
 
     def reset_after_fork(self):
@@ -350,17 +402,28 @@ class _LimitContext:
         return False
 
 
-# ``with scipy_blas_limited(1):`` / ``with numpy_blas_limited(1):``; None leaves the pool alone.
+def every_blas():
+    """threadpoolctl controller of every BLAS library loaded in this process (NumPy's, SciPy's, a shared one)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().select(user_api="blas")
+
+
+# ``with scipy_blas_limited(1):`` / ``with numpy_blas_limited(1):`` / ``with every_blas_limited(1):``;
+# None leaves the pools alone.
 scipy_blas_limited = _SharedLimit(scipy_own_blas)
 numpy_blas_limited = _SharedLimit(numpy_blas)
+every_blas_limited = _SharedLimit(every_blas)
 
 
 def _after_fork_in_child():
     # A lock held by another thread at the fork would stay locked forever in the child,
     # and the team's helper threads do not exist there.
-    global _team
+    global _CHANGE_LOCK, _team
+    _CHANGE_LOCK = threading.Lock()
     scipy_blas_limited.reset_after_fork()
     numpy_blas_limited.reset_after_fork()
+    every_blas_limited.reset_after_fork()
     _team = _Team()
     _load["time"] = -math.inf
 

@@ -23,14 +23,16 @@ Modules: :mod:`~nnlearn.datasets.names` (:func:`load`, :func:`describe`,
 :func:`catalog`, the option table :data:`OPTIONS`, the rule :class:`DataName`),
 :mod:`~nnlearn.datasets.builtin` (the table of names),
 :mod:`~nnlearn.datasets.info` (:class:`DataInfo`, the task rule),
+:mod:`~nnlearn.datasets.task` (:func:`load_task`: data loaded for a task, the door the
+command line, sweeps and the report share),
 :mod:`~nnlearn.datasets.tabular` (CSV/TSV and .npz files),
 :mod:`~nnlearn.datasets.targets` (a file's targets: classes or values),
 :mod:`~nnlearn.datasets.fashion` (Fashion-MNIST and the idx parser),
 :mod:`~nnlearn.datasets.digits` (the bundled digits20),
 :mod:`~nnlearn.datasets.course` (the course's files and their conventions),
 :mod:`~nnlearn.datasets.mat5` (the structure check that runs before scipy's
-``loadmat``), :mod:`~nnlearn.datasets.planar` (toy data and the linear
-baseline).
+``loadmat``), :mod:`~nnlearn.datasets.planar` (toy data, the planar exercise's own
+spiral and initial weights, and the linear baseline).
 
 Every public function is a door: it checks its arguments once with
 :mod:`nnlearn._validation` and reports a mistake in the one message shape,
@@ -44,8 +46,9 @@ from .course import load_ex4, load_ex4_weights, save_ex4_weights
 from .digits import load_digits20
 from .fashion import FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, load_fashion_mnist, read_idx
 from .info import DataInfo
-from .names import OPTIONS, DataName, catalog, describe, kind_of, load, options_of
+from .names import OPTIONS, DataName, catalog, check_options, describe, kind_of, load, options_of
 from .planar import (
+    load_planar_exercise,
     logistic_baseline,
     make_circles,
     make_flower,
@@ -53,14 +56,19 @@ from .planar import (
     make_moons,
     make_spirals,
     make_xor,
+    planar_exercise_weights,
 )
 from .tabular import MAX_CELLS
+from .task import guess_task, load_task
 
 __all__ = [
     "load",
+    "load_task",
+    "guess_task",
     "describe",
     "catalog",
     "options_of",
+    "check_options",
     "kind_of",
     "NAMES",
     "BUILTIN",
@@ -76,6 +84,8 @@ __all__ = [
     "load_ex4",
     "load_ex4_weights",
     "save_ex4_weights",
+    "load_planar_exercise",
+    "planar_exercise_weights",
     "make_spirals",
     "make_flower",
     "make_circles",

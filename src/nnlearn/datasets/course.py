@@ -21,7 +21,7 @@ import scipy.io
 
 from .. import _validation as v
 from .._atomic import write_atomically
-from .mat5 import read_mat
+from .mat5 import read_mat_variables
 
 __all__ = ["load_ex4", "load_ex4_weights", "save_ex4_weights", "read_ex4", "read_mat_data"]
 
@@ -65,12 +65,15 @@ def load_ex4(path):
     The file is read with ``scipy.io.loadmat``, which is not hardened
     against corrupt or hostile files: a wrong type code or byte count can
     crash the process. Before it runs, the structure of a MATLAB 5 file
-    (every tag, type code, byte count and dimension, recursively through
-    cells and structs, inflating compressed variables up to 1 GiB each) is
-    checked in pure Python and an inconsistent file is refused with a
-    ``ValueError``. That check does not make the parser safe against every
-    hostile file: read only files you trust. Level 4 files go straight to
-    scipy's pure-Python Level 4 reader.
+    (every tag, type code, byte count and dimension of ``X`` and ``y``,
+    recursively through cells and structs) is checked in pure Python and an
+    inconsistent file is refused with a ``ValueError``; only ``X`` and ``y``
+    are inflated (32 times the file's size in all at most, 16 MiB at least,
+    checked from their tags first) and given to scipy: other variables are
+    skipped unread. A FIFO or a device is refused before it is read. That
+    check does not make the parser safe against every hostile file: read
+    only files you trust. Level 4 files go straight to scipy's pure-Python
+    Level 4 reader.
     """
     return read_ex4(v.PathLike().check(path, "path", "load_ex4"))
 
@@ -82,8 +85,8 @@ def read_ex4(path):
     returns and raises as :func:`load_ex4`, but does not check ``path``'s type.
     """
     path = _existing_file(path)
-    data = read_mat(path)
-    _check_keys(path, data, ("X", "y"))
+    data, found = read_mat_variables(path, ("X", "y"))
+    _check_keys(path, data, ("X", "y"), found)
     return _ex4_arrays(path, _numeric_matrix(path, "X", data["X"]), data["y"])
 
 
@@ -102,8 +105,8 @@ def read_mat_data(path, task=None):
     from .targets import array_targets, classes_of
 
     path = _existing_file(path)
-    data = read_mat(path)
-    _check_keys(path, data, ("X", "y"))
+    data, found = read_mat_variables(path, ("X", "y"))
+    _check_keys(path, data, ("X", "y"), found)
     X = _numeric_matrix(path, "X", data["X"])
     if X.shape[1] == N_PIXELS and task != "regression":
         X, y = _ex4_arrays(path, X, data["y"])
@@ -190,8 +193,8 @@ def load_ex4_weights(path):
     save_ex4_weights : the inverse.
     """
     path = _existing_file(v.PathLike().check(path, "path", "load_ex4_weights"))
-    data = read_mat(path)
-    _check_keys(path, data, ("Theta1", "Theta2"))
+    data, found = read_mat_variables(path, ("Theta1", "Theta2"))
+    _check_keys(path, data, ("Theta1", "Theta2"), found)
     Theta1 = _numeric_matrix(path, "Theta1", data["Theta1"])
     Theta2 = _numeric_matrix(path, "Theta2", data["Theta2"])
     _check_theta_shapes(path, Theta1, Theta2)
@@ -284,8 +287,8 @@ def _refuse_directory(path):
     return path
 
 
-def _check_keys(path, data, expected):
-    found = sorted(k for k in data if not k.startswith("__"))
+def _check_keys(path, data, expected, found):
+    found = sorted(found)
     missing = [k for k in expected if k not in data]
     if missing:
         raise ValueError(
@@ -302,8 +305,9 @@ def _numeric_matrix(where, name, value):
             f"{where}: {name} must be a 2-D numeric matrix; "
             f"found dtype {value.dtype} and shape {value.shape}."
         )
-    value = value.astype(np.float64)
-    if not np.all(np.isfinite(value)):
+    value = value.astype(np.float64, copy=False)  # scipy's array is ours: no copy when it is float64
+    low, high = (float(value.min()), float(value.max())) if value.size else (0.0, 0.0)
+    if not (np.isfinite(low) and np.isfinite(high)):  # NaN propagates through min and max
         i, j = np.argwhere(~np.isfinite(value))[0]
         raise ValueError(
             f"{where}: {name} must be finite; found "

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import errno
 import math
+import os
 import zlib
 from pathlib import Path
 
 import numpy as np
 
 from .. import _validation as v
+from .._files import inflation_budget, open_regular
 
 __all__ = [
     "load_fashion_mnist",
@@ -198,7 +200,10 @@ def read_idx(path, magic=None, max_bytes=MAX_IDX_BYTES):
         (0x00000803, unsigned bytes in 3 dimensions) or :data:`IDX_LABELS`
         (0x00000801). Default: any valid one.
     max_bytes : int, default=MAX_IDX_BYTES (1 GiB)
-        The most data bytes the header may declare.
+        The most data bytes the header may declare. A gzip-compressed file
+        may also declare at most :func:`nnlearn._files.inflation_budget` of
+        its size (32 times, 16 MiB at least; Fashion-MNIST's inflate about
+        2-fold).
 
     Returns
     -------
@@ -228,8 +233,9 @@ def read_idx(path, magic=None, max_bytes=MAX_IDX_BYTES):
     than it declared plus one byte.
     """
     path = Path(path)
-    with open(path, "rb") as f:
-        reader = _GzipReader(f, path) if f.read(2) == _GZIP_MAGIC else _PlainReader(f)
+    with open_regular(path, "an idx file", "Expected an idx file, got a directory") as f:  # a FIFO: refused unread
+        gzipped = f.read(2) == _GZIP_MAGIC
+        reader = _GzipReader(f, path) if gzipped else _PlainReader(f)
         f.seek(0)
         head = reader.read(4)
         if len(head) < 4:
@@ -252,6 +258,10 @@ def read_idx(path, magic=None, max_bytes=MAX_IDX_BYTES):
         if declared > max_bytes:
             raise ValueError(f"{path}: the header declares {shape} values ({declared} bytes), more than "
                              f"the {max_bytes} bytes nnlearn reads from an idx file.")
+        size = os.fstat(f.fileno()).st_size
+        if gzipped and declared > inflation_budget(size):
+            raise ValueError(f"{path}: the header declares {shape} values ({declared} bytes), more than the "
+                             f"{inflation_budget(size)} bytes nnlearn inflates from a gzip file of {size} bytes.")
         data = reader.read(declared)
         if len(data) < declared:
             raise ValueError(f"{path}: truncated: the header declares {shape} values ({declared} bytes of data), "

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _validation as v
+
 __all__ = ["DataInfo", "KINDS", "FAMILIES", "MAX_AUTO_CLASSES", "decide_task"]
 
 KINDS = ("classification", "regression")
@@ -107,11 +109,14 @@ class DataInfo:
         -------
         image : ndarray of shape image_shape
         """
+        door = "DataInfo.image"
         if self.image_shape is None:
-            raise ValueError(f"{self.name} is not image data: its rows are {self.n_features} features.")
-        row = np.asarray(row)
+            raise ValueError(v.message("row", door, f"a row of image data ({self.name} holds {self.n_features} features, "
+                                       "not images)", "a row"))
+        row = v.check_array(row, "row", door)
         if row.shape != (self.n_features,):
-            raise ValueError(f"a row of {self.name} has shape ({self.n_features},); got {row.shape}.")
+            raise ValueError(v.message("row", door, f"a row of {self.name}, of shape ({self.n_features},)",
+                                       f"an array of shape {row.shape}"))
         return row.reshape(self.image_shape, order=self.pixel_order)
 
     def summary(self):

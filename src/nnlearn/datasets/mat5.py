@@ -1,9 +1,18 @@
 """Reading MATLAB 5 ``.mat`` files: a pure-Python structure check, then scipy's ``loadmat``.
 
-:func:`read_mat` is how nnlearn reads a ``.mat`` file. scipy's reader trusts
-the file's structure; :func:`check_mat5_structure` walks it in pure Python
-first and refuses an inconsistent file with a ``ValueError`` instead of
-letting scipy's compiled reader crash the process.
+:func:`read_mat` is how nnlearn reads a ``.mat`` file, and
+:func:`read_mat_variables` how it reads some of its variables. scipy's reader
+trusts the file's structure; :func:`check_mat5_structure` walks it in pure
+Python first and refuses an inconsistent file with a ``ValueError`` instead
+of letting scipy's compiled reader crash the process.
+
+Bounds: the file must be a regular file (a FIFO or ``/dev/zero`` is refused
+unread) of at most :data:`MAT_MAX_FILE` bytes; compressed variables may
+inflate to at most :func:`nnlearn._files.inflation_budget` of the file's size
+in all (32 times, 16 MiB at least), checked from their tags before they are
+inflated; and :func:`read_mat_variables` inflates, checks and hands to scipy
+only the variables it is asked for (scipy's ``loadmat`` would materialise
+every variable of the file): the others are skipped after their name.
 """
 
 import io
@@ -14,7 +23,19 @@ import zlib
 import scipy.io
 from scipy.io.matlab import MatReadError
 
-__all__ = ["read_mat", "check_mat5_structure", "MAT_MAX_DEPTH", "MAT_MAX_INFLATED", "MAT_MAX_FILE"]
+from .._files import inflation_budget, read_regular
+
+__all__ = ["read_mat", "read_mat_variables", "check_mat5_structure", "MAT_MAX_DEPTH", "MAT_MAX_INFLATED",
+           "MAT_MAX_FILE"]
+
+
+def _read_contents(path):
+    """The bytes of the regular file ``path``, at most :data:`MAT_MAX_FILE` (read once: scipy parses what was checked)."""
+    return read_regular(
+        path, MAT_MAX_FILE, "data", directory_message="Expected a .mat file, got a directory",
+        too_large=lambda size: (f"{path} has {size} bytes, more than the {MAT_MAX_FILE} nnlearn reads from a .mat "
+                                f"file; save large data as .npz (np.savez(path, X=X, y=y))."),
+    )
 
 
 def read_mat(path):
@@ -34,17 +55,55 @@ def read_mat(path):
     ------
     ValueError
         ``"<path> is not a MATLAB .mat file that scipy can read (...)."`` (or
-        the v7.3 message of :func:`check_mat5_structure`), or the file is
-        larger than :data:`MAT_MAX_FILE` (1 GiB).
+        the v7.3 message of :func:`check_mat5_structure`), the file is
+        larger than :data:`MAT_MAX_FILE` (1 GiB), its compressed variables
+        would inflate beyond the budget, or it is not a regular file.
     """
-    size = path.stat().st_size
-    if size > MAT_MAX_FILE:
-        raise ValueError(f"{path} has {size} bytes, more than the {MAT_MAX_FILE} nnlearn reads from a .mat file; "
-                         f"save large data as .npz (np.savez(path, X=X, y=y)).")
-    contents = path.read_bytes()  # read once: scipy parses the bytes that were checked
+    contents = _read_contents(path)
     check_mat5_structure(contents, path)
+    return _loadmat(path, contents)
+
+
+def read_mat_variables(path, names):
+    """Read only the variables ``names`` of the ``.mat`` file ``path``; name every variable it holds.
+
+    The other variables are skipped once their names are read: never
+    inflated, never checked in depth, never given to scipy.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+    names : sequence of str
+
+    Returns
+    -------
+    data : dict
+        Name -> value (as ``scipy.io.loadmat`` returns them) of the variables
+        of ``names`` that the file holds.
+    found : list of str
+        The names of every variable in the file, in file order.
+
+    Raises
+    ------
+    ValueError
+        As :func:`read_mat`.
+    """
+    contents = _read_contents(path)
+    elements = check_mat5_structure(contents, path, names=names)
+    if elements is None:  # a Level 4 file (or fewer than 4 bytes): scipy's pure-Python reader
+        data = _loadmat(path, contents, variable_names=list(names))
+        try:
+            found = [name for name, _, _ in scipy.io.whosmat(io.BytesIO(contents))]
+        except Exception:  # noqa: BLE001 - loadmat above read the same bytes; the names are for a message
+            found = sorted(k for k in data if not k.startswith("__"))
+        return data, found
+    wanted = b"".join(contents[start:end] for name, start, end in elements if name in names)
+    return _loadmat(path, contents[:_MAT_HEADER_BYTES] + wanted), [name for name, _, _ in elements]
+
+
+def _loadmat(path, contents, **kwargs):
     try:
-        return scipy.io.loadmat(io.BytesIO(contents))
+        return scipy.io.loadmat(io.BytesIO(contents), **kwargs)
     except (MatReadError, ValueError, TypeError, EOFError, OSError,
             struct.error, zlib.error, IndexError) as exc:  # IndexError: scipy on MAT 5 files of 4..127 bytes, now refused first
         raise ValueError(
@@ -84,7 +143,7 @@ class _MatStructureError(Exception):
     """What is wrong in a MAT-file's structure; the caller adds the path."""
 
 
-def check_mat5_structure(contents, path):
+def check_mat5_structure(contents, path, names=None):
     """Refuse a MATLAB 5 file whose structure is inconsistent, before scipy parses it.
 
     scipy's ``loadmat`` trusts the file: a data type code or byte count that
@@ -123,12 +182,30 @@ def check_mat5_structure(contents, path):
     to scipy's own error. The subsystem offset (header bytes 116..123) is
     ignored, as scipy ignores it.
 
+    With ``names``, only the variables of those names are checked in depth
+    (and, compressed, inflated); of the others only the tag, the array flags,
+    the dimensions and the name are read, so scipy must then be given the
+    named variables alone (as :func:`read_mat_variables` does). Compressed
+    variables that are checked may inflate to at most
+    :func:`nnlearn._files.inflation_budget` of the file's size in all, and
+    each to at most :data:`MAT_MAX_INFLATED`; their tags say how much before
+    anything is inflated.
+
     Parameters
     ----------
     contents : bytes
         The whole file.
     path : pathlib.Path
         Where ``contents`` came from, for the message.
+    names : collection of str, optional
+        The variables to check in depth; default all.
+
+    Returns
+    -------
+    elements : list of (str, int, int) or None
+        The name, start and end (byte offsets, the tag included) of every
+        top-level variable, in file order; None for a file left to scipy
+        (Level 4, or fewer than 4 bytes).
 
     Raises
     ------
@@ -138,7 +215,7 @@ def check_mat5_structure(contents, path):
         file, which scipy cannot read; ..."``.
     """
     if len(contents) < 4 or 0 in contents[:4]:
-        return
+        return None
     try:
         if len(contents) < _MAT_HEADER_BYTES:
             raise _MatStructureError(
@@ -162,16 +239,36 @@ def check_mat5_structure(contents, path):
                 f"header version 0x{version:04x}; MATLAB 5 files have 0x0100"
             )
         pos = _MAT_HEADER_BYTES
+        budget = [inflation_budget(len(contents))]  # what compressed variables may still inflate to
+        elements = []
         while pos < len(contents):
-            pos = _check_mat5_variable(contents, pos, endian)
+            name, end = _check_mat5_variable(contents, pos, endian, names, budget)
+            elements.append((name, pos, end))
+            pos = end
+        return elements
     except _MatStructureError as exc:
         raise ValueError(
             f"{path} is not a MATLAB .mat file that scipy can read ({exc})."
         ) from None
 
 
-def _check_mat5_variable(contents, pos, endian):
-    """Check the top-level element at ``pos``; return where the next one starts."""
+# Bytes of a compressed variable inflated to read its name when it is skipped: flags (16),
+# dimensions (8 + up to 128), the name's tag (8) and a name of up to 4000 bytes; first only
+# _SHORT_HEAD_BYTES, enough for 2-D arrays with names of up to 200 bytes.
+_HEAD_BYTES = 4200
+_SHORT_HEAD_BYTES = 256
+# Array classes a variable read by name (X, y, Theta1, ...) may have: char (4) and the numeric ones (6..15).
+# Cells and structs are refused before scipy builds one Python object per element.
+_NAMED_CLASSES = {4, *range(6, 16)}
+
+
+def _check_mat5_variable(contents, pos, endian, names, budget):
+    """Check the top-level element at ``pos`` (in depth if ``names`` is None or holds its name).
+
+    Returns ``(name, end)``: the variable's name and where the next element
+    starts. ``budget`` is a one-item list: the bytes compressed variables may
+    still inflate to, lowered by each one checked in depth.
+    """
     where = f"element at byte {pos}"
     left = len(contents) - pos - 8
     if left < 0:
@@ -186,22 +283,57 @@ def _check_mat5_variable(contents, pos, endian):
     start = pos + 8
     if mdtype == _MI_COMPRESSED:
         where = f"compressed {where}"
-        matrix = _inflate_mat5_matrix(contents[start:start + nbytes], endian, where)
-        _check_mat5_matrix(matrix, 0, len(matrix), endian, where, depth=0)
+        compressed = contents[start:start + nbytes]
+        try:
+            size, head = _inflate_mat5_matrix(compressed, endian, where, head_only=_SHORT_HEAD_BYTES)
+            mclass, *_, name, _ = _mat5_matrix_head(head, 0, len(head), endian, where)
+        except _MatStructureError:  # a long name, or a damaged head: look again at more of it
+            size, head = _inflate_mat5_matrix(compressed, endian, where, head_only=_HEAD_BYTES)
+            mclass, *_, name, _ = _mat5_matrix_head(head, 0, len(head), endian, where)
+        if names is not None and name in names:
+            _check_named_class(name, where, mclass)
+        if names is None or name in names:
+            if size > budget[0]:
+                raise _MatStructureError(
+                    f"variable {name!r} ({where}): it would inflate to {size} bytes from {nbytes}; nnlearn "
+                    f"inflates at most {inflation_budget(len(contents))} bytes in all from a file of "
+                    f"{len(contents)} bytes ({budget[0]} left)"
+                )
+            budget[0] -= size
+            matrix = _inflate_mat5_matrix(compressed, endian, where)
+            _check_mat5_matrix(matrix, 0, len(matrix), endian, where, depth=0)
     elif mdtype == _MI_MATRIX:
         if nbytes == 0:
             raise _MatStructureError(f"{where}: an empty miMATRIX element")
-        _check_mat5_matrix(contents, start, start + nbytes, endian, where, depth=0)
+        mclass, *_, name, _ = _mat5_matrix_head(contents, start, start + nbytes, endian, where)
+        if names is not None and name in names:
+            _check_named_class(name, where, mclass)
+        if names is None or name in names:
+            _check_mat5_matrix(contents, start, start + nbytes, endian, where, depth=0)
     else:
         raise _MatStructureError(
             f"{where}: data type {mdtype}; a variable must be miMATRIX "
             f"({_MI_MATRIX}) or miCOMPRESSED ({_MI_COMPRESSED})"
         )
-    return start + nbytes  # no padding between top-level elements
+    return name, start + nbytes  # no padding between top-level elements
 
 
-def _inflate_mat5_matrix(compressed, endian, where):
-    """Inflate an miCOMPRESSED element; return the data of the miMATRIX inside."""
+def _check_named_class(name, where, mclass):
+    if mclass not in _NAMED_CLASSES and mclass not in _MX_REFUSED:  # those get their own message from the full check
+        kind = {1: "a cell array", 2: "a struct", 3: "an object"}.get(mclass, f"array class {mclass}")
+        raise _MatStructureError(
+            f"variable {name!r} ({where}): it is {kind} (class {mclass}); nnlearn reads {name} as a numeric "
+            f"or character matrix"
+        )
+
+
+def _inflate_mat5_matrix(compressed, endian, where, head_only=0):
+    """Inflate an miCOMPRESSED element; return the data of the miMATRIX inside.
+
+    With ``head_only`` (a number of bytes), return ``(size, head)``: the
+    miMATRIX's byte count and its first ``head_only`` bytes at most,
+    inflating no more (all of it when it is that short).
+    """
     inflater = zlib.decompressobj()
     try:
         tag = inflater.decompress(compressed, 8)
@@ -221,6 +353,13 @@ def _inflate_mat5_matrix(compressed, endian, where):
                 f"{where}: it would inflate to {nbytes} bytes, more than the "
                 f"{MAT_MAX_INFLATED} (1 GiB) nnlearn accepts"
             )
+        if head_only and nbytes > head_only:
+            head = inflater.decompress(inflater.unconsumed_tail, head_only)
+            if len(head) < head_only:
+                raise _MatStructureError(
+                    f"{where}: its miMATRIX tag announces {nbytes} bytes, but it inflates to {len(head)}"
+                )
+            return nbytes, head
         matrix = inflater.decompress(inflater.unconsumed_tail, nbytes + 1)
     except zlib.error as exc:
         raise _MatStructureError(f"{where}: its compressed data are corrupt ({exc})") from None
@@ -235,7 +374,7 @@ def _inflate_mat5_matrix(compressed, endian, where):
         raise _MatStructureError(
             f"{where}: {len(inflater.unused_data)} bytes follow its compressed stream"
         )
-    return matrix
+    return (nbytes, matrix) if head_only else matrix
 
 
 def _mat5_element(buf, pos, end, endian, what):
@@ -277,12 +416,13 @@ def _mat5_string(buf, pos, end, endian, what):
     return text, pos
 
 
-def _check_mat5_matrix(buf, start, end, endian, where, depth):
-    """Check the contents ``buf[start:end]`` of one miMATRIX element."""
-    if depth > MAT_MAX_DEPTH:
-        raise _MatStructureError(
-            f"{where}: cells or structs nested more than {MAT_MAX_DEPTH} levels deep"
-        )
+def _mat5_matrix_head(buf, start, end, endian, where):
+    """Check and read the head of the miMATRIX ``buf[start:end]``: array flags, dimensions and name.
+
+    Returns ``(mclass, is_complex, dims, count, name, pos)``: the array class,
+    the complex flag, the dimensions, their product, the name (str) and where
+    the data after the name start.
+    """
     mdtype, nbytes, at, pos = _mat5_element(buf, start, end, endian, f"{where}: array flags")
     if mdtype != 6 or nbytes != 8:
         raise _MatStructureError(
@@ -306,8 +446,18 @@ def _check_mat5_matrix(buf, start, end, endian, where, depth):
         raise _MatStructureError(f"{where}: negative dimension in {dims}")
     count = math.prod(dims)
     name, pos = _mat5_string(buf, pos, end, endian, f"{where}: array name")
+    return mclass, is_complex, dims, count, name.decode("latin1"), pos
+
+
+def _check_mat5_matrix(buf, start, end, endian, where, depth):
+    """Check the contents ``buf[start:end]`` of one miMATRIX element."""
+    if depth > MAT_MAX_DEPTH:
+        raise _MatStructureError(
+            f"{where}: cells or structs nested more than {MAT_MAX_DEPTH} levels deep"
+        )
+    mclass, is_complex, dims, count, name, pos = _mat5_matrix_head(buf, start, end, endian, where)
     if depth == 0:
-        where = f"variable {name.decode('latin1')!r} ({where})"
+        where = f"variable {name!r} ({where})"
     if mclass in _MX_REFUSED:
         _refuse_mat5_class(where, mclass)
     if mclass in _MX_NUMERIC:

@@ -21,13 +21,13 @@ from .. import _validation as v
 from .builtin import BUILTIN, NAMES, PLANAR_CLASSES
 from .course import read_mat_data
 from .info import KINDS
-from .planar import NOISE
+from .planar import MAX_POINTS, NOISE
 from .tabular import TABLE_SUFFIXES, npz_info, read_npz, read_table
 
 __all__ = ["NAMES", "OPTIONS", "FILE_SUFFIXES", "MAX_GENERATED", "DataName", "load", "describe", "catalog",
-           "kind_of", "options_of"]
+           "kind_of", "options_of", "check_options"]
 
-MAX_GENERATED = 10_000_000  # the most points a planar generator makes through load (160 MB)
+MAX_GENERATED = MAX_POINTS  # the most points a planar generator makes (160 MB)
 
 
 class TargetColumn(v.Rule):
@@ -309,34 +309,70 @@ def _defaults(data):
 
 def _check_options(data, options, door):
     """The options for ``data``: every one it takes, checked, with defaults for those not given or None."""
-    defaults = _defaults(data)
-    checked = dict(defaults)
-    for name, value in options.items():
+    for name in options:
         if name not in OPTIONS:
             raise TypeError(f"{door}() got an unexpected keyword argument {name!r}; the data options are "
                             f"{list(OPTIONS)}.")
+    return check_options(data, options, door)
+
+
+def check_options(data, options, door, names=None):
+    """The options ``data`` is loaded with: every one it takes, checked by :data:`OPTIONS`, defaults for the rest.
+
+    The check of :func:`load` for any door: a command line passes its flags'
+    names, so a mistake names the flag, e.g. "The '--noise' option of nnlearn
+    train must be left unset for 'iris', which takes no options. Got 0.3 instead."
+
+    Parameters
+    ----------
+    data : str or os.PathLike
+        A data value already checked by :class:`DataName`.
+    options : dict
+        Option name (a key of :data:`OPTIONS`) -> value; None means the default.
+    door : str
+        The door named in messages.
+    names : dict, optional
+        Option name -> the name messages use for it (``{"noise": "--noise"}``);
+        by default the option's own name.
+
+    Returns
+    -------
+    options : dict
+        Every option of :func:`options_of` ``(data)``, checked, with its default where not given.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a value breaks its rule, or ``data`` does not take an option given (not None).
+    """
+    names = names or {}
+    defaults = _defaults(data)
+    checked = dict(defaults)
+    for name, value in options.items():
         if value is None:
             continue
+        shown = names.get(name, name)
         if name not in defaults:
-            takes = f"only {', '.join(map(repr, defaults))}" if defaults else "no options"
-            raise ValueError(v.message(name, door, f"left unset for {os.fsdecode(data)!r}, which takes {takes}",
+            taken = [repr(names.get(n, n)) for n in defaults]
+            takes = f"only {', '.join(taken)}" if taken else "no options"
+            raise ValueError(v.message(shown, door, f"left unset for {os.fsdecode(data)!r}, which takes {takes}",
                                        v.describe(value)))
-        checked[name] = OPTIONS[name].check(value, name, door)
+        checked[name] = OPTIONS[name].check(value, shown, door)
     if isinstance(data, str) and data in BUILTIN:
-        _check_n_samples(data, checked, door)
+        _check_n_samples(data, checked, door, names.get("n_samples", "n_samples"))
     return checked
 
 
-def _check_n_samples(name, options, door):
+def _check_n_samples(name, options, door, shown="n_samples"):
     n = options.get("n_samples")
     if n is None:
         return
     entry = BUILTIN[name]
     if entry.family == "planar" and n % PLANAR_CLASSES:
-        raise ValueError(v.message("n_samples", door, f"an even int in the range [2, {MAX_GENERATED}] ({name!r} "
+        raise ValueError(v.message(shown, door, f"an even int in the range [2, {MAX_GENERATED}] ({name!r} "
                                    f"has {PLANAR_CLASSES} classes of equal size)", v.describe(n)))
     if entry.family != "planar" and n > entry.n_samples:  # a subset: the first n rows
-        raise ValueError(v.message("n_samples", door, f"an int in the range [1, {entry.n_samples}] ({name!r} has "
+        raise ValueError(v.message(shown, door, f"an int in the range [1, {entry.n_samples}] ({name!r} has "
                                    f"{entry.n_samples} samples)", v.describe(n)))
 
 

@@ -13,6 +13,8 @@ import numpy as np
 from .. import _validation as v
 
 __all__ = [
+    "load_planar_exercise",
+    "planar_exercise_weights",
     "make_spirals",
     "make_flower",
     "make_circles",
@@ -21,6 +23,7 @@ __all__ = [
     "make_gaussians",
     "logistic_baseline",
     "MAX_NOISE",
+    "MAX_POINTS",
 ]
 
 # The largest noise the generators accept. It is far beyond any useful value (the
@@ -29,6 +32,98 @@ __all__ = [
 # coordinate exceeds about 1.5e7 (noise=1e308 would overflow to inf).
 MAX_NOISE = 1e6
 NOISE = v.Real(0.0, MAX_NOISE)
+# The most points a generator makes (160 MB of float64 X): n_per_class times the arms or classes.
+MAX_POINTS = 10_000_000
+GROUPS = v.Int(2, MAX_POINTS)  # n_arms, n_classes
+
+
+def _check_points(N, groups, door, what):
+    """Refuse ``N`` points in each of ``groups`` groups (arms or classes) beyond :data:`MAX_POINTS` in all."""
+    if N * groups > MAX_POINTS:
+        raise ValueError(v.message("n_per_class", door, f"an int in the range [1, {MAX_POINTS // groups}] ({groups} "
+                                   f"{what} of n_per_class points: at most {MAX_POINTS} points)", v.describe(N)))
+    return N
+
+
+# The planar exercise seeds NumPy's legacy global generator with 42, for its data and again for its weights.
+PLANAR_EXERCISE_SEED = 42
+
+
+def load_planar_exercise():
+    r"""The planar exercise's spiral, point for point: 800 points in two arms.
+
+    The exercise seeds NumPy's legacy global generator once
+    (``np.random.seed(42)``) and draws both arms from it; nnlearn draws the
+    same numbers from its own ``np.random.RandomState(42)`` (the legacy
+    generator's stream, without touching NumPy's global state).
+    :func:`make_spirals` follows the same formula with ``np.random.default_rng``,
+    another stream, so no seed of it gives these points.
+
+    Returns
+    -------
+    X : ndarray of shape (800, 2), dtype float64
+        Arm 0 (the first 400 rows), then arm 1.
+    y : ndarray of shape (800,), dtype int64
+        The arm: 0 for the first 400 rows, 1 for the others.
+
+    Notes
+    -----
+    For arm j in 0, 1 with N = 400, in the exercise's words::
+
+        r = np.linspace(0.0, 1, N)                                        # radius
+        t = np.linspace(j * 4.2, (j + 1) * 4.2, N) + np.random.randn(N) * 0.2  # angle
+        X[N * j:N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
+        y[N * j:N * (j + 1)] = j
+
+    A linear model gets about 66% of these points right (see
+    :func:`logistic_baseline`); the exercise's 2-4-1 tanh network, trained
+    from :func:`planar_exercise_weights` by gradient descent, far more.
+    """
+    legacy = np.random.RandomState(PLANAR_EXERCISE_SEED)  # = np.random.seed(42) and the global stream
+    N = 400
+    Xs, ys = [], []
+    for j in range(2):
+        r = np.linspace(0.0, 1, N)  # radius; (N,)
+        t = np.linspace(j * 4.2, (j + 1) * 4.2, N) + legacy.randn(N) * 0.2  # angle; (N,)
+        Xs.append(np.c_[r * np.sin(t), r * np.cos(t)])  # (N, 2)
+        ys.append(np.full(N, j, dtype=np.int64))
+    return np.concatenate(Xs), np.concatenate(ys)
+
+
+def planar_exercise_weights(n_hidden=4):
+    r"""The planar exercise's initial weights, in nnlearn's layout, for the network 2-``n_hidden``-1.
+
+    The exercise seeds the legacy generator again (``np.random.seed(42)``)
+    and draws ``W1 = np.random.randn(n_h, 2) * 0.01``, then
+    ``W2 = np.random.randn(1, n_h) * 0.01``, with zero biases ``b1`` (n_h, 1)
+    and ``b2`` (1, 1). nnlearn draws the same numbers from
+    ``np.random.RandomState(42)`` (NumPy's global state is left alone) and
+    puts the biases in column 0: ``Thetas[0] = [b1 | W1]`` of shape
+    (n_h, 3), ``Thetas[1] = [b2 | W2]`` of shape (1, n_h + 1).
+
+    Parameters
+    ----------
+    n_hidden : int >= 1, default=4
+        Hidden units ``n_h`` (the exercise's 4; its hidden-size experiment
+        calls the same initialization for every size).
+
+    Returns
+    -------
+    theta : ndarray of shape (4 * n_hidden + 1,), float64
+        ``Network([2, n_hidden, 1]).pack(Thetas)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_hidden`` is not an int >= 1.
+    """
+    from ..core import params
+
+    n_h = v.Int(1, (v.MAX_PARAMS - 1) // 4).check(n_hidden, "n_hidden", "planar_exercise_weights")  # 4 n_h + 1 weights
+    legacy = np.random.RandomState(PLANAR_EXERCISE_SEED)
+    W1 = legacy.randn(n_h, 2) * 0.01  # (n_h, n_x)
+    W2 = legacy.randn(1, n_h) * 0.01  # (n_y, n_h)
+    return params.pack([np.column_stack([np.zeros(n_h), W1]), np.column_stack([np.zeros(1), W2])])
 
 
 def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state=None):
@@ -86,8 +181,9 @@ def make_spirals(n_per_class=400, n_arms=2, noise=0.2, n_classes=2, random_state
     """
     door = "make_spirals"
     N = v.Int(1).check(n_per_class, "n_per_class", door)
-    n_arms = v.Int(2).check(n_arms, "n_arms", door)
-    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    n_arms = GROUPS.check(n_arms, "n_arms", door)
+    n_classes = GROUPS.check(n_classes, "n_classes", door)
+    _check_points(N, n_arms, door, "arms")
     if n_classes > n_arms:
         raise ValueError(v.message("n_classes", door, f"an int in the range [2, n_arms] (here n_arms = {n_arms})",
                                    v.describe(n_classes)))
@@ -148,7 +244,7 @@ def make_flower(n_per_class=200, noise=0.2, radius=4.0, random_state=None):
     The rose :math:`r = a \sin 4t` has 8 petals; each class traces 4 of them.
     """
     door = "make_flower"
-    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    N = _check_points(v.Int(1).check(n_per_class, "n_per_class", door), 2, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     radius = v.Real(0.0, open="low").check(radius, "radius", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
@@ -205,7 +301,8 @@ def make_circles(n_per_class=200, noise=0.1, factor=0.5, n_classes=2, random_sta
     """
     door = "make_circles"
     N = v.Int(1).check(n_per_class, "n_per_class", door)
-    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    n_classes = GROUPS.check(n_classes, "n_classes", door)
+    _check_points(N, n_classes, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     factor = v.Real(0.0, 1.0, open="both").check(factor, "factor", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
@@ -256,7 +353,7 @@ def make_moons(n_per_class=200, noise=0.1, random_state=None):
     draw.
     """
     door = "make_moons"
-    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    N = _check_points(v.Int(1).check(n_per_class, "n_per_class", door), 2, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
     t = np.linspace(0.0, np.pi, N)  # (N,)
@@ -309,7 +406,7 @@ def make_xor(n_per_class=200, noise=0.0, random_state=None):
     one (m, 2) standard normal.
     """
     door = "make_xor"
-    N = v.Int(1).check(n_per_class, "n_per_class", door)
+    N = _check_points(v.Int(1).check(n_per_class, "n_per_class", door), 2, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
     quadrant_signs = np.array([[[1, 1], [-1, -1]], [[-1, 1], [1, -1]]], dtype=np.float64)
@@ -361,7 +458,8 @@ def make_gaussians(n_per_class=200, n_classes=2, noise=1.0, random_state=None):
     """
     door = "make_gaussians"
     N = v.Int(1).check(n_per_class, "n_per_class", door)
-    n_classes = v.Int(2).check(n_classes, "n_classes", door)
+    n_classes = GROUPS.check(n_classes, "n_classes", door)
+    _check_points(N, n_classes, door, "classes")
     noise = NOISE.check(noise, "noise", door)
     rng = np.random.default_rng(v.check(door, random_state=random_state))
     phi = np.pi / 4 + 2 * np.pi * np.arange(n_classes) / n_classes  # (K,)

@@ -10,19 +10,27 @@ number.``
 Reading is bounded: a text file may hold at most :data:`MAX_CELLS` fields
 (50 million, 400 MB as float64) in lines of at most :data:`MAX_LINE_CHARS`
 characters, and an ``.npz`` array at most :data:`MAX_CELLS` values; larger
-files are refused with a message before they fill the memory.
+files are refused with a message before they fill the memory. A file must be
+a regular file (a FIFO or a device such as ``/dev/zero`` is refused before it
+is read). An ``.npz``'s ``X`` and ``y`` must be stored or deflated, hold
+exactly the bytes their ``.npy`` headers declare, and inflate to at most
+:func:`nnlearn._files.inflation_budget` of the file's size together (32
+times, 16 MiB at least), checked before they are read; other arrays in the
+archive are never read.
 """
 
 from __future__ import annotations
 
 import csv
 import errno
+import os
 import zipfile
 from array import array
 from pathlib import Path
 
 import numpy as np
 
+from .._files import inflation_budget, open_regular
 from .info import DataInfo
 from .targets import array_targets, classes_of, text_targets
 
@@ -71,7 +79,7 @@ def read_table(path, target=-1, task=None, header=None):
     path = existing_file(path)
     where = str(path)
     fmt = path.suffix.lower().lstrip(".")
-    with open(path, "rb") as f:
+    with open_regular(path, "data", "Expected a data file, got a directory") as f:
         lines = _Lines(f, where)
         reader = csv.reader(lines, delimiter=TABLE_SUFFIXES["." + fmt], strict=True)
         rows = _rows(reader, lines, where, fmt.upper())
@@ -241,6 +249,7 @@ def read_npz(path, task=None):
     with _open_npz(path) as archive:
         _X_header(archive, where)
         _npy_header(archive, "y", where)
+        _check_inflation(archive, ("X", "y"), where)
         X = _read_member(archive, "X", where)
         y = _read_member(archive, "y", where)
     X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, order="C", copy=False)
@@ -259,6 +268,7 @@ def npz_info(path, task=None):
     with _open_npz(path) as archive:
         X_shape = _X_header(archive, where)
         _npy_header(archive, "y", where)
+        _check_inflation(archive, ("y",), where)
         y = _read_member(archive, "y", where)
     y, task = array_targets(where, y, X_shape[0], task)
     return _array_info(path, "npz", X_shape, y, task)
@@ -273,20 +283,61 @@ def _array_info(path, fmt, X_shape, y, task):
     )
 
 
+class _Npz:
+    """An ``.npz`` archive read from a regular file: ``np.load``'s NpzFile and the file under it, closed together."""
+
+    def __init__(self, f, archive):
+        self.f, self.archive = f, archive
+        self.size = os.fstat(f.fileno()).st_size
+        self.data_bytes = {}  # key -> (bytes its .npy header declares, bytes the member holds), once read
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.archive.close()
+        self.f.close()
+        return False
+
+
 def _open_npz(path):
+    f = open_regular(path, "data", "Expected a data file, got a directory")  # a FIFO or a device: refused unread
     try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{path} is not a NumPy .npz archive that nnlearn can read ({exc}).") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"{path} holds a single array (a .npy file); nnlearn reads an .npz archive with arrays "
-                         f"X and y: np.savez(path, X=X, y=y).")
-    missing = [key for key in ("X", "y") if key not in archive.files]
-    if missing:
-        archive.close()
-        raise ValueError(f"{path} has no array {' or '.join(map(repr, missing))}: found {archive.files}, "
-                         f"expected 'X' and 'y' (np.savez(path, X=X, y=y)).")
-    return archive
+        try:
+            archive = np.load(f, allow_pickle=False)
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path} is not a NumPy .npz archive that nnlearn can read ({exc}).") from None
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"{path} holds a single array (a .npy file); nnlearn reads an .npz archive with arrays "
+                             f"X and y: np.savez(path, X=X, y=y).")
+        missing = [key for key in ("X", "y") if key not in archive.files]
+        if missing:
+            archive.close()
+            raise ValueError(f"{path} has no array {' or '.join(map(repr, missing))}: found {archive.files}, "
+                             f"expected 'X' and 'y' (np.savez(path, X=X, y=y)).")
+        return _Npz(f, archive)
+    except BaseException:
+        f.close()
+        raise
+
+
+def _check_inflation(npz, keys, where):
+    """Before the arrays ``keys`` are read (their headers were): refuse data of another size than declared,
+    members compressed otherwise than by deflate, or inflating beyond the file's budget."""
+    budget = inflation_budget(npz.size)
+    total = 0
+    for key in keys:
+        declared, held = npz.data_bytes[key]
+        if declared != held:  # np.load would allocate the declared shape before finding out
+            raise ValueError(f"{where}: the array {key} cannot be read: its header declares {declared} bytes of "
+                             f"data, but it holds {held} (truncated or corrupted).")
+        info = npz.archive.zip.getinfo(f"{key}.npy")
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            total += info.file_size
+    if total > budget:
+        raise ValueError(f"{where}: its arrays {' and '.join(keys)} would inflate to {total} bytes; nnlearn inflates "
+                         f"at most {budget} bytes from a file of {npz.size} bytes (save it with np.savez, "
+                         f"uncompressed).")
 
 
 def _X_header(archive, where):
@@ -302,14 +353,20 @@ def _X_header(archive, where):
 def _npy_header(archive, key, where):
     """``(shape, dtype)`` of an archive's array from its header alone, refusing one over :data:`MAX_CELLS` values."""
     fmt = np.lib.format
+    npz, archive = archive, archive.archive
+    info = archive.zip.getinfo(f"{key}.npy")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # refused before a byte is inflated
+        raise ValueError(f"{where}: the array {key} is compressed with zip method {info.compress_type}; nnlearn "
+                         f"reads stored or deflated arrays (np.savez or np.savez_compressed).")
     try:
-        with archive.zip.open(f"{key}.npy") as f:
+        with archive.zip.open(info) as f:
             version = fmt.read_magic(f)
             read = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}.get(version)
             if read is None:
                 raise ValueError(f"format version {version[0]}.{version[1]} (nnlearn reads 1.0 and 2.0)")
             shape, _, dtype = read(f)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            offset = f.tell()
+    except (ValueError, OSError, EOFError, SyntaxError, zipfile.BadZipFile) as exc:
         raise ValueError(f"{where}: the array {key} is not a .npy array that nnlearn can read ({exc}).") from None
     if dtype.hasobject:
         raise ValueError(f"{where}: {key} is an array of Python objects, which nnlearn does not read "
@@ -317,11 +374,12 @@ def _npy_header(archive, key, where):
     if int(np.prod(shape, dtype=object)) > MAX_CELLS:
         raise ValueError(f"{where}: {key} has shape {shape}, more than the {MAX_CELLS} values nnlearn reads "
                          f"from one array.")
+    npz.data_bytes[key] = (int(np.prod(shape, dtype=object)) * dtype.itemsize, info.file_size - offset)
     return shape, dtype
 
 
 def _read_member(archive, key, where):
     try:
-        return archive[key]
+        return archive.archive[key]
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ValueError(f"{where}: the array {key} cannot be read ({exc}).") from None

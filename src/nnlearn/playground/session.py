@@ -366,20 +366,14 @@ class Session:
         Raises
         ------
         ExportError
-            If there is no network, or its hidden layers have different activations
-            (a model file's Network has one activation for all hidden layers).
+            If there is no network.
         """
         from ..model_io import save_model
         from ..network import Network
 
         if not self.ready:
             raise ExportError("There is no trained network to export: " + (self.reason or "no data."))
-        activation = self.spec.activation
-        if isinstance(activation, tuple):
-            raise ExportError(f"A model file holds one activation for all hidden layers; this network has "
-                              f"{', '.join(activation)}. Use one activation, or export the Python script, which "
-                              "handles per-layer activations.")
-        net = Network(self.spec.layer_sizes, activation=activation, output=self.spec.output)
+        net = Network(self.spec.layer_sizes, activation=self.spec.activation, output=self.spec.output)
         with tempfile.TemporaryDirectory(prefix="nnlearn-playground-") as directory:
             path = Path(directory) / "model.npz"
             save_model(path, net, self.theta)

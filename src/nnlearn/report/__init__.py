@@ -1,11 +1,15 @@
-r"""The report: train, check and explain a network on the digits, as one web page.
+r"""The report: train, check and explain a network on the digits (or any data), as one web page.
 
 :func:`build_report` walks through the exercise (the data, the model, the cost,
 the sigmoid gradient, the gradient check, training, the hidden layer, a
 regularization x iterations experiment, the planar data and the mistakes) and
 writes ``out_dir/index.html``: a single self-contained file (every figure is an
 embedded PNG, there is no script and nothing is fetched from the network) that
-opens from disk in any browser.
+opens from disk in any browser. On other data than the course's digits the
+sections follow the data (see :mod:`.sections`): images and hidden units for
+square image data, a decision boundary for classes in the plane, a confusion
+matrix for classes, predictions against the true values and residuals for
+regression, the experiment for all.
 
 The page is written atomically (a temporary file in ``out_dir``, then a
 rename), so a crash or Ctrl-C never leaves half a report: either the new page
@@ -18,12 +22,14 @@ settings), :mod:`.data` (the digits, the weights, the split), :mod:`.outdir`
 (the output directory), :mod:`.progress` (one bar per section),
 :mod:`.figures` (the report's own figures), :mod:`.html` (escaped HTML
 pieces), :mod:`.context`, :mod:`.sections` and :mod:`.experiments` (the ten
-sections) and :mod:`.page` (the whole page).
+sections), :mod:`.page` (the whole page) and :mod:`.result` (the returned
+path, which shows the page in Jupyter).
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 import time
 
 import numpy as np
@@ -31,13 +37,18 @@ import numpy as np
 from .. import _validation as v
 from .._atomic import write_text
 from .context import Context
-from .data import load_digits, load_weights, split
+from .data import describe, encode_classes, load_data, load_weights, split
 from .outdir import prepare_out_dir, remove_empty
 from .page import Section, command_line, render
+from ..progress import PROGRESS
+from ..progress import resolve as resolve_progress
 from .progress import Stages
-from .sections import SECTIONS
+from .result import ReportPath
+from .sections import BUILDERS, plan, titles
 from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn.report.NAME, as before the split
     COST_ALPHAS,
+    COURSE_SECTIONS,
+    TITLES,
     COURSE_COSTS,
     DEFAULT_GRID,
     GRADCHECK_THRESHOLD,
@@ -58,7 +69,9 @@ from .settings import (  # noqa: F401 - every setting stays reachable as nnlearn
 
 __all__ = [
     "build_report",
+    "ReportPath",
     "SECTION_TITLES",
+    "TITLES",
     "DEFAULT_GRID",
     "QUICK_GRID",
     "PLANAR_HIDDEN_SIZES",
@@ -76,10 +89,12 @@ def build_report(
     solver="CG",
     quick=False,
     seed=0,
-    progress=False,
+    progress=None,
     grid=None,
+    task=None,
+    data_options=None,
 ):
-    r"""Train, check and explain a network on the digits; write ``out_dir/index.html``.
+    r"""Train, check and explain a network on the digits (or any data); write ``out_dir/index.html``.
 
     Parameters
     ----------
@@ -88,10 +103,15 @@ def build_report(
         ``index.html`` is written there, atomically; a previous report is
         replaced only when the new one is complete.
     data : str or os.PathLike, default="digits20"
-        ``"digits20"`` (the bundled 5000 digits, X of shape (5000, 400)) or a
-        path to the course's ``ex4data1.mat``/``ex3data1.mat``.
+        Anything :func:`nnlearn.datasets.load` takes: ``"digits20"`` (the
+        bundled 5000 digits, X of shape (5000, 400)) or the course's
+        ``ex4data1.mat``/``ex3data1.mat`` give the course's ten sections; any
+        other name (``"iris"``, ``"moons"``, ``"diabetes"``,
+        ``"fashion-mnist"``, ...) or file (CSV, TSV, ``.npz``, ``.mat``) gives
+        the sections that fit it. Classes need at least 2 samples each (the
+        held-out split is stratified); multi-label targets are not reported.
     weights : str or os.PathLike, optional
-        The course's ``ex4weights.mat``: section 3 then gives the cost of these
+        The course's ``ex4weights.mat`` (digits data only): section 3 then gives the cost of these
         weights at λ = 0, 1, 3 and their accuracy, and section 7 shows their
         hidden units too. Without it section 3 uses the initial weights.
     hidden : int or sequence of int, default=25
@@ -110,27 +130,38 @@ def build_report(
     seed : int in [0, 2**32 - 1], default=0
         Seeds the digits shown, the held-out split, the initial weights and
         the spiral data.
-    progress : bool, default=False
-        Show one progress bar per section on stderr (tqdm).
+    progress : bool or None, default=None
+        Show one progress bar per section (``tqdm.auto``: a widget in Jupyter,
+        text on stderr elsewhere). None shows them in an interactive session
+        (Jupyter, IPython, Python's prompt) and not in scripts.
     grid : dict, optional
         ``{"alpha": [...], "max_iter": [...]}`` for section 8; overrides ``quick``.
         Each value follows the rule of :func:`nnlearn.train`'s argument of the
         same name (alpha >= 0, max_iter >= 0).
+    task : {None, "classification", "regression"}, default=None
+        What the network learns; None: the data's kind (see :func:`nnlearn.datasets.load_task`).
+        Regression trains identity outputs on the squared error and reports R² and RMSE.
+    data_options : dict, optional
+        The data's options (``{"target": "species"}``, ``{"noise": 0.3}``, ...; see
+        :func:`nnlearn.datasets.load`).
 
     Returns
     -------
-    path : pathlib.Path
-        The written ``out_dir/index.html``.
+    path : ReportPath
+        The written ``out_dir/index.html``: a :class:`pathlib.Path` that, as
+        the last expression of a Jupyter cell, shows the page inline.
 
     Raises
     ------
     TypeError
         If an argument has the wrong type.
     ValueError
-        If an argument is out of range, the data are not digits20 or a .mat
-        file, or the weights do not fit the data. Every argument is checked
-        before any work, with messages such as "The 'alpha' parameter of
-        build_report must be a float in the range [0.0, inf). Got -1 instead."
+        If an argument is out of range, the data are unknown or bad, an option
+        does not apply to them, the weights do not fit the data or are given
+        for data other than the course's digits. Every argument is checked
+        before any work (the data's contents once they are read), with messages
+        such as "The 'alpha' parameter of build_report must be a float in the
+        range [0.0, inf). Got -1 instead."
     FileNotFoundError
         If ``data`` or ``weights`` names a missing file.
     NotADirectoryError
@@ -149,24 +180,50 @@ def build_report(
             + (1 - y_k^{(i)}) \log(1 - h_k^{(i)}) \right]
             + \frac{\lambda}{2m} \sum_l \sum_{j, k \ge 1} \left(\Theta^{(l)}_{jk}\right)^2
     """
+    from .. import datasets
+
     door = "build_report"
     hidden = v.HiddenSizes(min_layers=1).check(hidden, "hidden", door)  # section 7 shows the hidden units
     alpha, max_iter = v.check(door, alpha=alpha, max_iter=max_iter)
-    solver = v.check_method(solver, _n_params(hidden), door, name="solver")
+    data = datasets.DataName().check(data, "data", door)
+    task = v.Option(("classification", "regression"), allow_none=True).check(task, "task", door)
+    if (data_options is not None and not isinstance(data_options, dict)) or "task" in (data_options or {}):
+        raise TypeError(v.message("data_options", door, "None or a dict of data options (the task is the argument "
+                                  "task)", v.describe(data_options)))
+    data_options = {k: x for k, x in datasets.check_options(data, data_options or {}, door).items() if k != "task"}
+    solver = v.check_method(solver, _n_params(hidden, *_known_shape(data, task, data_options)), door, name="solver")
     quick = v.Bool().check(quick, "quick", door)
     # An int, not any random state: the seed is printed on the page and in the command line, and
     # scikit-learn's split and every section start from it again (a Generator would be shared).
     seed = v.Int(0, SEED_MAX).check(seed, "seed", door)
-    progress = v.check(door, progress=progress)
+    progress = resolve_progress(PROGRESS.check(progress, "progress", door))
     grid = _checked_grid(QUICK_GRID if quick else DEFAULT_GRID, door) if grid is None else _checked_grid(grid, door)
-    data = _checked_data(data, door)
     v.PathLike(allow_none=True).check(weights, "weights", door)
+    if weights is not None and datasets.kind_of(data) != "digits":
+        raise ValueError(v.message("weights", door, "None for data other than the course's digits (the weights are "
+                                   "the course's 400-25-10 network)", v.describe(weights)))
     v.PathLike().check(out_dir, "out_dir", door)
 
     started = datetime.datetime.now()
     t_start = time.perf_counter()
-    X, y, description = load_digits(data)
-    _check_classes(y, door)
+    X, y, info = load_data(data, task, data_options, door)
+    course = info.family == "digits" and info.images and info.kind == "classification"
+    if weights is not None and not course:
+        raise ValueError(v.message("weights", door, "None for data other than the course's digits (the weights are "
+                                   "the course's 400-25-10 network)", v.describe(weights)))
+    if y.ndim != 1 and info.kind == "classification":
+        raise ValueError(v.message("data", door, "data with one label per row (the report does not cover multi-label "
+                                   "targets)", f"{v.describe(os.fsdecode(data))} with y of shape {y.shape}"))
+    if info.kind == "classification":
+        _check_classes(y, door, "digit" if course else "class")
+        y, class_names = encode_classes(y, info, course)
+    else:
+        class_names = ()
+    if info.kind == "classification":
+        n_outputs = 1 if len(class_names) == 2 and not course else len(class_names)  # as Context.K
+    else:
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+    solver = v.check_method(solver, _n_params(hidden, X.shape[1], n_outputs), door, name="solver")
     weights_net = weights_theta = None
     if weights is not None:
         weights_net, weights_theta = load_weights(weights)
@@ -176,23 +233,27 @@ def build_report(
                 "weights", door, f"the weights of a network with {X.shape[1]} inputs, one per feature of the data",
                 f"weights for {n_inputs} inputs (Theta1 has shape ({weights_net.layer_sizes[1]}, {n_inputs + 1}))",
             ))
-    X_train, X_test, y_train, y_test = split(X, y, seed)
+    X_train, X_test, y_train, y_test = split(X, y, seed, stratify=info.kind == "classification")
     out_dir, created = prepare_out_dir(out_dir)
-    ctx = Context(X=X, y=y, data_description=description, X_train=X_train, X_test=X_test, y_train=y_train,
-                   y_test=y_test, data=data, hidden=hidden, alpha=alpha, max_iter=max_iter, solver=solver, seed=seed,
-                   grid=grid, weights=weights, weights_net=weights_net, weights_theta=weights_theta)
-    stages = Stages(progress)
+    ctx = Context(X=X, y=y, data_description=describe(data, X, info), X_train=X_train, X_test=X_test, y_train=y_train,
+                  y_test=y_test, data=data, hidden=hidden, alpha=alpha, max_iter=max_iter, solver=solver, seed=seed,
+                  grid=grid, weights=weights, weights_net=weights_net, weights_theta=weights_theta, info=info,
+                  task=info.kind, course=course, class_names=class_names, data_options=data_options)
+    ctx.sections = plan(ctx)
+    headings = titles(ctx.sections)
+    stages = Stages(progress, headings)
     sections = []
     try:
-        for title, make in zip(SECTION_TITLES, SECTIONS):
+        for i, (key, title) in enumerate(zip(ctx.sections, headings), start=1):
             t0 = time.perf_counter()
-            parts = make(ctx, stages)
+            stages.begin(i)
+            parts = BUILDERS[key](ctx, stages)
             stages.finish()
             sections.append(Section(title, parts, time.perf_counter() - t0))
         total = time.perf_counter() - t_start
-        command = command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed)
+        command = command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed, task, data_options)
         page = render(sections, ctx, command, started, total)
-        path = out_dir / "index.html"
+        path = ReportPath(out_dir / "index.html")
         write_text(path, page)
     except BaseException:
         stages.finish()
@@ -201,12 +262,26 @@ def build_report(
     return path
 
 
-def _n_params(hidden):
-    """The number of weights of the report's network on digit data (400 pixels in, 10 digits out)."""
+def _n_params(hidden, n_inputs, n_outputs):
+    """The number of weights of the report's network of ``n_inputs`` inputs and ``n_outputs`` outputs."""
     from ..core.params import n_params
+
+    return n_params([n_inputs, *hidden, n_outputs])
+
+
+def _known_shape(data, task, options):
+    """``(inputs, outputs)`` of the report's network when known without reading a file (built-in sets; the
+    course's 400 pixels and 10 digits otherwise, the shape BFGS is first checked against)."""
+    from .. import datasets
     from ..datasets.course import N_DIGITS, N_PIXELS
 
-    return n_params([N_PIXELS, *hidden, N_DIGITS])
+    if isinstance(data, str) and data in datasets.BUILTIN:
+        info = datasets.describe(data, **options)
+        if (task or info.kind) == "regression":
+            return info.n_features, 1
+        n_classes = info.n_classes or 2
+        return info.n_features, (1 if n_classes == 2 and info.family != "digits" else n_classes)
+    return N_PIXELS, N_DIGITS
 
 
 def _checked_grid(grid, door):
@@ -228,30 +303,12 @@ def _checked_grid(grid, door):
     return checked
 
 
-def _check_classes(y, door):
-    """The held-out split is stratified: the data need 2 samples of every digit."""
+def _check_classes(y, door, klass):
+    """The held-out split is stratified: the data need 2 samples of every class (digit)."""
     labels, counts = np.unique(y, return_counts=True)
     if counts.min() < 2:
+        plural = "digits" if klass == "digit" else "data"
         raise ValueError(v.message(
-            "data", door, "digits with at least 2 samples of every digit (for the stratified held-out split)",
-            f"only {counts.min()} sample of digit {labels[np.argmin(counts)]}",
+            "data", door, f"{plural} with at least 2 samples of every {klass} (for the stratified held-out split)",
+            f"only {counts.min()} sample of {klass} {labels[np.argmin(counts)]}",
         ))
-
-
-def _checked_data(data, door):
-    """``data`` if it names digit data (see :func:`nnlearn.datasets.kind_of`): "digits20" or a .mat path."""
-    import os
-
-    from .. import datasets
-
-    v.PathLike().check(data, "data", door)
-    try:
-        kind = datasets.kind_of(data)
-    except ValueError:
-        kind = None
-    if kind != "digits":
-        raise ValueError(v.message(
-            "data", door, "'digits20' or a path to the course's ex4data1.mat or ex3data1.mat (a .mat file)",
-            v.describe(os.fspath(data)),
-        ))
-    return data

@@ -1,5 +1,6 @@
 """The report's own figures: the network's architecture, the cost's two terms, the sigmoid, the gradient check,
-grids of decision boundaries and of hidden units (the single figures come from :mod:`nnlearn.plots`).
+grids of decision boundaries and of hidden units, points in the plane and a histogram of the targets (the
+single figures come from :mod:`nnlearn.plots`).
 
 Each function returns a new :class:`matplotlib.figure.Figure` (no pyplot); matplotlib is imported inside.
 """
@@ -36,7 +37,7 @@ def architecture_figure(layer_sizes):
             ax.add_patch(_circle((l, 0.95), "white"))
             ax.text(l, 0.95, "+1", ha="center", va="center", fontsize=7)
         name = "input" if l == 0 else ("output" if l == L - 1 else f"hidden {l}")
-        ax.text(l, -0.02, f"{name}\n{s} units", ha="center", va="top", fontsize=9)
+        ax.text(l, -0.02, f"{name}\n{s} unit{'s' if s != 1 else ''}", ha="center", va="top", fontsize=9)
     for l in range(L - 1):
         for y0 in [0.95, *positions[l]]:
             for y1 in positions[l + 1]:
@@ -53,15 +54,15 @@ def _circle(center, color):
     return Circle(center, 0.035, facecolor=color, edgecolor="k", linewidth=0.6, zorder=2)
 
 
-def cost_figure(alphas, data_terms, reg_terms):
+def cost_figure(alphas, data_terms, reg_terms, data_label="data term (cross-entropy)"):
     """Stacked bars: J(λ) = data term + regularization term."""
     fig = _new_figure((5, 3.2))
     ax = fig.add_subplot()
     x = np.arange(len(alphas))
-    ax.bar(x, data_terms, color="tab:blue", label="data term (cross-entropy)")
+    ax.bar(x, data_terms, color="tab:blue", label=data_label)
     ax.bar(x, reg_terms, bottom=data_terms, color="tab:orange", label="regularization term")
     for xi, total in zip(x, np.add(data_terms, reg_terms)):
-        ax.text(xi, total, f"{total:.6f}", ha="center", va="bottom", fontsize=9)
+        ax.text(xi, total, f"{total:.6f}" if total < 1e4 else f"{total:.6g}", ha="center", va="bottom", fontsize=9)
     ax.set_xticks(x, [f"λ = {a:g}" for a in alphas])
     ax.set_ylabel("cost J")
     ax.set_ylim(0, 1.18 * max(np.add(data_terms, reg_terms)))
@@ -126,8 +127,39 @@ def boundary_grid_figure(models, X, y, titles, n_cols):
     return _grid_figure(titles, n_cols, (3.4, 3.0), draw)
 
 
-def hidden_units_grid_figure(thetas1_list, titles, n_cols):
-    """The hidden units of each ``Theta1`` (s_2, 1 + n) in ``thetas1_list`` as images (:func:`nnlearn.plots.hidden_units`)."""
+def hidden_units_grid_figure(thetas1_list, titles, n_cols, order="F"):
+    """The hidden units of each ``Theta1`` (s_2, 1 + n) in ``thetas1_list`` as images (:func:`nnlearn.plots.hidden_units`),
+    the inputs' pixels in ``order``."""
     from .. import plots
 
-    return _grid_figure(titles, n_cols, (3.0, 3.2), lambda ax, i: plots.hidden_units(thetas1_list[i], ax=ax))
+    return _grid_figure(titles, n_cols, (3.0, 3.2), lambda ax, i: plots.hidden_units(thetas1_list[i], order=order, ax=ax))
+
+
+def points_figure(X, y, class_names):
+    """The points ``X`` (m, 2) in the plane, one color per class index of ``y`` (m,), named by ``class_names``."""
+    import matplotlib
+
+    fig = _new_figure((5, 4.2))
+    ax = fig.add_subplot()
+    cmap = matplotlib.colormaps["tab10"]
+    for k, name in enumerate(class_names):
+        mask = y == k
+        ax.scatter(X[mask, 0], X[mask, 1], s=16, color=cmap(k % 10), edgecolors="k", linewidths=0.4, label=name)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(title="class", loc="best", fontsize=8)
+    return fig
+
+
+def targets_figure(y):
+    """A histogram of the regression targets ``y`` (m,) or (m, k), one per output."""
+    fig = _new_figure((5, 3.2))
+    ax = fig.add_subplot()
+    Y = y.reshape(y.shape[0], -1)
+    for j in range(Y.shape[1]):
+        ax.hist(Y[:, j], bins=30, alpha=0.7, label=f"output {j}" if Y.shape[1] > 1 else None)
+    ax.set_xlabel("target value")
+    ax.set_ylabel("samples")
+    if Y.shape[1] > 1:
+        ax.legend(fontsize=8)
+    return fig

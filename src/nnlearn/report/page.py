@@ -48,8 +48,18 @@ footer { margin-top: 3rem; font-size: 0.85rem; color: #666; } code { background:
 """
 
 
-def command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed):
+def command_line(data, weights, hidden, alpha, max_iter, solver, quick, seed, task=None, data_options=None):
+    """The ``nnlearn report`` command that makes the report again."""
+    from ..cli_data import FLAG_NAMES
+
     parts = ["nnlearn report", f"--data {shlex.quote(os.fspath(data))}"]
+    for name, value in {**(data_options or {}), "task": task}.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            parts.append(FLAG_NAMES[name] if value else f"--no-{FLAG_NAMES[name][2:]}")
+        else:
+            parts.append(f"{FLAG_NAMES[name]} {shlex.quote(str(value))}")
     if weights is not None:
         parts.append(f"--weights {shlex.quote(os.fspath(weights))}")
     parts += [f"--hidden {' '.join(map(str, hidden))}", f"--alpha {alpha:g}", f"--max-iter {max_iter}",
@@ -63,17 +73,25 @@ def render(sections, ctx, command, started, total):
     from .. import __version__
 
     s = ctx.summary
+    if ctx.regression:
+        scores = (f"training R² {s['train_accuracy'][0]:.4f}, held-out R² {s['test_accuracy'][0]:.4f} "
+                  f"(RMSE {s['test_accuracy'][1]:.4g})")
+    else:
+        scores = f"training accuracy {pct(s['train_accuracy'])}, held-out accuracy {pct(s['test_accuracy'])}"
     summary_items = [
         f"Network {'-'.join(map(str, ctx.net.layer_sizes))} ({ctx.net.n_params} parameters) trained with {ctx.solver}, "
-        f"λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations in {s['train_time']:.1f} s: "
-        f"training accuracy {pct(s['train_accuracy'])}, held-out accuracy {pct(s['test_accuracy'])}.",
+        f"λ = {ctx.alpha:g}, {ctx.result.n_iter} iterations in {s['train_time']:.1f} s: {scores}.",
         f"Gradient check: relative difference {s['gradient check']:.1e} "
         f"({'below' if s['gradient check'] < GRADCHECK_THRESHOLD else 'NOT below'} 1e-9).",
-        f"Spiral arms: logistic regression {pct(s['planar'][0])}, tanh network with {PLANAR_COMPARE_HIDDEN} hidden units "
-        f"{pct(s['planar'][1])} (training accuracy).",
     ]
+    if "planar" in s:
+        summary_items.append(
+            f"{'Spiral arms' if ctx.course else 'Points in the plane'}: logistic regression {pct(s['planar'][0])}, "
+            f"tanh network with {PLANAR_COMPARE_HIDDEN} hidden units {pct(s['planar'][1])} (training accuracy).")
     if "pretrained accuracy" in s:
         summary_items.insert(1, f"The course's pretrained weights: accuracy {pct(s['pretrained accuracy'])} on all {len(ctx.y)} samples.")
+    quoted = ("the only numbers not computed here are the course's reference costs quoted in section 3."
+              if ctx.course else "nothing is quoted from elsewhere.")
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -97,7 +115,7 @@ def render(sections, ctx, command, started, total):
         f"<p><code>{escaped(command)}</code></p>",
         table(["section", "time (s)"], timing_rows, caption="Where the time went"),
         p(f"Python {sys.version.split()[0]}, NumPy {np.__version__}. Everything on this page was computed in this run; "
-           "the only numbers not computed here are the course's reference costs quoted in section 3."),
+          + quoted),
         "</footer></body></html>",
     ]
     return "\n".join(out)

@@ -1,27 +1,36 @@
-"""Progress of the report: one tqdm bar per section on stderr."""
+"""Progress of the report: one bar per section (:func:`nnlearn.progress.bar`: a widget in Jupyter, else stderr)."""
 
 from __future__ import annotations
 
 import sys
 
-from .settings import SECTION_TITLES
-
 
 class Stages:
-    """One tqdm bar per section; a section's bar stays open until its figures are drawn too."""
+    """One tqdm bar per section, ``[i/n] title``; a section's bar stays open until its figures are drawn too.
 
-    def __init__(self, enabled):
+    The report calls :meth:`begin` before each section; the section's builder
+    then opens its bar with :meth:`bar`.
+    """
+
+    def __init__(self, enabled, titles):
         self.enabled = enabled
-        self.n = len(SECTION_TITLES)
+        self.titles = list(titles)  # "1. The data", ...
+        self.n = len(self.titles)
+        self.index = 1
         self.current = None
 
-    def bar(self, index, total=1, unit="step"):
-        from tqdm.auto import tqdm
+    def begin(self, index):
+        """Section ``index`` (from 1) starts: the next :meth:`bar` is its bar."""
+        self.finish()
+        self.index = index
+
+    def bar(self, total=1, unit="step"):
+        from ..progress import bar
 
         self.finish()
-        title = SECTION_TITLES[index - 1].split(". ", 1)[1]
-        self.current = tqdm(total=total, desc=f"[{index}/{self.n}] {title}", unit=unit, disable=not self.enabled,
-                            file=sys.stderr, leave=True, dynamic_ncols=True)
+        title = self.titles[self.index - 1].split(". ", 1)[1]
+        self.current = bar(total, f"[{self.index}/{self.n}] {title}", unit=unit, enabled=self.enabled, file=sys.stderr,
+                           leave=True)
         return _OpenBar(self.current)
 
     def finish(self):

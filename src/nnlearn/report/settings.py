@@ -1,18 +1,26 @@
 """The report's fixed choices: its section titles, the experiment grids and the settings of each section."""
 
-# The headings of the report's sections, in order (tests look for each of them).
-SECTION_TITLES = (
-    "1. The data",
-    "2. Model representation",
-    "3. Cost",
-    "4. Sigmoid gradient",
-    "5. Gradient check",
-    "6. Training",
-    "7. Hidden layer",
-    "8. Experiments: regularization and iterations",
-    "9. Planar data",
-    "10. Confusion matrix and mistakes",
-)
+# The sections a report can have, by key, and their headings (without the number).
+TITLES = {
+    "data": "The data",
+    "model": "Model representation",
+    "cost": "Cost",
+    "sigmoid": "Sigmoid gradient",
+    "gradcheck": "Gradient check",
+    "training": "Training",
+    "hidden": "Hidden layer",
+    "experiments": "Experiments: regularization and iterations",
+    "planar": "Planar data",
+    "boundary": "Decision boundary",
+    "confusion": "Confusion matrix and mistakes",
+    "confusion only": "Confusion matrix",
+    "regression": "Predictions and residuals",
+}
+# The sections of the report on the course's digits (digits20 or the course's .mat files), in order.
+COURSE_SECTIONS = ("data", "model", "cost", "sigmoid", "gradcheck", "training", "hidden", "experiments", "planar",
+                   "confusion")
+# The headings of the report on the course's digits, in order (tests look for each of them).
+SECTION_TITLES = tuple(f"{i}. {TITLES[key]}" for i, key in enumerate(COURSE_SECTIONS, start=1))
 
 # Section 8's grid of alpha (the course's lambda) x max_iter; --quick uses the smaller one.
 DEFAULT_GRID = {"alpha": [0.0, 0.5, 1.0, 100.0, 1000.0], "max_iter": [10, 30, 200]}
@@ -46,7 +54,10 @@ SOLVER_DESCRIPTIONS = {
 
 # The largest seed: scikit-learn's held-out split takes 32-bit seeds (numpy.random.RandomState).
 SEED_MAX = 2**32 - 1
-TEST_SIZE = 0.2  # fraction of the digits held out in sections 6 and 10
+TEST_SIZE = 0.2  # fraction of the data held out in the training, experiments and last sections
 INIT_EPSILON = 0.12  # the course's epsilon_init
 N_MISCLASSIFIED = 36
 GRADCHECK_THRESHOLD = 1e-9
+N_FEATURES_SHOWN = 30  # rows of the data section's feature table
+N_WORST_SHOWN = 10  # rows of the regression section's table of the largest residuals
+SCALE_WARNING = 100.0  # the data section advises scaling when feature spreads differ by more than this factor

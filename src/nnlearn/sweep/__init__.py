@@ -3,7 +3,8 @@ r"""Hyperparameter sweeps: fit a network for every combination of a grid.
 The course ends by asking how accuracy and the hidden units change with the
 regularization strength :math:`\lambda` (``alpha``) and the number of
 iterations. :func:`run` answers it in one call: it fits one
-:class:`~nnlearn.MLPClassifier` per combination of a parameter grid, one
+:class:`~nnlearn.MLPClassifier` (an :class:`~nnlearn.MLPRegressor` for
+regression data) per combination of a parameter grid, one
 after another, on local processes (joblib) or on a Dask cluster, and
 streams every finished run to a JSON-lines file that a killed sweep resumes.
 
@@ -18,15 +19,23 @@ finish. Each line is written whole with a single ``write`` followed by
     (sorted keys) of the run's data fingerprint, held-out split and complete
     estimator parameters. :func:`run` with ``resume=True`` skips the ids
     already in the file.
-``data``, ``data_id``, ``n_train``, ``n_test``, ``test_size``, ``split_seed``
+``data``, ``data_id``, ``n_train``, ``n_test``, ``test_size``, ``split_seed``, ``task``
     The data set's name (``"arrays"`` for arrays), a fingerprint of its
-    contents, and the split.
+    contents, the split, and the task (``"classification"`` or
+    ``"regression"``; records written before regression have none: they are
+    classification runs).
 every parameter of :class:`~nnlearn.MLPClassifier` except ``verbose``
     ``alpha``, ``max_iter``, ``hidden_layer_sizes`` (a list), ``solver``,
     ``activation``, ``output``, ``random_state``, ...: top-level keys, so a
-    record reads like a row of scikit-learn's ``GridSearchCV.cv_results_``.
+    record reads like a row of scikit-learn's ``GridSearchCV.cv_results_``
+    (:class:`~nnlearn.MLPRegressor`'s parameters for regression: no ``output``).
 ``train_accuracy``, ``test_accuracy``
-    Fractions in [0, 1]; ``test_accuracy`` only when a held-out set exists.
+    Classification: fractions in [0, 1]; ``test_accuracy`` only when a
+    held-out set exists.
+``train_r2``, ``test_r2``, ``train_rmse``, ``test_rmse``
+    Regression: R^2 (averaged over the outputs) and the root mean squared
+    error (:mod:`nnlearn.metrics`), the ``test_`` ones only when a held-out
+    set exists.
 ``final_cost``, ``n_iter``, ``n_evaluations``, ``converged``, ``message``
     From the run's :class:`~nnlearn.TrainResult`; ``final_cost`` is the
     regularized cost J on the training set after the last iteration.
@@ -72,16 +81,19 @@ import warnings
 from pathlib import Path
 
 from .. import _validation as v
-from .backends import connect, execute
+from ..progress import PROGRESS
+from ..progress import resolve as resolve_progress
+from .backends import connect, execute, local_workers
 from .data import DATA_NAMES, SEED_MAX, fingerprint, resolve_data
-from .grid import PARAM_NAMES, check_grid, expand_grid, run_id
+from .grid import PARAM_NAMES, REGRESSOR_PARAM_NAMES, check_grid, expand_grid, run_id
 from .progress import Progress
 from .records import finish
 from .results import SweepResults, format_table
 from .results_file import ResultsFile, from_json, load_results
-from .weights import load_weights, stored_thetas
+from .weights import check_weights_folder, load_weights, stored_thetas
 
-__all__ = ["run", "expand_grid", "SweepResults", "format_table", "load_weights", "load_results", "PARAM_NAMES", "DATA_NAMES"]
+__all__ = ["run", "expand_grid", "SweepResults", "format_table", "load_weights", "load_results", "PARAM_NAMES",
+           "REGRESSOR_PARAM_NAMES", "DATA_NAMES"]
 
 
 def run(
@@ -91,15 +103,17 @@ def run(
     n_jobs=1,
     scheduler=None,
     resume=False,
-    progress=True,
+    progress=None,
     *,
     test_size=None,
     split_seed=0,
     save_weights=False,
     keep_weights=True,
     blas_threads=1,
+    task=None,
+    data_options=None,
 ):
-    """Fit an :class:`~nnlearn.MLPClassifier` for every combination of ``grid``.
+    """Fit an :class:`~nnlearn.MLPClassifier` (or :class:`~nnlearn.MLPRegressor`) for every combination of ``grid``.
 
     Parameters
     ----------
@@ -109,17 +123,25 @@ def run(
         ``random_state``, ...) -> list of values; every combination runs once.
         Parameters not in the grid keep MLPClassifier's defaults. A list of
         dicts runs the union of their combinations. See :func:`expand_grid`.
+        For regression the keys are MLPRegressor's parameters (:data:`REGRESSOR_PARAM_NAMES`).
     data : str, path-like or tuple
-        ``"digits20"`` (the bundled 5000 digits), ``"spirals"``, a path to the
-        course's ``.mat`` file, an ``(X, y)`` tuple with ``X`` of shape (m, n)
-        and ``y`` of shape (m,), or ``(X_train, y_train, X_test, y_test)``.
+        A name of :data:`nnlearn.datasets.NAMES` (``"digits20"``, ``"spirals"``,
+        ``"iris"``, ``"diabetes"``, ...), a path to a ``.csv``, ``.tsv``,
+        ``.npz`` or ``.mat`` file (see :func:`nnlearn.datasets.load`), an
+        ``(X, y)`` tuple with ``X`` of shape (m, n) and ``y`` of shape (m,)
+        ((m, k) for regression), or ``(X_train, y_train, X_test, y_test)``.
     results_path : str or path-like, optional
         JSON-lines file that receives one line per finished run (see the
         module docstring). An existing non-empty file is refused unless
         ``resume`` is True. Only this process writes it, even on a cluster.
     n_jobs : int or None, default=1
         Local processes (joblib, loky backend); -1 uses every core. The data
-        reach each worker once (joblib memory-maps large arrays).
+        reach each worker once (joblib memory-maps large arrays). At most one
+        process per run still to do and per core this process may use
+        (:func:`~nnlearn.core.threads.available_cores`) is started; a larger
+        ``n_jobs`` warns that it was lowered. Every worker exits within a
+        second of this process's death (a parent watch in the worker), even
+        after ``kill -9``.
     scheduler : str or distributed.Client, optional
         Address of a Dask scheduler (``"tcp://HOST:PORT"``) or a Client: the
         runs go to that cluster as futures. The data set is scattered to the
@@ -128,9 +150,11 @@ def run(
     resume : bool, default=False
         Read ``results_path`` first and run only the combinations it lacks.
         Its records of other combinations stay in the file and are not returned.
-    progress : bool, default=True
-        Show a progress bar on stderr: runs done / total and the best
-        :attr:`SweepResults.metric` so far.
+    progress : bool or None, default=None
+        Show a progress bar (``tqdm.auto``: a widget in Jupyter, text on
+        stderr elsewhere): runs done / total and the best
+        :attr:`SweepResults.metric` so far. None shows it in an interactive
+        session (Jupyter, IPython, Python's prompt) and not in scripts.
     test_size : float in (0, 1), optional
         Hold out this fraction (stratified by label, shuffled with
         ``split_seed``) and report ``test_accuracy`` on it. None: train on
@@ -151,12 +175,22 @@ def run(
         identical whether it ran sequentially, with joblib or on Dask (the
         order of floating-point sums depends on the thread count), and uses
         the cores best when runs are parallel. None leaves BLAS as it is.
+    task : {None, "classification", "regression"}, default=None
+        What the runs learn. None: the data's kind (:func:`nnlearn.datasets.load_task`),
+        or for arrays regression when ``y`` holds real values (scikit-learn's
+        ``type_of_target`` says continuous), else classification. Regression
+        fits MLPRegressor and records R^2 and RMSE; its held-out split is not
+        stratified.
+    data_options : dict, optional
+        Options of a data name or file (``{"target": "species"}``,
+        ``{"noise": 0.3}``; see :func:`nnlearn.datasets.load`).
 
     Returns
     -------
     results : SweepResults
         A list with one record (dict, see the module docstring) per
-        combination, in grid order, plus ``varying``, ``metric``, ``n_run``,
+        combination, in grid order, plus ``varying``, ``metric`` (``test_accuracy``,
+        or ``test_r2`` for regression; ``train_`` without a held-out set), ``task``, ``n_run``,
         ``n_resumed``, ``n_failed``, :meth:`~SweepResults.best` and
         :meth:`~SweepResults.table`.
 
@@ -166,7 +200,9 @@ def run(
         For a bad grid, data or option, before any run starts; the message
         names the argument and this door, e.g. "The 'grid['alpha'][0]'
         parameter of sweep.run must be a float in the range [0.0, inf). Got -1
-        instead."
+        instead." Also for a ``results_path`` that is not a regular file, a
+        weights folder that cannot be written (``save_weights=True``), or a
+        scheduler address that names no scheduler.
     FileExistsError
         If ``results_path`` already holds results and ``resume`` is False.
     BlockingIOError
@@ -195,7 +231,20 @@ def run(
     """
     started = time.perf_counter()
     door = "sweep.run"
-    combinations = check_grid(grid, door)
+    from .. import datasets
+
+    task = v.Option(("classification", "regression"), allow_none=True).check(task, "task", door)
+    if (data_options is not None and not isinstance(data_options, dict)) or "task" in (data_options or {}):
+        raise TypeError(v.message("data_options", door, "None or a dict of data options (the task is the argument "
+                                  "task)", v.describe(data_options)))
+    if task is None and isinstance(data, str) and data in datasets.BUILTIN:
+        task = datasets.BUILTIN[data].kind  # known without loading: the grid is checked first
+    elif task is None and isinstance(data, (tuple, list)) and len(data) in (2, 4):
+        try:
+            task = datasets.guess_task(data[1])
+        except (TypeError, ValueError):
+            pass  # resolve_data names what is wrong with y
+    combinations = check_grid(grid, door, task) if task is not None else None
     results_path = v.PathLike(allow_none=True).check(results_path, "results_path", door)
     n_jobs = _checked_n_jobs(n_jobs, door)
     scheduler = _checked_scheduler(scheduler, n_jobs, door)
@@ -203,17 +252,26 @@ def run(
         v.Bool().check(value, name, door)
         for name, value in (("resume", resume), ("save_weights", save_weights), ("keep_weights", keep_weights))
     )
-    progress = v.check(door, progress=progress)
+    progress = resolve_progress(PROGRESS.check(progress, "progress", door))
     test_size = v.Real(0.0, 1.0, open="both", allow_none=True).check(test_size, "test_size", door)
     split_seed = v.Int(0, SEED_MAX).check(split_seed, "split_seed", door)
     blas_threads = v.Int(1, allow_none=True).check(blas_threads, "blas_threads", door)
     if results_path is None and (resume or save_weights):
         flag = "resume" if resume else "save_weights"
         raise ValueError(v.message("results_path", door, f"a str or os.PathLike when {flag}=True", "None"))
-    name, parts, split = resolve_data(data, test_size, split_seed, door)
+    if save_weights:
+        try:
+            check_weights_folder(results_path)
+        except (OSError, ValueError) as err:
+            raise type(err)(v.message("results_path", door, "a results file whose weights folder "
+                                      "<stem>.weights can be written", f"{str(results_path)!r} ({err.reason})")) from None
+    name, parts, split, task = resolve_data(data, test_size, split_seed, door, task, data_options)
+    if combinations is None:
+        combinations = check_grid(grid, door, task)
     data_id = fingerprint(parts)
     held_out = parts[2] is not None
-    metric = "test_accuracy" if held_out else "train_accuracy"
+    score = "r2" if task == "regression" else "accuracy"
+    metric = f"test_{score}" if held_out else f"train_{score}"
     grid_keys = list(dict.fromkeys(key for one in (grid if isinstance(grid, (list, tuple)) else [grid]) for key in one))
     varying = [p for p in grid_keys if len({json.dumps(c[p]) for c in combinations}) > 1]
     ids = [run_id(c, data_id, split) for c in combinations]
@@ -223,6 +281,7 @@ def run(
         "n_train": int(parts[0].shape[0]),
         "n_test": int(parts[2].shape[0]) if held_out else 0,
         **split,
+        "task": task,
     }
 
     results_file = ResultsFile(results_path, resume) if results_path is not None else None
@@ -254,8 +313,13 @@ def run(
         bar = Progress(len(ids), n_resumed, metric, varying, enabled=progress)
         for record in done.values():
             bar.consider(record)
+        workers = 1
+        if client is None and n_jobs != 1 and todo:
+            workers, note = local_workers(n_jobs, len(todo))
+            if note:
+                warnings.warn(note, UserWarning, stacklevel=2)
         try:
-            outcomes = execute(todo, combinations, parts, n_jobs, client, blas_threads)
+            outcomes = execute(todo, combinations, (*parts, task), workers, client, blas_threads)
             for index, outcome, model in outcomes:
                 if outcome.get("interrupted"):  # Ctrl-C reached the fit: the run did not finish
                     raise KeyboardInterrupt
@@ -273,7 +337,7 @@ def run(
     records = [done[id_] for id_ in ids]
     return SweepResults(
         records, varying, metric, Path(results_path) if results_path is not None else None,
-        n_run=len(todo), n_resumed=n_resumed, seconds=time.perf_counter() - started,
+        n_run=len(todo), n_resumed=n_resumed, seconds=time.perf_counter() - started, task=task,
     )
 
 

@@ -7,9 +7,33 @@ longest runs first.
 
 from __future__ import annotations
 
+import os
+
+from ..core.threads import available_cores
 from . import fit
 
-__all__ = ["execute", "connect"]
+__all__ = ["execute", "connect", "local_workers", "check_scheduler_address"]
+
+
+def local_workers(n_jobs, n_runs, cores=None):
+    """The worker processes to start for ``n_runs`` runs: ``n_jobs`` capped by the runs and the cores.
+
+    ``n_jobs`` counts as joblib counts (-1: every core, -2: all but one);
+    more processes than runs would idle, and more than the cores this
+    process may use (its CPU affinity) would only share them. Returns
+    ``(workers, note)``: ``note`` says why an explicit ``n_jobs`` was lowered,
+    else None.
+    """
+    cores = available_cores() if cores is None else cores
+    wanted = n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs)
+    workers = max(1, min(wanted, n_runs, cores))
+    note = None
+    if n_jobs > 0 and workers < n_jobs:
+        reasons = [f"{n_runs} run{'s' if n_runs != 1 else ''} to do"] if n_runs < n_jobs else []
+        reasons += [f"{cores} core{'s' if cores != 1 else ''} available"] if cores < n_jobs else []
+        note = (f"n_jobs={n_jobs}: {workers} worker process{'es' if workers != 1 else ''} started instead "
+                f"({' and '.join(reasons)}).")
+    return workers, note
 
 
 def _cost_estimate(params):
@@ -31,8 +55,37 @@ def execute(todo, combinations, parts, n_jobs, client, blas_threads):
     from joblib import Parallel, delayed
 
     order = sorted(todo, key=lambda i: -_cost_estimate(combinations[i]))
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", backend="loky")
-    yield from parallel(delayed(fit.fit_one)(i, combinations[i], parts, blas_threads) for i in order)
+    # Each worker watches this process from its start (the initializer) and at each run, so a kill -9 of the
+    # sweep does not leave its workers waiting or fitting for nobody.
+    parent = os.getpid()
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", backend="loky",
+                        initializer=fit.watch_parent, initargs=(parent,))
+    yield from parallel(delayed(fit.fit_one)(i, combinations[i], parts, blas_threads, parent) for i in order)
+
+
+# Schemes whose addresses are HOST:PORT; others (inproc://, ucx://) are left to distributed.
+_HOST_PORT_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def check_scheduler_address(address):
+    """Refuse a Dask scheduler address that cannot name a scheduler (``foo``, ``tcp://host`` without a port).
+
+    ``distributed.Client`` raises on such an address half-way through its
+    constructor, and the half-built client then hangs for a minute when it
+    is collected. Returns the address; raises ValueError naming it.
+    """
+    from distributed.comm import get_address_host_port, parse_address
+
+    try:
+        scheme, _ = parse_address(address)
+        if scheme in _HOST_PORT_SCHEMES:
+            _, port = get_address_host_port(address)
+            if not 1 <= port <= 65535:
+                raise ValueError(f"port {port} is not in 1..65535")
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"the scheduler address {address!r} is not a Dask scheduler address such as "
+                         f"tcp://HOST:8786 ({err})") from None
+    return address
 
 
 def connect(scheduler):
@@ -45,7 +98,7 @@ def connect(scheduler):
         ) from None
     if isinstance(scheduler, Client):
         return scheduler
-    return Client(scheduler, set_as_default=False)
+    return Client(check_scheduler_address(scheduler), set_as_default=False)
 
 
 def _execute_dask(todo, combinations, parts, client, blas_threads):

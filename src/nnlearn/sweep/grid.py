@@ -1,7 +1,8 @@
 """The parameter grid of a sweep: checked, normalized to JSON values, expanded, and identified.
 
 A combination is a dict of every :class:`~nnlearn.MLPClassifier` parameter
-except ``verbose`` (:data:`PARAM_NAMES`), each a JSON value
+except ``verbose`` (:data:`PARAM_NAMES`; :class:`~nnlearn.MLPRegressor`'s,
+:data:`REGRESSOR_PARAM_NAMES`, for regression), each a JSON value
 (``hidden_layer_sizes`` a list), so that equal settings compare, hash and
 serialize equally. :func:`run_id` turns one into the 16 hex digits that
 ``resume`` recognizes.
@@ -19,12 +20,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import _validation as v
-from ..estimator import MLPClassifier
+from ..estimator import MLPClassifier, MLPRegressor
 
-__all__ = ["PARAM_NAMES", "expand_grid", "check_grid", "estimator_params", "run_id"]
+__all__ = ["PARAM_NAMES", "REGRESSOR_PARAM_NAMES", "expand_grid", "check_grid", "estimator_params", "run_id"]
 
 # Grid keys: the estimator's parameters; verbose would only draw progress bars inside workers.
 PARAM_NAMES = tuple(name for name in MLPClassifier().get_params() if name != "verbose")
+REGRESSOR_PARAM_NAMES = tuple(name for name in MLPRegressor().get_params() if name != "verbose")
+ESTIMATORS = {"classification": MLPClassifier, "regression": MLPRegressor}
 _FLOAT_PARAMS = {"alpha", "learning_rate", "momentum", "epsilon_init", "tol"}
 _KEY_HINTS = {
     "lambda": "alpha",
@@ -67,21 +70,23 @@ def _checked_value(key, value, name, door):
     return _json_value(key, value)
 
 
-def _check_key(key, where, door):
-    rule = f"a dict whose keys are parameter names among {list(PARAM_NAMES)}"
+def _check_key(key, where, door, names=PARAM_NAMES):
+    rule = f"a dict whose keys are parameter names among {list(names)}"
     if not isinstance(key, str):
         raise TypeError(v.message(where, door, rule, f"the key {v.describe(key)}"))
-    if key not in PARAM_NAMES:
-        guess = _KEY_HINTS.get(key.lower()) or next(iter(difflib.get_close_matches(key, PARAM_NAMES, n=1)), None)
-        hint = f"Did you mean {guess!r}?" if guess else ""
+    if key not in names:
+        guess = _KEY_HINTS.get(key.lower()) or next(iter(difflib.get_close_matches(key, names, n=1)), None)
+        hint = f"Did you mean {guess!r}?" if guess in names else ""
+        if key == "output" and names is REGRESSOR_PARAM_NAMES:
+            hint = "A regression network's output is always 'identity'."
         raise ValueError(v.message(where, door, rule, f"the key {key!r}") + (f" {hint}" if hint else ""))
 
 
-def _expand_one(grid, where, door):
+def _expand_one(grid, where, door, names=PARAM_NAMES):
     """Every combination of one dict grid, last key varying fastest."""
-    names, columns = [], []
+    keys, columns = [], []
     for key, values in grid.items():
-        _check_key(key, where, door)
+        _check_key(key, where, door, names)
         name = f"{where}[{key!r}]"
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (list, tuple, range, np.ndarray)):
             raise TypeError(
@@ -97,18 +102,22 @@ def _expand_one(grid, where, door):
             if value in column:
                 raise ValueError(v.message(name, door, "a list of distinct values", f"{v.describe(value)} twice"))
             column.append(value)
-        names.append(key)
+        keys.append(key)
         columns.append(column)
-    return [dict(zip(names, combo)) for combo in itertools.product(*columns)]
+    return [dict(zip(keys, combo)) for combo in itertools.product(*columns)]
 
 
-def check_grid(grid, door):
+def check_grid(grid, door, task="classification"):
     """The combinations of ``grid`` (see :func:`expand_grid`), every key and value checked for the door ``door``.
 
     Each value is checked by the rule of the :class:`~nnlearn.MLPClassifier`
     parameter of the same name (:data:`nnlearn._validation.RULES`), so a value
-    the estimator refuses is refused here, before any run starts.
+    the estimator refuses is refused here, before any run starts. For
+    ``task="regression"`` the keys are :class:`~nnlearn.MLPRegressor`'s
+    parameters (no ``output``: it is always identity).
     """
+    estimator = ESTIMATORS[task]
+    names = REGRESSOR_PARAM_NAMES if task == "regression" else PARAM_NAMES
     if isinstance(grid, Mapping):
         grids = [grid]
     elif isinstance(grid, (list, tuple)) and grid and all(isinstance(g, Mapping) for g in grid):
@@ -118,11 +127,11 @@ def check_grid(grid, door):
             "grid", door, "a dict mapping parameter names to lists of values, or a non-empty list of such dicts",
             v.describe(grid),
         ))
-    defaults = {name: _json_value(name, value) for name, value in MLPClassifier().get_params().items()
-                if name in PARAM_NAMES}
+    defaults = {name: _json_value(name, value) for name, value in estimator().get_params().items()
+                if name in names}
     combinations, seen = [], set()
     for i, one in enumerate(grids):
-        for combo in _expand_one(one, "grid" if len(grids) == 1 else f"grid[{i}]", door):
+        for combo in _expand_one(one, "grid" if len(grids) == 1 else f"grid[{i}]", door, names):
             params = {**defaults, **combo}
             key = json.dumps(params, sort_keys=True)
             if key not in seen:
@@ -160,7 +169,7 @@ def expand_grid(grid):
 
 
 def estimator_params(params):
-    """The keyword arguments of :class:`~nnlearn.MLPClassifier` for a combination (``hidden_layer_sizes`` a tuple)."""
+    """The keyword arguments of the estimator for a combination (``hidden_layer_sizes`` a tuple)."""
     return {**params, "hidden_layer_sizes": tuple(params["hidden_layer_sizes"])}
 
 

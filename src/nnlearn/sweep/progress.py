@@ -1,4 +1,4 @@
-"""The progress bar of a sweep on stderr: runs done / total and the best run so far."""
+"""The progress bar of a sweep (:func:`nnlearn.progress.bar`): runs done / total and the best run so far."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ __all__ = ["Progress"]
 
 
 class Progress:
-    """Progress bar on stderr: done / total and the running best."""
+    """Progress bar: done / total and the running best."""
 
     def __init__(self, total, initial, metric, varying, enabled):
         self.metric = metric
@@ -18,9 +18,9 @@ class Progress:
         self.best = None
         self.bar = None
         if enabled:
-            from tqdm.auto import tqdm
+            from ..progress import bar
 
-            self.bar = tqdm(total=total, initial=initial, desc="sweep", unit="run", dynamic_ncols=True)
+            self.bar = bar(total, "sweep", unit="run", initial=initial)
             self._show()
 
     def consider(self, record):
@@ -32,8 +32,10 @@ class Progress:
         if self.bar is None or self.best is None:
             return
         where = " ".join(f"{label(p)}={cell(p, self.best[p])}" for p in self.varying)
-        which = "held-out" if self.metric == "test_accuracy" else "train"
-        self.bar.set_postfix_str(f"best {which} {100 * self.best[self.metric]:.2f}% {where}".rstrip())
+        which = "held-out" if self.metric.startswith("test_") else "train"
+        value = self.best[self.metric]
+        score = f"R^2 {value:.4f}" if self.metric.endswith("r2") else f"{100 * value:.2f}%"
+        self.bar.set_postfix_str(f"best {which} {score} {where}".rstrip())
 
     def update(self, record):
         self.consider(record)

@@ -6,6 +6,7 @@ import json
 import warnings
 from datetime import datetime, timezone
 
+from .fit import scores_of
 from .results_file import from_json
 from .weights import save_weights as _save_weights
 
@@ -17,14 +18,16 @@ def finish(outcome, model, params, run_id, context, results_file, save_weights, 
     record = {"id": run_id, **context, **params}
     outcome = dict(outcome)
     outcome.pop("interrupted", None)
-    if not held_out:
-        outcome.pop("test_accuracy", None)
-    elif outcome.get("error"):
-        outcome["test_accuracy"] = None
+    names = scores_of(context.get("task", "classification"))
+    for name in names:
+        if not held_out:
+            outcome.pop(f"test_{name}", None)
+        elif outcome.get("error"):
+            outcome[f"test_{name}"] = None
     if outcome.get("error"):
         from sklearn.exceptions import FitFailedWarning
 
-        for key in ("train_accuracy", "final_cost", "n_iter", "n_evaluations", "converged", "message"):
+        for key in (*(f"train_{name}" for name in names), "final_cost", "n_iter", "n_evaluations", "converged", "message"):
             outcome.setdefault(key, None)
         shown = {k: params[k] for k in params if k in ("alpha", "max_iter", "hidden_layer_sizes", "solver", "random_state")}
         warnings.warn(f"The run {shown} failed: {outcome['error']}", FitFailedWarning, stacklevel=3)  # run's caller

@@ -10,11 +10,14 @@ torn write). :func:`load_results` is the reader's side.
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 import warnings
 from pathlib import Path
 
 from .._atomic import fsync_directory
+from .._files import kind_of_mode, read_regular
 
 try:  # POSIX: one writer per results file
     import fcntl
@@ -23,18 +26,50 @@ except ImportError:  # pragma: no cover - Windows
 
 __all__ = ["ResultsFile", "load_results", "from_json"]
 
-_METRICS = ("train_accuracy", "test_accuracy", "final_cost")
-_REQUIRED_FIELDS = ("id", "train_accuracy", "final_cost", "seconds")
+_METRICS = ("train_accuracy", "test_accuracy", "train_r2", "test_r2", "train_rmse", "test_rmse", "final_cost")
+_REQUIRED_FIELDS = ("id", "final_cost", "seconds")
+_TRAIN_SCORE = {"classification": "train_accuracy", "regression": "train_r2"}  # by the record's task
+MAX_RESULTS_BYTES = 1 << 30  # a results file nnlearn reads back (about two million runs)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# The fields a sweep reads back and prints: name -> (test, what it must be). Others are kept as they are.
+_FIELD_TYPES = {
+    "id": (lambda x: isinstance(x, str), "a str"),
+    **{metric: (lambda x: x is None or _is_number(x), "a number or null") for metric in _METRICS},
+    "seconds": (_is_number, "a number"),
+    "n_iter": (lambda x: x is None or isinstance(x, int) and not isinstance(x, bool), "an int or null"),
+    "error": (lambda x: x is None or isinstance(x, str), "a str or null"),
+    "weights": (lambda x: x is None or isinstance(x, str), "a str or null"),
+}
+
+
+def _no_constant(name):
+    raise ValueError(f"it holds {name}, which a results file never holds")
 
 
 def _parse_line(line, where):
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError(f"{where} is not a JSON record (nested too deeply).") from None
     except ValueError as err:
         raise ValueError(f"{where} is not a JSON record ({err}).") from None
-    if not isinstance(record, dict) or any(key not in record for key in _REQUIRED_FIELDS):
-        missing = [k for k in _REQUIRED_FIELDS if not isinstance(record, dict) or k not in record]
+    required = _REQUIRED_FIELDS
+    if isinstance(record, dict):  # records without a task are classification runs (written before regression)
+        required = (required[0], _TRAIN_SCORE.get(record.get("task"), "train_accuracy"), *required[1:])
+    if not isinstance(record, dict) or any(key not in record for key in required):
+        missing = [k for k in required if not isinstance(record, dict) or k not in record]
         raise ValueError(f"{where} is not a sweep record: it lacks {missing}.")
+    for key, (test, expected) in _FIELD_TYPES.items():
+        if key in record and not test(record[key]):
+            raise ValueError(f"{where} is not a sweep record: {key!r} is {str(record[key])[:60]!r}, expected "
+                             f"{expected}.")
+        if _is_number(record.get(key)) and not math.isfinite(record[key]):
+            raise ValueError(f"{where} is not a sweep record: {key!r} is {record[key]}, not a finite number.")
     return record
 
 
@@ -68,7 +103,8 @@ def load_results(path):
     ValueError
         If a complete line is not a sweep record (the message gives its line number).
     """
-    data = Path(path).read_bytes()
+    data = read_regular(path, MAX_RESULTS_BYTES, "sweep results", directory_message="Expected a results file, "
+                        "got a directory")  # a FIFO or a device is refused unread
     records, torn = _parse_content(data, Path(path))
     if torn.strip():
         warnings.warn(f"{path} ends with a torn line of {len(torn)} bytes (no newline); it was left out.", UserWarning, stacklevel=2)
@@ -102,9 +138,19 @@ class ResultsFile:
                 f"{self.path} already holds sweep results; pass resume=True (nnlearn sweep --resume) to continue it, "
                 "or choose another file."
             )
+        if self.path.is_symlink() and not self.path.exists():
+            raise ValueError(f"results_path {str(self.path)!r} is a symbolic link to {os.path.realpath(self.path)}, "
+                             "which does not exist; nnlearn does not write through a dangling link.")
         created = not self.path.exists()
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        # Without blocking: a FIFO cannot hold the open; it is refused just below.
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NONBLOCK", 0), 0o644)
         try:
+            mode = os.fstat(self.fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise ValueError(f"results_path {str(self.path)!r} is {kind_of_mode(mode)}, not a regular file; the "
+                                 "results of a sweep go to a regular file (resume reads them back).")
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(self.fd, True)
             if fcntl is not None:
                 try:
                     fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -123,6 +169,9 @@ class ResultsFile:
 
     def _read(self):
         size = os.fstat(self.fd).st_size
+        if size > MAX_RESULTS_BYTES:
+            raise ValueError(f"{self.path} has {size} bytes, more than the {MAX_RESULTS_BYTES} nnlearn reads back "
+                             "from a results file; continue the sweep in a new file.")
         data = os.pread(self.fd, size, 0) if size else b""
         records, tail = _parse_content(data, self.path)
         if tail.strip():
