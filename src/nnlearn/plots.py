@@ -1161,13 +1161,31 @@ def predicted_vs_true(y_true, y_pred, ax=None):
     -----
     .. math:: R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}
     """
-    door = "predicted_vs_true"
+    return _regression_display(PredictedVsTrueDisplay, y_true, y_pred, ax, "predicted_vs_true")
+
+
+def _regression_display(display, y_true, y_pred, ax, door):
+    """The door of the regression figures: check the targets and ``ax`` once, then draw ``display``."""
     Y, H = _regression_pair(y_true, y_pred, door)
     ax = AXES.check(ax, "ax", door)
-    return PredictedVsTrueDisplay(Y, H).plot(ax=ax)
+    return display(Y, H).plot(ax=ax)
 
 
-class PredictedVsTrueDisplay(FigureDisplay):
+class _RegressionDisplay(FigureDisplay):
+    """A figure of true and predicted targets ``Y``, ``H`` (m, k); subclasses draw it in :meth:`_draw`."""
+
+    def __init__(self, Y, H):
+        self.Y, self.H = Y, H
+
+    def plot(self, ax=None):
+        """Draw on ``ax`` (a new Figure when None); returns self."""
+        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
+        fig, ax = _figure_and_axes(ax, self.figsize)
+        self._draw(ax, self.Y, self.H)
+        return self._set_axes(fig, ax)
+
+
+class PredictedVsTrueDisplay(_RegressionDisplay):
     """Predictions against true values, with the diagonal: made by :func:`predicted_vs_true`.
 
     Parameters
@@ -1177,16 +1195,9 @@ class PredictedVsTrueDisplay(FigureDisplay):
 
     figsize = (5, 5)
 
-    def __init__(self, Y, H):
-        self.Y, self.H = Y, H
-
-    def plot(self, ax=None):
-        """Draw on ``ax`` (a new Figure when None); returns self."""
+    def _draw(self, ax, Y, H):
         from sklearn.metrics import r2_score
 
-        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
-        fig, ax = _figure_and_axes(ax, self.figsize)
-        Y, H = self.Y, self.H
         lo, hi = min(Y.min(), H.min()), max(Y.max(), H.max())
         pad = 0.05 * (hi - lo) if hi > lo else 0.5
         lo, hi = lo - pad, hi + pad
@@ -1201,7 +1212,6 @@ class PredictedVsTrueDisplay(FigureDisplay):
         ax.set_ylabel("predicted value")
         ax.text(0.03, 0.97, f"R^2 = {r2_score(Y, H):.3f}", transform=ax.transAxes, ha="left", va="top", bbox=_NOTE_BOX)
         ax.legend(loc="lower right")
-        return self._set_axes(fig, ax)
 
 
 def residuals(y_true, y_pred, ax=None):
@@ -1230,13 +1240,10 @@ def residuals(y_true, y_pred, ax=None):
     ValueError, TypeError
         As :func:`predicted_vs_true`.
     """
-    door = "residuals"
-    Y, H = _regression_pair(y_true, y_pred, door)
-    ax = AXES.check(ax, "ax", door)
-    return ResidualsDisplay(Y, H).plot(ax=ax)
+    return _regression_display(ResidualsDisplay, y_true, y_pred, ax, "residuals")
 
 
-class ResidualsDisplay(FigureDisplay):
+class ResidualsDisplay(_RegressionDisplay):
     """Residuals (true - predicted) against the predictions: made by :func:`residuals`.
 
     Parameters
@@ -1246,14 +1253,7 @@ class ResidualsDisplay(FigureDisplay):
 
     figsize = (6, 4)
 
-    def __init__(self, Y, H):
-        self.Y, self.H = Y, H
-
-    def plot(self, ax=None):
-        """Draw on ``ax`` (a new Figure when None); returns self."""
-        ax = AXES.check(ax, "ax", f"{type(self).__name__}.plot")
-        fig, ax = _figure_and_axes(ax, self.figsize)
-        Y, H = self.Y, self.H
+    def _draw(self, ax, Y, H):
         R = Y - H  # residuals, (m, k)
         ax.axhline(0.0, color="0.5", linestyle="--", linewidth=1)
         k = Y.shape[1]
@@ -1265,4 +1265,3 @@ class ResidualsDisplay(FigureDisplay):
                 bbox=_NOTE_BOX)
         if k > 1:
             ax.legend(loc="lower right")
-        return self._set_axes(fig, ax)
