@@ -13,7 +13,7 @@ import pytest
 
 import nnlearn
 from nnlearn import bench, cli, datasets
-from nnlearn.core import kernel, optimizers, threads
+from nnlearn.core import kernel, threads
 
 
 ROWS = 300  # digits in the tests' tables (every digit present); their figures are not for comparison

@@ -17,6 +17,8 @@ MNIST-sized data), so the parent sends only a few options.
 
 from __future__ import annotations
 
+import functools
+
 import contextlib
 import warnings
 
@@ -188,12 +190,13 @@ def scaling_memory(sizes, n_features=784, hidden=(25,)):
         for m in sizes:
             X, y = _synthetic(m, n_features, 10)
             Y = np.eye(10)[y]
-            extra = peak_extra_bytes(lambda: kernel.cost_and_gradient(theta, X, Y, 1.0, net.spec))
-            plain_extra = peak_extra_bytes(lambda: cost_and_gradient_plain(theta, X, Y, 1.0, net.spec))
-            rss, peak_rss = rss_during(lambda: kernel.cost_and_gradient(theta, X, Y, 1.0, net.spec))
+            evaluate = functools.partial(kernel.cost_and_gradient, theta, X, Y, 1.0, net.spec)  # binds this m's data
+            extra = peak_extra_bytes(evaluate)
+            plain_extra = peak_extra_bytes(functools.partial(cost_and_gradient_plain, theta, X, Y, 1.0, net.spec))
+            rss, peak_rss = rss_during(evaluate)
             data = X.nbytes + Y.nbytes + y.nbytes
             memory[m] = (data / MB, extra / MB, plain_extra / MB, rss / MB, peak_rss / MB)
-            del X, y, Y
+            del X, y, Y, evaluate  # this m's data is freed before the next m's is made
         return memory
 
     return {"": measure}

@@ -471,27 +471,25 @@ def create_app(hosts):
         return JSONResponse({"ok": True, "reason": live.session.reason,
                              "note": live.session.dataset.note if live.session.dataset else ""})
 
-    async def export_model(request):
+    def download(request, make, media_type, file_name):
+        """The session's export ``make(session)`` as a download, or 409 with the reason it cannot be made."""
         live = find(request)
         if live is None:
             return gone
         try:
-            content = live.session.export_model()
+            content = make(live.session)
         except ExportError as exc:
             return PlainTextResponse(str(exc), status_code=409)
-        return Response(content, media_type="application/octet-stream",
-                        headers={"content-disposition": _attachment(f"playground_{live.session.settings.data}.npz")})
+        return Response(content, media_type=media_type,
+                        headers={"content-disposition": _attachment(file_name(live.session))})
+
+    async def export_model(request):
+        return download(request, lambda session: session.export_model(), "application/octet-stream",
+                        lambda session: f"playground_{session.settings.data}.npz")
 
     async def export_script(request):
-        live = find(request)
-        if live is None:
-            return gone
-        try:
-            text = live.session.export_script()
-        except ExportError as exc:
-            return PlainTextResponse(str(exc), status_code=409)
-        return Response(text, media_type="text/x-python; charset=utf-8",
-                        headers={"content-disposition": _attachment(script_file_name(live.session))})
+        return download(request, lambda session: session.export_script(), "text/x-python; charset=utf-8",
+                        script_file_name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
