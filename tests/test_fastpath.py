@@ -394,3 +394,31 @@ def test_an_objective_gives_cost_and_gradients_numbers_to_the_bit(m, n, dtype, w
     np.testing.assert_array_equal(grad, grad_k)
     _assert_same((J, grad), plain(net, theta, X[rows], y[rows], 0.1, None if w is None else w[rows]),
                  1e-12 if dtype == np.float64 else 1e-5)
+
+
+@pytest.mark.parametrize("sizes, activation, output", [
+    ([2, 4, 1], "tanh", "sigmoid"),  # the planar exercise's network
+    ([3, 8, 8, 1], "relu", "identity"),
+    ([2, 5, 3], "sigmoid", "softmax"),
+])
+def test_an_objective_on_tiny_data_reuses_its_memory_but_never_a_returned_gradient(sizes, activation, output):
+    # One block of float64 columns: the objective computes in buffers made once (kernel._Plan)
+    # and keeps views of the last weights it saw. Each call still returns a new gradient, weights
+    # changed in place between calls are seen, and the numbers are cost_and_gradient's to the bit.
+    net, theta, X, y = _problem(sizes, activation, output, m=300)
+    Y = y if output == "identity" else losses.one_hot(y, sizes[-1])
+    objective = kernel.Objective(X, Y, net.spec)
+    other = theta[::-1].copy()
+    J1, g1 = objective(theta, 0.3)
+    kept = g1.copy()
+    J2, g2 = objective(other, 0.3)
+    assert g2 is not g1
+    np.testing.assert_array_equal(g1, kept)
+    theta[:] = other  # the same array, new weights
+    J3, g3 = objective(theta, 0.3)
+    assert J3 == J2 and objective.cost(theta, 0.3) == J2
+    np.testing.assert_array_equal(g3, g2)
+    J_k, g_k = kernel.cost_and_gradient(theta, X, Y, 0.3, net.spec)
+    assert J3 == J_k
+    np.testing.assert_array_equal(g3, g_k)
+    _assert_same((J3, g3), plain(net, theta, X, y, 0.3), 1e-12)

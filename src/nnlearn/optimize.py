@@ -78,7 +78,7 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
 
     def fun(theta, rows=None):
         if rows is None:
-            return kernel.cost_and_gradient(theta, X, Y, alpha, net.spec, sample_weight)
+            return objective(theta, alpha)
         if sample_weight is None:
             return objective(theta, alpha * len(rows) / m, rows)
         S_rows = float(np.sum(sample_weight[rows]))

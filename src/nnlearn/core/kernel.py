@@ -193,19 +193,28 @@ class Objective:
     Small data (at most :data:`PREPARED_BYTES`) are used one example per
     column with X's ones row, :math:`[1; x]`: then :math:`\Theta^{(1)} [1; x]`
     and its gradient :math:`\sum \delta^{(2)} [1; x]^T` are one product each.
-    That is much of an evaluation's work for a network of a few units.
+    That is much of an evaluation's work for a network of a few units. When
+    all rows are one block in float64 (a tiny network's data: the planar
+    exercise's, the playground's), an evaluation on all rows reuses the
+    activations' memory, made once (:class:`_Plan`): a gradient step of the
+    exercise's 2-4-1 network is a few microseconds of NumPy calls, and little else.
     """
 
     def __init__(self, X, Y, spec, sample_weight=None):
         self.spec = spec
         self.data = _data(X, Y, sample_weight)
+        self.plan = _Plan(self.data, spec) if _Plan.fits(self.data, spec) else None
 
     def __call__(self, theta, alpha, rows=None):
+        if rows is None and self.plan is not None:
+            return self.plan(theta, alpha, need_gradient=True)
         data = self.data if rows is None else self.data.subset(rows)
         return _evaluate(theta, alpha, self.spec, data, need_gradient=True)
 
     def cost(self, theta, alpha, rows=None):
         """J alone."""
+        if rows is None and self.plan is not None:
+            return self.plan(theta, alpha, need_gradient=False)[0]
         data = self.data if rows is None else self.data.subset(rows)
         return _evaluate(theta, alpha, self.spec, data, need_gradient=False)[0]
 
@@ -317,15 +326,22 @@ def _evaluate(theta, alpha, spec, data, need_gradient):
             J_sum, Delta = block(parts[0])
         else:
             J_sum, Delta = threads.run_tasks(lambda i: block(parts[i]), len(parts), _threads(len(parts)), fold=_add)
+        return _regularized(J_sum, Delta, theta, alpha, data.S, weights)
 
-        # D(l) = Δ(l) / m + (α/m) Θ(l) off the bias column (S = m without weights);
-        # regularization skips the bias column, and alpha = 0 adds nothing, even to huge weights.
-        S = data.S
-        r = theta * weights if alpha != 0 else None  # Θ with its bias column zeroed; (n_params,)
-        J = J_sum / S + (alpha / (2 * S) * float(r @ r) if alpha != 0 else 0.0)
-    if not need_gradient:
+
+def _regularized(J_sum, Delta, theta, alpha, S, weights, in_place=True):
+    """``(J, grad)`` from the sums over the examples: divided by S and the regularization term added.
+
+    D(l) = Δ(l) / S + (α/S) Θ(l) off the bias column (S = m without weights); ``weights`` is
+    :func:`_layout`'s mask. Regularization skips the bias column, and alpha = 0 adds nothing,
+    even to huge weights. ``Delta`` (None for J alone) becomes the gradient, in place (or,
+    with ``in_place=False``, in a new array: a :class:`_Plan`'s Delta is its buffer).
+    """
+    r = theta * weights if alpha != 0 else None  # Θ with its bias column zeroed; (n_params,)
+    J = J_sum / S + (alpha / (2 * S) * float(r @ r) if alpha != 0 else 0.0)
+    if Delta is None:
         return J, None
-    grad = np.divide(Delta, S, out=Delta)
+    grad = np.divide(Delta, S, out=Delta if in_place else None)
     if alpha != 0:
         r *= alpha / S
         grad += r
@@ -341,7 +357,77 @@ def _add(a, b):
     return J_a + J_b, Delta_a
 
 
-def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None):
+def _with_bias_unit(s, mb, dtype):
+    """An (s + 1, mb) array whose row 0 is the bias unit, 1; rows 1.. are for s units' activations."""
+    A = np.empty((s + 1, mb), dtype)
+    A[0] = 1.0
+    return A
+
+
+class _Buffers:
+    """The memory of :func:`block_sums` on a block of ``mb`` examples: made per block, or once by a :class:`_Plan`.
+
+    ``A[l]`` (l >= 1) holds :math:`[1; a^{(l+1)}]` (its bias row set here), ``Z`` the
+    output logits (K, mb), ``back[l]`` (l >= 1) the product :math:`\Theta^{(l)T} \delta^{(l+1)}`
+    that becomes :math:`\delta^{(l)}`, all in the dtype computed in; ``Delta`` (n_params,),
+    float64, the gradient's sums, and ``D`` its views in each layer's shape.
+    """
+
+    def __init__(self, layer_sizes, mb, dtype):
+        hidden = layer_sizes[1:-1]
+        self.A = [None] + [_with_bias_unit(s, mb, dtype) for s in hidden]
+        self.Z = np.empty((layer_sizes[-1], mb), dtype)
+        self.back = [None] + [np.empty((s, mb), dtype) for s in hidden]
+        offsets, _ = _layout(layer_sizes)
+        self.Delta = np.empty(offsets[-1][1])
+        self.D = [self.Delta[start:end].reshape(shape) for start, end, shape in offsets]
+
+
+class _Plan:
+    """:class:`Objective`'s evaluation on all rows when they are one block of float64 columns.
+
+    Everything an evaluation needs besides ``theta`` is made once: the blocks'
+    buffers (:class:`_Buffers`), the layout, and the weights' views of the
+    last two ``theta`` arrays seen (an optimizer that alternates two arrays finds
+    them made). The numbers are :func:`_evaluate`'s to the last bit: the same
+    :func:`block_sums` and :func:`_regularized` on the same arrays.
+    """
+
+    @staticmethod
+    def fits(data, spec):
+        """Whether ``data`` (prepared by :func:`_data`) are columns in float64 that make one block."""
+        return isinstance(data, _Columns) and data.dtype == np.float64 and len(blocks(data.m, spec)) == 1
+
+    def __init__(self, data, spec):
+        self.spec, self.data = spec, data
+        self.x, self.y, self.w = data.block(0, data.m)
+        self.offsets, self.weights = _layout(tuple(spec.layer_sizes))
+        self.buffers = _Buffers(tuple(spec.layer_sizes), data.m, np.float64)
+        # OpenBLAS multiplies products of fewer than 2^16 multiply-adds on one thread: no limit needed.
+        sizes = spec.layer_sizes
+        self.small = max(s_out * (s_in + 1) for s_in, s_out in zip(sizes[:-1], sizes[1:])) * data.m < 2**16
+        self._seen = []  # [(theta, Thetas)] of the last two theta arrays
+
+    def _thetas(self, theta):
+        for seen, Thetas in self._seen:
+            if seen is theta:  # views follow theta's memory: right even if it was changed in place
+                return Thetas
+        Thetas = [theta[start:end].reshape(shape) for start, end, shape in self.offsets]
+        self._seen = [(theta, Thetas)] + self._seen[:1]
+        return Thetas
+
+    def __call__(self, theta, alpha, need_gradient):
+        if not self.small:
+            with threads.numpy_blas_limited(1):
+                return self._evaluate(theta, alpha, need_gradient)
+        return self._evaluate(theta, alpha, need_gradient)
+
+    def _evaluate(self, theta, alpha, need_gradient):
+        J_sum, Delta = block_sums(self._thetas(theta), self.x, self.y, self.spec, need_gradient, self.w, self.buffers)
+        return _regularized(J_sum, Delta, theta, alpha, self.data.S, self.weights, in_place=False)
+
+
+def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None, buffers=None):
     r"""Backpropagation on one block of examples, one example per column.
 
     Parameters
@@ -353,6 +439,8 @@ def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None):
     spec : Spec
     need_gradient : bool
     sample_weight : ndarray of shape (mb,) or None; with weights every sum below is weighted
+    buffers : _Buffers or None, the memory to compute in (None: made for this call); the
+        returned ``Delta`` is ``buffers.Delta``
 
     Returns
     -------
@@ -362,22 +450,19 @@ def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None):
     """
     gs = spec.gs  # gs[l - 1] is hidden layer l's activation (a(l+1) = g(z(l+1)))
     L = len(spec.layer_sizes)
-    mb, dtype = x.shape[1], Thetas[0].dtype
+    if buffers is None:
+        buffers = _Buffers(tuple(spec.layer_sizes), x.shape[1], Thetas[0].dtype)
     ones = x.shape[0] == Thetas[0].shape[1]  # x carries the bias unit
-    A = [x]  # A[l] for l >= 1 is [1; a(l+1)] (0-based l), the bias unit on top; (s_{l+1} + 1, mb)
+    A = [x] + buffers.A[1:]  # A[l] for l >= 1 is [1; a(l+1)] (0-based l), the bias unit on top; (s_{l+1} + 1, mb)
     for l in range(L - 1):
-        hidden = l < L - 2
-        if hidden:
-            A_next = np.empty((Thetas[l].shape[0] + 1, mb), dtype)
-            A_next[0] = 1.0  # the bias unit
+        Z = buffers.A[l + 1][1:] if l < L - 2 else buffers.Z  # z(l+1) is computed here; (s_{l+1}, mb)
         if l > 0 or ones:
-            Z = _product(Thetas[l], A[l], A_next[1:] if hidden else None)  # z(l+1) = Θ(l) [1; a(l)]; (s_{l+1}, mb)
+            np.dot(Thetas[l], A[l], out=Z)  # z(l+1) = Θ(l) [1; a(l)]
         else:
-            Z = _product(Thetas[0][:, 1:], x, A_next[1:] if hidden else None)  # z(2) = Θ(1) [1; x] = W(1) x ...
-            Z += Thetas[0][:, :1]  # ... + b(1); (s_2, mb)
-        if hidden:
+            np.dot(Thetas[0][:, 1:], x, out=Z)  # z(2) = Θ(1) [1; x] = W(1) x ...
+            Z += Thetas[0][:, :1]  # ... + b(1)
+        if l < L - 2:
             gs[l].g_inplace(Z)  # a(l+1) = g(z(l+1)), in place of z(l+1)
-            A.append(A_next)
     # δ(L) = h - y: exact for the matching pairs sigmoid + binary cross-entropy,
     # softmax + categorical cross-entropy, and identity + squared error.
     J_block, delta = spec.h.loss_and_delta(Z.T, y.T, sample_weight)  # the loss and h - y from the logits z(L)
@@ -385,10 +470,8 @@ def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None):
         return J_block, None
     delta = delta.T  # δ(L); (K, mb)
     if sample_weight is not None:
-        delta *= sample_weight.astype(dtype)  # δ(L) = w (h - y): the weighted loss's derivative; (K, mb)
-    offsets, _ = _layout(tuple(spec.layer_sizes))
-    Delta = np.empty(offsets[-1][1])
-    D = [Delta[start:end].reshape(shape) for start, end, shape in offsets]  # views: D[l] fills Delta
+        delta *= sample_weight.astype(Z.dtype)  # δ(L) = w (h - y): the weighted loss's derivative; (K, mb)
+    D = buffers.D  # views of buffers.Delta: D[l] fills layer l's part
     for l in reversed(range(L - 1)):
         if l > 0 or ones:
             _product(delta, A[l].T, D[l])  # Δ(l) = Σ δ(l+1) [1; a(l)]^T over the block; (s_{l+1}, s_l + 1)
@@ -396,8 +479,9 @@ def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None):
             D[0][:, 1:] = delta @ x.T  # Δ(1) = Σ δ(2) x^T ...
             D[0][:, 0] = delta.sum(axis=1, dtype=np.float64)  # ... and Σ δ(2) on the bias column (x_0 = 1)
         if l > 0:
-            delta = gs[l - 1].mul_g_prime_inplace(np.dot(Thetas[l][:, 1:].T, delta), A[l][1:])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l)); (s_l, mb)
-    return J_block, Delta
+            back = np.dot(Thetas[l][:, 1:].T, delta, out=buffers.back[l])  # Θ(l)^T δ(l+1); (s_l, mb)
+            delta = gs[l - 1].mul_g_prime_inplace(back, A[l][1:])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l))
+    return J_block, buffers.Delta
 
 
 def _product(a, b, out=None):

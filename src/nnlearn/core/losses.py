@@ -164,7 +164,7 @@ def sigmoid_cross_entropy_and_delta(Z, Y, sample_weight=None):
     """
     S = 1.0 - 2.0 * Y  # 1 - 2y = ±1; (m, K)
     U = np.multiply(S, Z, out=Z)  # u = (1 - 2y) z, exactly; (m, K)
-    if U.max() > _EXP_LIMIT[U.dtype]:  # e^u would overflow
+    if np.maximum.reduce(U, axis=None) > _EXP_LIMIT[U.dtype]:  # e^u would overflow
         Z = np.multiply(S, U, out=U)  # z = (1 - 2y) u, exactly
         return sigmoid_cross_entropy(Z, Y, sample_weight), np.subtract(sigmoid_inplace(Z.copy()), Y, out=Z)
     E = np.exp(U)  # e^u

@@ -412,8 +412,13 @@ def _run_fmincg(tracker, theta0, max_iter):
 @_nonfinite_is_checked
 def _run_gd(tracker, theta, learning_rate, max_iter):
     _, grad = tracker.fun(theta)  # J(theta0) was just evaluated by the tracker: reuse the point
+    # The iterates alternate between two arrays: the tracker keeps the last one, the
+    # next is written into the other (and an objective that prepares views of the
+    # weights, kernel.Objective's, finds them made).
+    iterates = (np.empty_like(theta), np.empty_like(theta))
     while True:
-        theta = theta - learning_rate * grad  # θ ← θ - η ∇J(θ)
+        step = np.multiply(learning_rate, grad, out=grad)  # (the objective's gradient is new at each call)
+        theta = np.subtract(theta, step, out=iterates[tracker.n_iter % 2])  # θ ← θ - η ∇J(θ)
         J, grad = tracker.evaluate(theta)
         tracker.iteration_done(theta, J, owned=True)
 

@@ -3,7 +3,8 @@ r"""One browser tab's run: its data, network, weights, optimizer state and histo
 A :class:`Session` is plain synchronous Python (the unit tests drive it
 without a server); :mod:`nnlearn.playground.server` runs one per tab and
 decides when it trains and when it draws. It computes on nnlearn's core:
-:func:`nnlearn.core.kernel.cost_and_gradient` and
+:class:`nnlearn.core.kernel.Objective` (the rows prepared once; the same numbers as
+:func:`~nnlearn.core.kernel.cost_and_gradient`, to the bit) and
 :func:`~nnlearn.core.kernel.forward` with a :class:`~nnlearn.core.kernel.Spec`
 built from the task,
 
@@ -122,6 +123,9 @@ class Session:
         self.F_train = pdata.features(ds.X[ds.train], s.features, ds.scaler)
         self.F_test = pdata.features(ds.X[ds.test], s.features, ds.scaler)
         self.Y_train, self.Y_test = self._targets(ds.y[ds.train]), self._targets(ds.y[ds.test])
+        # The training and test rows prepared once for the many evaluations of the session.
+        self.train_objective = kernel.Objective(self.F_train, self.Y_train, self.spec)
+        self.test_objective = kernel.Objective(self.F_test, self.Y_test, self.spec) if len(self.F_test) else None
         mean = None if ds.scaler is None else ds.X[ds.train].mean(axis=0)
         self.surface_inputs = pdata.features(pdata.grid(ds.box, frames.SURFACE_SIZE, ds.X.shape[1], mean),
                                              s.features, ds.scaler)
@@ -170,15 +174,14 @@ class Session:
         """``(J, grad)`` on the training rows, or on the mini-batch ``rows`` (regularization scaled by its share)."""
         alpha = self.settings.alpha
         if rows is None:
-            return kernel.cost_and_gradient(theta, self.F_train, self.Y_train, alpha, self.spec)
-        return kernel.cost_and_gradient(theta, self.F_train[rows], self.Y_train[rows], alpha * len(rows) / self.m,
-                                        self.spec)
+            return self.train_objective(theta, alpha)
+        return self.train_objective(theta, alpha * len(rows) / self.m, rows)
 
     def losses(self, theta=None):
         """(train loss, test loss) without the regularization term (test: NaN without a test split)."""
         theta = self.theta if theta is None else theta
-        train = kernel.cost(theta, self.F_train, self.Y_train, 0.0, self.spec)
-        test = kernel.cost(theta, self.F_test, self.Y_test, 0.0, self.spec) if len(self.F_test) else math.nan
+        train = self.train_objective.cost(theta, 0.0)
+        test = self.test_objective.cost(theta, 0.0) if self.test_objective is not None else math.nan
         return train, test
 
     def _record(self):
@@ -293,9 +296,8 @@ class Session:
             asked = on_iteration() if on_iteration is not None else False
             return bool(reasons[0]) or bool(asked)
 
-        fun = lambda theta: kernel.cost_and_gradient(theta, self.F_train, self.Y_train, s.alpha, self.spec)  # noqa: E731
         try:
-            result = optimizers.minimize(fun, self.theta, s.method, max_iter=FULL_BATCH_MAX_ITER, callback=callback)
+            result = optimizers.minimize(lambda theta: self.train_objective(theta, s.alpha), self.theta, s.method, max_iter=FULL_BATCH_MAX_ITER, callback=callback)
         except optimizers.TrainingDiverged as exc:
             self.theta = exc.theta
             return str(exc)
