@@ -10,7 +10,7 @@ import threading
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from nnlearn import Network
 from nnlearn.core import kernel, threads
@@ -106,10 +106,11 @@ def test_blas_threads_1_gives_the_same_bits_in_a_worker_thread_as_in_the_main_th
 
 def test_the_limit_is_held_while_the_worker_computes(monkeypatch):
     monkeypatch.setattr(kernel, "BLAS_THREADS", 1)
-    net = Network([3, 4, 2])
+    net = Network([30, 40, 2])  # products large enough for BLAS threads (40 x 31 x 200 multiply-adds)
     theta = net.init_weights(random_state=0)
-    X = np.ones((5, 3))
-    Y = one_hot(np.array([0, 1, 0, 1, 1]), 2)
+    X = np.ones((200, 30))
+    Y = one_hot(np.arange(200) % 2, 2)
+    assert 40 * 31 * 200 > kernel.ONE_THREAD_PRODUCT
     kernel.cost_and_gradient(theta, X, Y, 0.0, net.spec)
     seen = []
     real = kernel.block_sums
@@ -121,3 +122,31 @@ def test_the_limit_is_held_while_the_worker_computes(monkeypatch):
     monkeypatch.setattr(kernel, "block_sums", spy)
     _in_thread(lambda: kernel.cost_and_gradient(theta, X, Y, 0.0, net.spec))
     assert seen and all(counts and set(counts) == {1} for counts in seen), seen
+
+
+def test_a_tiny_evaluation_leaves_the_pool_alone(monkeypatch):
+    # Products of at most ONE_THREAD_PRODUCT multiply-adds run on one BLAS thread anyway:
+    # the kernel does not spend microseconds setting and restoring the pool for them.
+    net = Network([2, 4, 1], activation="tanh")
+    theta = net.init_weights(random_state=0)
+    X = np.random.default_rng(0).normal(size=(800, 2))
+    Y = (X[:, :1] > 0).astype(float)
+    assert 4 * 3 * 800 <= kernel.ONE_THREAD_PRODUCT
+    seen = []
+    real = kernel.block_sums
+
+    def spy(*args, **kwargs):
+        seen.append(_numpy_pool_threads())
+        return real(*args, **kwargs)
+
+    before = _numpy_pool_threads()
+    if not before or set(before) == {1}:
+        pytest.skip("NumPy's BLAS pool has one thread here: a limit would not show")
+    monkeypatch.setattr(kernel, "block_sums", spy)
+    J, grad = kernel.cost_and_gradient(theta, X, Y, 0.0, net.spec)
+    kernel.Objective(X, Y, net.spec)(theta, 0.0)
+    assert seen == [before, before]
+    with threadpool_limits(limits=1, user_api="blas"):
+        J_1, grad_1 = kernel.cost_and_gradient(theta, X, Y, 0.0, net.spec)
+    assert J_1 == J
+    np.testing.assert_array_equal(grad_1, grad)

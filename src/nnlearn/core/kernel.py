@@ -302,6 +302,22 @@ def _layout(layer_sizes):
     return offsets, weights
 
 
+# OpenBLAS multiplies a product of m n k <= 2^16 * 4 multiply-adds (its GEMM_MULTITHREAD_THRESHOLD,
+# 4 by default) on one thread whatever its setting; nnlearn counts on a quarter of that.
+ONE_THREAD_PRODUCT = 2**16
+
+
+def _blas_limit(spec, rows, n_blocks=1):
+    """The limit on NumPy's BLAS threads for an evaluation in blocks of ``rows`` examples: 1, or None.
+
+    None (the pool is left alone; setting and restoring it costs microseconds) when there is one
+    block and its largest product is small enough for one thread anyway.
+    """
+    sizes = spec.layer_sizes
+    largest = max(s_out * (s_in + 1) for s_in, s_out in zip(sizes[:-1], sizes[1:])) * rows
+    return None if n_blocks == 1 and largest <= ONE_THREAD_PRODUCT else 1
+
+
 def _threads(n_blocks):
     return threads.choose_threads(n_blocks) if BLAS_THREADS is None else max(1, min(BLAS_THREADS, n_blocks))
 
@@ -321,7 +337,7 @@ def _evaluate(theta, alpha, spec, data, need_gradient):
     parts = blocks(data.m, spec, data.dtype)
     # Every BLAS call here runs on one thread, the dot product below too: a multi-threaded one
     # waits for a descheduled thread when other processes are busy.
-    with threads.numpy_blas_limited(1), _quiet_if_float32(data.dtype):
+    with threads.numpy_blas_limited(_blas_limit(spec, parts[0][1], len(parts))), _quiet_if_float32(data.dtype):
         if len(parts) == 1:
             J_sum, Delta = block(parts[0])
         else:
@@ -403,9 +419,7 @@ class _Plan:
         self.x, self.y, self.w = data.block(0, data.m)
         self.offsets, self.weights = _layout(tuple(spec.layer_sizes))
         self.buffers = _Buffers(tuple(spec.layer_sizes), data.m, np.float64)
-        # OpenBLAS multiplies products of fewer than 2^16 multiply-adds on one thread: no limit needed.
-        sizes = spec.layer_sizes
-        self.small = max(s_out * (s_in + 1) for s_in, s_out in zip(sizes[:-1], sizes[1:])) * data.m < 2**16
+        self.limit = _blas_limit(spec, data.m)
         self._seen = []  # [(theta, Thetas)] of the last two theta arrays
 
     def _thetas(self, theta):
@@ -417,10 +431,10 @@ class _Plan:
         return Thetas
 
     def __call__(self, theta, alpha, need_gradient):
-        if not self.small:
-            with threads.numpy_blas_limited(1):
+        if self.limit is not None:
+            with threads.numpy_blas_limited(self.limit):
                 return self._evaluate(theta, alpha, need_gradient)
-        return self._evaluate(theta, alpha, need_gradient)
+        return self._evaluate(theta, alpha, need_gradient)  # (its small products run on one thread anyway)
 
     def _evaluate(self, theta, alpha, need_gradient):
         J_sum, Delta = block_sums(self._thetas(theta), self.x, self.y, self.spec, need_gradient, self.w, self.buffers)
@@ -521,7 +535,7 @@ def forward(theta, X, spec):
         H[start:stop] = H_block
 
     parts = blocks(m, spec, X.dtype)
-    with threads.numpy_blas_limited(1), _quiet_if_float32(X.dtype):
+    with threads.numpy_blas_limited(_blas_limit(spec, parts[0][1], len(parts))), _quiet_if_float32(X.dtype):
         threads.run_tasks(lambda i: block(parts[i]), len(parts), _threads(len(parts)))
     return H
 
