@@ -603,17 +603,18 @@ def test_ctrl_c_in_the_callback_keeps_the_finished_iteration(method):
 
 
 def _interrupt_at_evaluation(monkeypatch, n):
-    """Make the n-th cost evaluation raise KeyboardInterrupt, as a Ctrl-C landing mid-computation."""
-    cost_and_gradient = kernel.cost_and_gradient
+    """Make the n-th cost evaluation (training's: kernel.Objective's) raise KeyboardInterrupt, as a Ctrl-C
+    landing mid-computation."""
+    evaluate = kernel.Objective.__call__
     calls = {"n": 0}
 
     def interrupted(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == n:
             raise KeyboardInterrupt
-        return cost_and_gradient(*args, **kwargs)
+        return evaluate(*args, **kwargs)
 
-    monkeypatch.setattr(kernel, "cost_and_gradient", interrupted)
+    monkeypatch.setattr(kernel.Objective, "__call__", interrupted)
 
 
 def test_estimator_ctrl_c_keeps_the_weights_of_the_last_finished_iteration(monkeypatch):

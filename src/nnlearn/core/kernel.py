@@ -381,7 +381,7 @@ def _with_bias_unit(s, mb, dtype):
 
 
 class _Buffers:
-    """The memory of :func:`block_sums` on a block of ``mb`` examples: made per block, or once by a :class:`_Plan`.
+    r"""The memory of :func:`block_sums` on a block of ``mb`` examples: made per block, or once by a :class:`_Plan`.
 
     ``A[l]`` (l >= 1) holds :math:`[1; a^{(l+1)}]` (its bias row set here), ``Z`` the
     output logits (K, mb), ``back[l]`` (l >= 1) the product :math:`\Theta^{(l)T} \delta^{(l+1)}`
