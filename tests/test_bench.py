@@ -193,6 +193,24 @@ def test_the_exercise_loop_is_the_notebooks_gradient_descent():
     np.testing.assert_allclose(np.hstack([after["b2"], after["W2"]]), T2, rtol=1e-10, atol=1e-15)
 
 
+def test_the_prepared_loop_makes_the_exercises_steps():
+    # The tiny table's floor candidate: the same gd trajectory as the notebook's loop, its own arrays untouched.
+    from nnlearn.bench import candidates, exercise
+
+    net, theta0, X, y = candidates.planar_problem()
+    Thetas = net.unpack(theta0)
+    parameters = {"W1": Thetas[0][:, 1:], "b1": Thetas[0][:, :1], "W2": Thetas[1][:, 1:], "b2": Thetas[1][:, :1]}
+    kept = {name: value.copy() for name, value in parameters.items()}
+    X_columns, Y_row = np.ascontiguousarray(X.T), y[None, :].astype(float)
+    after, costs = exercise.run_gd(X_columns, Y_row, parameters, 30, learning_rate=1.2)
+    after_prepared, costs_prepared = exercise.run_gd_prepared(X_columns, Y_row, parameters, 30, learning_rate=1.2)
+    np.testing.assert_allclose(costs_prepared, costs, rtol=1e-12)
+    assert costs[-1] < costs[0] - 0.01  # it learns
+    for name in after:
+        np.testing.assert_allclose(after_prepared[name], after[name], rtol=1e-10, atol=1e-14)
+        np.testing.assert_array_equal(parameters[name], kept[name])
+
+
 # -- the tables ------------------------------------------------------------------------------
 
 

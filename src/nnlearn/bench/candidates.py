@@ -224,7 +224,8 @@ def planar_problem():
 def planar_steps(variant, method="gd", steps=200, threads=None):
     """``steps`` steps of ``method`` (gd, sgd, adam) on the planar problem; keys: "".
 
-    ``variant``: "exercise" (the notebook's loop, gd only), "nnlearn" (:func:`nnlearn.train`;
+    ``variant``: "exercise" (the notebook's loop, gd only), "floor" (its steps with every array
+    made once and nothing checked, :func:`nnlearn.bench.exercise.run_gd_prepared`, gd only), "nnlearn" (:func:`nnlearn.train`;
     sgd with momentum 0.9 and adam on full batches, one step per epoch, as gd), "PyTorch"
     (the same network, loss and full batch, ``torch.optim.SGD``/``Adam``), "playground" (a
     playground session's own step loop: a 2-8-8-1 tanh network on 500 spiral points, gd).
@@ -241,6 +242,14 @@ def planar_steps(variant, method="gd", steps=200, threads=None):
         parameters = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
         X_columns, Y_row = np.ascontiguousarray(X.T), y[None, :].astype(np.float64)
         return {"": lambda: exercise.run_gd(X_columns, Y_row, parameters, steps, learning_rate)[1][-1]}
+    if variant == "floor":
+        from . import exercise
+
+        _set_threads(threads)
+        Theta1, Theta2 = net.unpack(theta0)
+        parameters = {"W1": Theta1[:, 1:], "b1": Theta1[:, :1], "W2": Theta2[:, 1:], "b2": Theta2[:, :1]}
+        X_columns, Y_row = np.ascontiguousarray(X.T), y[None, :].astype(np.float64)
+        return {"": lambda: exercise.run_gd_prepared(X_columns, Y_row, parameters, steps, learning_rate)[1][-1]}
     if variant == "nnlearn":
         from ..optimize import train
 

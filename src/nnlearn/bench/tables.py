@@ -250,7 +250,7 @@ def tiny_table(steps=200, budget=10.0, min_repeats=5, progress=None):
     """Gradient steps of tiny networks: nnlearn's gd, sgd and adam against the planar exercise's own loop.
 
     The exercise's 2-4-1 tanh network on 800 spiral points, full batch (sgd: momentum 0.9, one
-    batch of all rows); PyTorch with the same network and loss; and a playground session's step
+    batch of all rows); the exercise's steps as fast as NumPy calls make them (the floor); PyTorch with the same network and loss; and a playground session's step
     loop (2-8-8-1 tanh, 500 points, gd). Each candidate makes ``steps`` steps per call.
 
     Returns
@@ -259,7 +259,7 @@ def tiny_table(steps=200, budget=10.0, min_repeats=5, progress=None):
     """
     progress = progress or (lambda message: None)
     start = load_text("at start")
-    variants = [("exercise", "gd"), ("nnlearn", "gd"), ("nnlearn", "sgd"), ("nnlearn", "adam")]
+    variants = [("exercise", "gd"), ("floor", "gd"), ("nnlearn", "gd"), ("nnlearn", "sgd"), ("nnlearn", "adam")]
     if version_of("torch") is not None:
         variants += [("PyTorch", "gd"), ("PyTorch", "sgd"), ("PyTorch", "adam")]
     variants.append(("playground", "gd"))
@@ -269,6 +269,7 @@ def tiny_table(steps=200, budget=10.0, min_repeats=5, progress=None):
     per_step = {key: 1e6 * float(np.median(t.wall)) / steps for key, t in timings.items()}
     reference = per_step["exercise", "gd"]
     labels = {"exercise": "the planar exercise's NumPy loop (2-4-1 tanh, 800 points)",
+              "floor": "its steps with every array made once, nothing checked (NumPy's floor)",
               "nnlearn": "nnlearn.train", "PyTorch": "PyTorch, torch.optim",
               "playground": "playground session step loop (2-8-8-1 tanh, 500 points)"}
     table = Table(
