@@ -427,12 +427,26 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
     ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, with
-    two vectors allocated once per run for the intermediate results; every update rounds
-    as its textbook expression does (the playground's steppers give the same bits).
+    two vectors allocated once per run for the intermediate results. With several
+    batches per pass the weights are updated in place too (``fun`` must not keep the
+    ``theta`` it is given), and each pass ends with a copy for the history.
+
+    Adam's bias corrections are folded into two scalars (Kingma and Ba, section 2):
+    with :math:`c_1 = 1 - \beta_1^t` and :math:`c_2 = 1 - \beta_2^t`,
+
+    .. math::
+        \eta \frac{m_t / c_1}{\sqrt{v_t / c_2} + \epsilon}
+        = \frac{\eta \sqrt{c_2}}{c_1} \, \frac{m_t}{\sqrt{v_t} + \epsilon \sqrt{c_2}}
+
+    the same step with two passes over the weights fewer; the playground's stepper
+    (:class:`nnlearn.playground.training.FirstOrder`) rounds the same way (the same bits).
     """
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     one_batch = batch_size >= m  # a pass is one step on all rows, in order: at the J of the pass before
+    in_place = not one_batch  # one_batch: each step's theta is the tracker's last evaluated point, kept
+    if in_place:
+        theta = theta.copy()  # this run's weights, updated step by step
     scratch, step = np.empty_like(theta), np.empty_like(theta)  # the updates' intermediate vectors, reused
     while True:
         order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
@@ -447,7 +461,7 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 velocity = state.velocity
                 velocity *= momentum  # v ← μ v - η ∇J
                 velocity -= np.multiply(grad, learning_rate, out=scratch)
-                theta = theta + velocity
+                theta = np.add(theta, velocity, out=theta) if in_place else theta + velocity  # θ ← θ + v
             else:
                 state.step += 1
                 t, first, second = state.step, state.first, state.second
@@ -457,12 +471,11 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 scratch = np.multiply(grad, 1 - beta2, out=scratch)
                 scratch *= grad
                 second += scratch
-                step = np.divide(first, 1 - beta1**t, out=step)  # m̂_t
-                denominator = np.divide(second, 1 - beta2**t, out=scratch)  # v̂_t ...
-                denominator = np.sqrt(denominator, out=denominator)
-                denominator += eps  # ... √v̂_t + ε
-                step *= learning_rate
-                step /= denominator
-                theta = theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
+                c1, c2 = 1 - beta1**t, 1 - beta2**t  # the bias corrections
+                denominator = np.sqrt(second, out=scratch)
+                denominator += eps * math.sqrt(c2)  # √v_t + ε √c2
+                step = np.divide(first, denominator, out=step)
+                step *= learning_rate * math.sqrt(c2) / c1
+                theta = np.subtract(theta, step, out=theta) if in_place else theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
         J = tracker.evaluate(theta)[0] if one_batch else tracker.cost(theta)  # the next step's gradient, or J alone
-        tracker.iteration_done(theta, J, owned=True)
+        tracker.iteration_done(theta.copy() if in_place else theta, J, owned=True)

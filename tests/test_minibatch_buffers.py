@@ -1,0 +1,117 @@
+"""Mini-batch training reuses its arrays (issue 15, part 4): the numbers stay the plain ones.
+
+An Objective gathers each batch's rows into per-thread scratch buffers, casts the
+weights to float32 into one, and keeps the L2 term in one; sgd and Adam update the
+weights in place within a pass. Oracles: kernel.cost_and_gradient on freshly
+indexed rows (the same bits), and the optimizers' own results on fresh arrays.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+
+import nnlearn
+from nnlearn.core import kernel, optimizers
+
+
+def _problem(dtype, m=3000, n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    net = nnlearn.Network([n, 6, 3], activation="relu", output="softmax")
+    theta = net.init_weights(epsilon=1.0, random_state=seed)
+    X = rng.normal(size=(m, n)).astype(dtype)
+    Y = np.eye(3)[rng.integers(0, 3, m)]
+    return net, theta, X, Y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_batches_of_changing_sizes_give_cost_and_gradients_bits(dtype, weighted):
+    net, theta, X, Y = _problem(dtype)
+    assert X.shape[0] * (X.shape[1] + 4) * X.itemsize > kernel.PREPARED_BYTES  # rows as they are: gathered
+    w = np.random.default_rng(1).uniform(0.0, 2.0, X.shape[0]) if weighted else None
+    objective = kernel.Objective(X, Y, net.spec, w)
+    order = np.random.default_rng(2).permutation(X.shape[0])
+    results = []
+    for size in (500, 96, 700, 500, 3):  # larger, smaller, larger again: views of one buffer
+        rows = order[:size]
+        order = np.roll(order, 17)
+        J, grad = objective(theta, 0.3, rows)
+        J_k, grad_k = kernel.cost_and_gradient(theta, X[rows], Y[rows], 0.3, net.spec, None if w is None else w[rows])
+        assert J == J_k and objective.cost(theta, 0.3, rows) == J_k
+        np.testing.assert_array_equal(grad, grad_k)
+        results.append((grad, grad.copy()))
+    for grad, kept in results:  # the gradients returned are the caller's: later batches change none of them
+        np.testing.assert_array_equal(grad, kept)
+
+
+def test_negative_row_indices_count_from_the_end_as_in_indexing():
+    net, theta, X, Y = _problem(np.float32)
+    rows = np.array([-1, -3000, 5, 2999])
+    J, grad = kernel.Objective(X, Y, net.spec)(theta, 0.1, rows)
+    J_k, grad_k = kernel.cost_and_gradient(theta, X[rows], Y[rows], 0.1, net.spec)
+    assert J == J_k
+    np.testing.assert_array_equal(grad, grad_k)
+
+
+def test_threads_sharing_an_objective_get_their_own_buffers():
+    net, theta, X, Y = _problem(np.float32)
+    objective = kernel.Objective(X, Y, net.spec)
+    batches = [np.random.default_rng(seed).permutation(X.shape[0])[:400 + 50 * seed] for seed in range(4)]
+    expected = [kernel.cost_and_gradient(theta, X[rows], Y[rows], 0.2, net.spec) for rows in batches]
+    failures = []
+
+    def work(i):
+        for _ in range(30):
+            J, grad = objective(theta, 0.2, batches[i])
+            if J != expected[i][0] or not np.array_equal(grad, expected[i][1]):
+                failures.append(i)
+
+    team = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in team:
+        thread.start()
+    for thread in team:
+        thread.join()
+    assert failures == []
+
+
+def test_a_batch_larger_than_the_scratch_bound_is_allocated_anew(monkeypatch):
+    net, theta, X, Y = _problem(np.float64)
+    monkeypatch.setattr(kernel, "SCRATCH_BYTES", 1000)  # every array of this problem is above it
+    rows = np.arange(0, 3000, 3)
+    J, grad = kernel.Objective(X, Y, net.spec)(theta, 0.5, rows)
+    J_k, grad_k = kernel.cost_and_gradient(theta, X[rows], Y[rows], 0.5, net.spec)
+    assert J == J_k
+    np.testing.assert_array_equal(grad, grad_k)
+
+
+@pytest.mark.parametrize("method, options", [("adam", {}), ("sgd", {"momentum": 0.9})])
+def test_in_place_passes_leave_theta0_and_every_reported_iterate_alone(method, options):
+    net, theta0, X, Y = _problem(np.float64, m=600)
+    y = Y.argmax(axis=1)
+    before = theta0.copy()
+    seen = []
+    result = nnlearn.train(net, theta0, X, y, alpha=0.1, method=method, batch_size=64, max_iter=3, random_state=0,
+                           learning_rate=0.01, callback=lambda i, theta, J: seen.append(theta), **options)
+    np.testing.assert_array_equal(theta0, before)
+    np.testing.assert_array_equal(seen[-1], result.theta)
+    assert not np.array_equal(seen[0], seen[1])
+    for k in (1, 2):  # each pass's iterate: a run stopped there ends on the same weights
+        shorter = nnlearn.train(net, theta0, X, y, alpha=0.1, method=method, batch_size=64, max_iter=k,
+                                random_state=0, learning_rate=0.01, **options)
+        np.testing.assert_array_equal(shorter.theta, seen[k - 1])
+
+
+def test_adams_folded_bias_corrections_give_the_textbook_step():
+    # One step from zero moments is -lr * g / (|g| + eps) (m̂ = g, v̂ = g²), for any t-th first step.
+    rng = np.random.default_rng(0)
+    g = rng.normal(size=50) * np.logspace(-6, 3, 50)
+    theta0 = rng.normal(size=50)
+
+    def fun(theta, rows=None):  # a linear objective: its gradient is g everywhere
+        return float(g @ theta), g.copy()
+
+    result = optimizers.minimize(fun, theta0, "adam", 1, n_samples=10, batch_size=5, learning_rate=0.01,
+                                 shuffle=False)
+    # two steps with the same gradient: m̂ = g and v̂ = g² after each, so each moves by lr g / (|g| + eps)
+    np.testing.assert_allclose(result.theta, theta0 - 2 * 0.01 * g / (np.abs(g) + 1e-8), rtol=1e-14, atol=1e-15)
