@@ -115,3 +115,67 @@ def test_adams_folded_bias_corrections_give_the_textbook_step():
                                  shuffle=False)
     # two steps with the same gradient: m̂ = g and v̂ = g² after each, so each moves by lr g / (|g| + eps)
     np.testing.assert_allclose(result.theta, theta0 - 2 * 0.01 * g / (np.abs(g) + 1e-8), rtol=1e-14, atol=1e-15)
+
+
+# -- pass_cost: what a pass of sgd or adam records -----------------------------------------------
+
+
+def _counting_objective(net, X, Y, alpha, log):
+    """network_objective's fun, logging (len(rows), J_B) of every batch and counting J-alone calls."""
+    from nnlearn.optimize import network_objective
+
+    inner = network_objective(net, X, Y, alpha)
+
+    def fun(theta, rows=None):
+        J, grad = inner(theta, rows)
+        if rows is not None:
+            log["batches"].append((len(rows), J))
+        return J, grad
+
+    def cost(theta):
+        log["cost calls"] += 1
+        return inner.cost(theta)
+
+    fun.cost = cost
+    return fun
+
+
+@pytest.mark.parametrize("method", ["adam", "sgd"])
+def test_batch_costs_record_each_passs_mean_batch_cost_on_the_same_weights(method):
+    net, theta0, X, Y = _problem(np.float64, m=650)  # batches of 100: the last of each pass has 50 rows
+    runs = {}
+    for pass_cost in ("exact", "batches"):
+        log = {"batches": [], "cost calls": 0}
+        fun = _counting_objective(net, X, Y, 0.2, log)
+        result = optimizers.minimize(fun, theta0, method, 3, n_samples=650, learning_rate=0.01, batch_size=100,
+                                     momentum=0.5, random_state=4, pass_cost=pass_cost)
+        runs[pass_cost] = (result, log)
+    (exact, exact_log), (batches, batches_log) = runs["exact"], runs["batches"]
+    np.testing.assert_array_equal(batches.theta, exact.theta)  # the same steps
+    assert batches.cost_history[0] == exact.cost_history[0] == kernel.cost(theta0, X, Y, 0.2, net.spec)
+    assert (exact_log["cost calls"], batches_log["cost calls"]) == (4, 1)  # J(theta0) and each pass's end; J(theta0)
+    per_pass = [batches_log["batches"][7 * k : 7 * (k + 1)] for k in range(3)]
+    assert [len(b) for b in per_pass] == [7, 7, 7] and per_pass[0][-1][0] == 50
+    means = [sum(size * J for size, J in batches) / 650 for batches in per_pass]
+    assert batches.cost_history[1:] == pytest.approx(means, rel=1e-15)
+    assert batches.cost_history[1:] != pytest.approx(exact.cost_history[1:], rel=1e-6)  # an estimate, not J
+
+
+def test_with_one_batch_per_pass_batch_costs_are_the_exact_costs():
+    net, theta0, X, Y = _problem(np.float64, m=300)
+    y = Y.argmax(axis=1)
+    exact, batches = (nnlearn.train(net, theta0, X, y, alpha=0.1, method="adam", max_iter=3, learning_rate=0.01,
+                                    pass_cost=pass_cost) for pass_cost in ("exact", "batches"))
+    assert batches.cost_history == exact.cost_history
+    np.testing.assert_array_equal(batches.theta, exact.theta)
+
+
+def test_pass_cost_is_checked_at_the_doors():
+    net, theta0, X, Y = _problem(np.float64, m=50)
+    y = Y.argmax(axis=1)
+    with pytest.raises(ValueError, match=r"The 'pass_cost' parameter of train must be a str among "
+                                         r"\['exact', 'batches'\]. Got 'mean' instead."):
+        nnlearn.train(net, theta0, X, y, method="adam", pass_cost="mean")
+    with pytest.raises(TypeError, match=r"The 'pass_cost' parameter of minimize must be a str"):
+        nnlearn.optimize.minimize(lambda theta, rows=None: (0.0, 0 * theta), theta0, "sgd", n_samples=50,
+                                  pass_cost=None)

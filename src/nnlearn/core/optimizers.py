@@ -3,7 +3,8 @@ r"""Optimizers on flat vectors: :func:`minimize` knows nothing about networks.
 Every method reports the same history: ``cost_history[0] = J(theta0)`` and
 ``cost_history[k]`` is J after k iterations, where an iteration is one
 optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
-pass over the data (sgd, adam with mini-batches).
+pass over the data (sgd, adam with mini-batches; with ``pass_cost="batches"``,
+the mean of the pass's batch costs).
 
 Nothing here validates: :func:`nnlearn.train` and :func:`nnlearn.optimize.minimize`
 check the arguments and resolve the method name through :data:`METHODS`.
@@ -34,6 +35,7 @@ __all__ = [
     "MINIBATCH_METHODS",
     "DENSE_HESSIAN_MAX_PARAMS",
     "DIVERGENCE_FACTOR",
+    "PASS_COSTS",
 ]
 
 # The one table of method names: every spelling a door accepts (matched in any case) -> the method.
@@ -54,6 +56,12 @@ MINIBATCH_METHODS = ("sgd", "adam")
 # BFGS keeps a dense n x n inverse Hessian: fine for small nets, hopeless for 10^4 parameters.
 DENSE_HESSIAN_MAX_PARAMS = 2000
 DEFAULT_LEARNING_RATES = {"gd": 1.0, "sgd": 0.1, "adam": 0.001}
+# What sgd and adam with several batches per pass record as a pass's cost (minimize's pass_cost):
+# "exact": J of all examples at the pass's end weights, one more forward pass over the data (on
+# Fashion-MNIST's 784-100-10 in float32, 90 ms against 280 ms for the pass's 235 steps of 256);
+# "batches": the mean of the pass's batch costs, each at the weights before its step, which the
+# steps computed anyway (scikit-learn's MLP records its loss_curve_ so).
+PASS_COSTS = ("exact", "batches")
 
 
 class TrainingInterrupted(UserWarning):
@@ -279,6 +287,7 @@ def minimize(
     random_state=None,
     shuffle=True,
     state=None,
+    pass_cost="exact",
 ):
     r"""Minimize ``fun`` from ``theta0`` with ``method``; nothing is validated.
 
@@ -306,6 +315,13 @@ def minimize(
         (True) or take them in order 0..n_samples-1 every pass (False)
     state : MinibatchState or None, sgd's velocity and Adam's moments and step
         count to start from (None: zeros); not modified (the run works on a copy)
+    pass_cost : str in :data:`PASS_COSTS`, sgd and adam with several batches per pass:
+        ``cost_history[k]`` (and the callback's J) for k >= 1 is J of all examples
+        after pass k (``"exact"``, one more forward pass over the data each pass) or
+        the mean of pass k's batch costs weighted by their sizes, each at the
+        weights before its step (``"batches"``, free: the steps computed them).
+        ``cost_history[0]`` is J(theta0) either way, and one batch per pass always
+        records the exact J.
 
     Returns
     -------
@@ -345,7 +361,7 @@ def minimize(
             message = _run_gd(tracker, theta0, learning_rate, max_iter)
         elif method in MINIBATCH_METHODS:
             message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum,
-                                     random_state, shuffle, state)
+                                     random_state, shuffle, state, pass_cost == "batches")
         else:
             message, converged = _run_scipy(tracker, theta0, method, max_iter, tol)
     except _StopTraining as stop:
@@ -420,12 +436,14 @@ def _run_gd(tracker, theta, learning_rate, max_iter):
 
 @_nonfinite_is_checked
 def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, momentum, random_state, shuffle,
-                   state):
+                   state, batch_costs=False):
     r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over the data.
 
     ``fun(theta, rows)`` spreads the regularization term over batches in proportion
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
+    With ``batch_costs`` (and several batches) a pass records the mean of its batch costs
+    instead of J at its end.
     ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, with
     two vectors allocated once per run for the intermediate results. With several
     batches per pass the weights are updated in place too (``fun`` must not keep the
@@ -448,14 +466,17 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     if in_place:
         theta = theta.copy()  # this run's weights, updated step by step
     scratch, step = np.empty_like(theta), np.empty_like(theta)  # the updates' intermediate vectors, reused
+    batch_costs = batch_costs and not one_batch
     while True:
         order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
+        pass_sum = 0.0  # Σ |B| J_B over the pass's batches B
         for start in range(0, m, batch_size):
             if one_batch:
                 _, grad = tracker.fun(theta)  # the point where the last pass (or the start) evaluated J
             else:
                 rows = order[start : start + batch_size]
-                _, grad = fun(theta, rows)
+                J_batch, grad = fun(theta, rows)
+                pass_sum += len(rows) * J_batch
                 tracker.n_evaluations += len(rows) / m
             if method == "sgd":
                 velocity = state.velocity
@@ -477,5 +498,8 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 step = np.divide(first, denominator, out=step)
                 step *= learning_rate * math.sqrt(c2) / c1
                 theta = np.subtract(theta, step, out=theta) if in_place else theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
-        J = tracker.evaluate(theta)[0] if one_batch else tracker.cost(theta)  # the next step's gradient, or J alone
+        if one_batch:
+            J = tracker.evaluate(theta)[0]  # with the next step's gradient
+        else:
+            J = pass_sum / m if batch_costs else tracker.cost(theta)  # the batches' mean, or J alone
         tracker.iteration_done(theta.copy() if in_place else theta, J, owned=True)
