@@ -179,3 +179,29 @@ def test_pass_cost_is_checked_at_the_doors():
     with pytest.raises(TypeError, match=r"The 'pass_cost' parameter of minimize must be a str"):
         nnlearn.optimize.minimize(lambda theta, rows=None: (0.0, 0 * theta), theta0, "sgd", n_samples=50,
                                   pass_cost=None)
+
+
+# -- float32 state for float32 data ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, options", [("adam", {}), ("sgd", {"momentum": 0.9})])
+def test_float32_data_keep_the_state_in_float32_on_the_float64_trajectory(method, options):
+    from nnlearn.optimize import network_objective
+
+    net, theta0, X, Y = _problem(np.float32, m=600)
+    fun = network_objective(net, X, Y, 0.2)
+    assert fun.dtype == np.float32
+    run = dict(n_samples=600, learning_rate=0.01, batch_size=64, random_state=3, **options)
+    single = optimizers.minimize(fun, theta0, method, 4, **run)
+    double = optimizers.minimize(fun, theta0, method, 4, state=optimizers.MinibatchState.zeros(theta0.size), **run)
+    assert single.theta.dtype == np.float64 and single.state.first.dtype == np.float32
+    assert double.state.first.dtype == np.float64
+    scale = np.max(np.abs(double.theta))
+    np.testing.assert_allclose(single.theta, double.theta, rtol=0, atol=1e-5 * scale)
+    assert not np.array_equal(single.theta, double.theta)  # really computed in float32
+    np.testing.assert_allclose(single.cost_history, double.cost_history, rtol=1e-5)
+    # and the run goes on from its float32 state as one longer run does
+    first = optimizers.minimize(fun, theta0, method, 2, **run)
+    second = optimizers.minimize(fun, first.theta, method, 2, state=first.state,
+                                 **{**run, "random_state": np.random.default_rng(5)})
+    assert second.state.first.dtype == np.float32 and second.state.step == (0 if method == "sgd" else 40)

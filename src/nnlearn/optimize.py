@@ -73,7 +73,8 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
     (checked, shape (m,)) the share is the batch's share of the total weight
     S, and a batch whose weights are all 0 contributes nothing (J 0, gradient 0).
     Mini-batches are taken from data prepared once (:class:`nnlearn.core.kernel.Objective`);
-    ``fun.cost(theta)`` is J alone, the same number without the backward pass.
+    ``fun.cost(theta)`` is J alone, the same number without the backward pass; ``fun.dtype``
+    is X's (float32 keeps sgd's and adam's state in float32).
     """
     m = X.shape[0]
     S = None if sample_weight is None else float(np.sum(sample_weight))
@@ -90,6 +91,7 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
         return objective(theta, alpha * S_rows / S, rows)
 
     fun.cost = lambda theta: objective.cost(theta, alpha)  # J alone (the end of an sgd or adam pass)
+    fun.dtype = X.dtype  # float32 X: gradients of float32's precision, sgd's and adam's state in float32
     return fun
 
 
