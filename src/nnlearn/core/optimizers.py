@@ -510,7 +510,7 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 denominator += eps * math.sqrt(c2)  # √v_t + ε √c2
                 step = np.divide(first, denominator, out=step)
                 step *= learning_rate * math.sqrt(c2) / c1
-                theta = np.subtract(theta, step, out=theta) if in_place else theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
+                theta = np.subtract(theta, step, out=theta) if in_place else theta - step  # θ - η m̂ / (√v̂ + ε)
         if one_batch:
             J = tracker.evaluate(theta)[0]  # with the next step's gradient
         else:

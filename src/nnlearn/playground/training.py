@@ -77,7 +77,7 @@ class FirstOrder:
         self.first = BETA1 * self.first + (1 - BETA1) * grad  # m_t
         self.second = BETA2 * self.second + (1 - BETA2) * grad * grad  # s_t
         c1, c2 = 1 - BETA1**self.t, 1 - BETA2**self.t  # the bias corrections, folded into two scalars:
-        # η m̂ / (√ŝ + ε) = (η √c2 / c1) m / (√s + ε √c2), rounded as nnlearn.core.optimizers.minimize does
+        # η m̂ / (√ŝ + ε) = (η √c2 / c1) m / (√s + ε √c2), rounded as nnlearn.core.optimizers.minimize
         return theta - lr * math.sqrt(c2) / c1 * (self.first / (np.sqrt(self.second) + ADAM_EPS * math.sqrt(c2)))
 
 
