@@ -5,7 +5,8 @@ r"""Training, the door: check the arguments once, then minimize with :mod:`nnlea
 method reports the same history: ``cost_history[0] = J(theta0)`` and
 ``cost_history[k]`` is J after k iterations, where an iteration is one
 optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
-pass over the data (sgd, adam with mini-batches).
+pass over the data (sgd, adam with mini-batches; with ``pass_cost="batches"``,
+the mean of the pass's batch costs).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ __all__ = [
 
 
 def check_training(door, n_params, m, method, max_iter, learning_rate=None, batch_size=None, momentum=0.0,
-                   tol=None, callback=None, random_state=None, method_name="method", shuffle=True):
+                   tol=None, callback=None, random_state=None, method_name="method", shuffle=True, pass_cost="exact"):
     """The optimizer's arguments checked for a problem of ``n_params`` parameters and ``m`` examples.
 
     Returns a dict of keyword arguments for :func:`nnlearn.core.optimizers.minimize`
@@ -53,12 +54,14 @@ def check_training(door, n_params, m, method, max_iter, learning_rate=None, batc
         door, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size, momentum=momentum, tol=tol,
         callback=callback, random_state=random_state, shuffle=shuffle,
     )
+    pass_cost = v.Option(core.PASS_COSTS).check(pass_cost, "pass_cost", door)
     if batch_size is not None and m is not None and batch_size > m:
         warnings.warn(f"batch_size={batch_size} is larger than the {m} samples; using batch_size={m}.",
                       UserWarning, stacklevel=3)
         batch_size = m
     return dict(method=method, max_iter=max_iter, learning_rate=learning_rate, batch_size=batch_size,
-                momentum=momentum, tol=tol, callback=callback, random_state=random_state, shuffle=shuffle)
+                momentum=momentum, tol=tol, callback=callback, random_state=random_state, shuffle=shuffle,
+                pass_cost=pass_cost)
 
 
 def network_objective(net, X, Y, alpha, sample_weight=None):
@@ -70,7 +73,8 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
     (checked, shape (m,)) the share is the batch's share of the total weight
     S, and a batch whose weights are all 0 contributes nothing (J 0, gradient 0).
     Mini-batches are taken from data prepared once (:class:`nnlearn.core.kernel.Objective`);
-    ``fun.cost(theta)`` is J alone, the same number without the backward pass.
+    ``fun.cost(theta)`` is J alone, the same number without the backward pass; ``fun.dtype``
+    is X's (float32 keeps sgd's and adam's state in float32).
     """
     m = X.shape[0]
     S = None if sample_weight is None else float(np.sum(sample_weight))
@@ -87,6 +91,7 @@ def network_objective(net, X, Y, alpha, sample_weight=None):
         return objective(theta, alpha * S_rows / S, rows)
 
     fun.cost = lambda theta: objective.cost(theta, alpha)  # J alone (the end of an sgd or adam pass)
+    fun.dtype = X.dtype  # float32 X: gradients of float32's precision, sgd's and adam's state in float32
     return fun
 
 
@@ -107,6 +112,7 @@ def train(
     sample_weight=None,
     shuffle=True,
     progress=False,
+    pass_cost="exact",
 ):
     r"""Minimize the regularized cost of ``net`` starting from ``theta0``.
 
@@ -150,6 +156,13 @@ def train(
         Show a progress bar (iterations, cost) while training: a widget in
         Jupyter, a text bar on stderr in a terminal (``tqdm.auto``). None shows
         it in an interactive session only (Jupyter, IPython, Python's prompt).
+    pass_cost : {"exact", "batches"}, default="exact"
+        What sgd and adam with several batches per pass record as the cost of a
+        pass (``cost_history``, the callback's cost): J of all examples after the
+        pass (one more forward pass over the data, a third of a pass's work), or
+        ``"batches"``, the mean of the pass's batch costs, each at the weights
+        before its step (free; scikit-learn's ``loss_curve_`` is recorded so).
+        ``cost_history[0]`` is J(theta0) either way.
 
     Returns
     -------
@@ -176,7 +189,7 @@ def train(
     theta0, X, Y, alpha = net.check_inputs(theta0, X, y, alpha, door="train", theta_name="theta0")
     sample_weight = v.check_sample_weight(sample_weight, X.shape[0], "train")
     options = check_training("train", net.n_params, X.shape[0], method, max_iter, learning_rate, batch_size,
-                             momentum, tol, callback, random_state, shuffle=shuffle)
+                             momentum, tol, callback, random_state, shuffle=shuffle, pass_cost=pass_cost)
     from .progress import PROGRESS
 
     progress = PROGRESS.check(progress, "progress", "train")
@@ -263,7 +276,7 @@ def _with_hint(err, hint):
 
 
 def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_rate=None, batch_size=None,
-             momentum=0.0, tol=None, callback=None, random_state=None, shuffle=True):
+             momentum=0.0, tol=None, callback=None, random_state=None, shuffle=True, pass_cost="exact"):
     r"""Minimize any ``fun(theta) -> (J, grad)`` on flat vectors with one of :func:`train`'s methods.
 
     Parameters
@@ -273,7 +286,7 @@ def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_
         ``"adam"``, ``fun(theta, rows)`` must give the objective of the examples
         ``rows`` (an index array into ``range(n_samples)``).
     theta0 : array-like of shape (n,), finite
-    method, max_iter, learning_rate, batch_size, momentum, tol, callback, random_state, shuffle
+    method, max_iter, learning_rate, batch_size, momentum, tol, callback, random_state, shuffle, pass_cost
         As in :func:`train`.
     n_samples : int >= 1, required by ``"sgd"`` and ``"adam"``
 
@@ -286,7 +299,7 @@ def minimize(fun, theta0, method="CG", max_iter=50, *, n_samples=None, learning_
     theta0 = v.check_theta(theta0, None, door, name="theta0")
     n_samples = v.Int(1, allow_none=True).check(n_samples, "n_samples", door)
     options = check_training(door, theta0.size, n_samples, method, max_iter, learning_rate, batch_size, momentum,
-                             tol, callback, random_state, shuffle=shuffle)
+                             tol, callback, random_state, shuffle=shuffle, pass_cost=pass_cost)
     if options["method"] in core.MINIBATCH_METHODS and n_samples is None:
         raise ValueError(v.message("n_samples", door, f"an int >= 1 for method={options['method']!r}", "None"))
     try:

@@ -19,8 +19,9 @@ Tables (``TABLES``; ``DEFAULT_TABLES`` run by default):
 5. ``load``: one evaluation and a 50-iteration fit on a quiet machine and with
    two busy processes per core (started and ended by the benchmark).
 6. ``fashion`` (not run by default; minutes): training time to 85 % test
-   accuracy on Fashion-MNIST, nnlearn against PyTorch and scikit-learn, and
-   the curves as a figure (:mod:`nnlearn.bench.fashion`).
+   accuracy on Fashion-MNIST, nnlearn against PyTorch and scikit-learn, with
+   threads as users run them and then on one thread each, and the curves as a
+   figure (:mod:`nnlearn.bench.fashion`).
 
 Every candidate runs in a child process of its own (:mod:`nnlearn.bench.workers`):
 the parent interleaves their turns in rounds of rotating order and collects
@@ -116,7 +117,8 @@ def run(tables=DEFAULT_TABLES, quick=False, progress=None, figure=None):
         elif name == "load":
             result.append(load_table(rows=s["digits_rows"], max_iter=s["fit_max_iter"], budget=s["load_budget"],
                                      fit_repeats=s["load_fit_repeats"], progress=progress))
-        elif name == "fashion":
-            result.append(fashion_table(seconds=s["fashion_seconds"], epochs=s["fashion_epochs"], figure=figure,
-                                        progress=progress))
+        elif name == "fashion":  # as users run them, then every system on one thread (the robust comparison)
+            for threads in (None, 1):
+                result.append(fashion_table(seconds=s["fashion_seconds"], epochs=s["fashion_epochs"], threads=threads,
+                                            figure=figure if threads is None else None, progress=progress))
     return result

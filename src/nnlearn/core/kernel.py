@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -245,7 +246,14 @@ class _Rows:
         return x, y, None if self.w is None else self.w[start:stop]
 
     def subset(self, rows):
-        return _data(self.X[rows], self.Y[rows], None if self.w is None else self.w[rows])
+        """The examples ``rows`` (an index array). Their X and Y are gathered into this thread's
+        scratch buffers (:func:`_scratch`): the subset is valid until the next one in the same thread."""
+        # (mode "wrap": indices in [-m, m) as X[rows] takes them, without take's bounds-checking copy)
+        X = np.take(self.X, rows, axis=0, mode="wrap",
+                    out=_scratch("subset X", (len(rows), self.X.shape[1]), self.X.dtype))
+        Y = np.take(self.Y, rows, axis=0, mode="wrap",
+                    out=_scratch("subset Y", (len(rows), self.Y.shape[1]), self.Y.dtype))
+        return _data(X, Y, None if self.w is None else self.w[rows])
 
 
 class _Columns(_Rows):
@@ -325,7 +333,7 @@ def _threads(n_blocks):
 def _evaluate(theta, alpha, spec, data, need_gradient):
     offsets, weights = _layout(tuple(spec.layer_sizes))
     Thetas = [theta[start:end].reshape(shape) for start, end, shape in offsets]  # views of theta
-    Thetas_x = Thetas if data.dtype == np.float64 else _in_dtype(Thetas, data.dtype)
+    Thetas_x = Thetas if data.dtype == np.float64 else _in_dtype(theta, data.dtype, offsets)
 
     def block(rows):
         x, y, w = data.block(*rows)
@@ -353,7 +361,8 @@ def _regularized(J_sum, Delta, theta, alpha, S, weights, in_place=True):
     even to huge weights. ``Delta`` (None for J alone) becomes the gradient, in place (or,
     with ``in_place=False``, in a new array: a :class:`_Plan`'s Delta is its buffer).
     """
-    r = theta * weights if alpha != 0 else None  # Θ with its bias column zeroed; (n_params,)
+    # r: Θ with its bias column zeroed, in a reused buffer; (n_params,)
+    r = np.multiply(theta, weights, out=_scratch("L2", theta.shape, theta.dtype)) if alpha != 0 else None
     J = J_sum / S + (alpha / (2 * S) * float(r @ r) if alpha != 0 else 0.0)
     if Delta is None:
         return J, None
@@ -557,11 +566,20 @@ def _hidden_activations(activation, n_hidden):
     return tuple([ACTIVATIONS[name] for name in names])
 
 
-def _in_dtype(Thetas, dtype):
-    """``Thetas`` converted to ``dtype`` (float32); weights beyond its range become infinite, and the
-    blocks that then overflow are computed again in float64."""
+def _in_dtype(theta, dtype, offsets=None):
+    """``Thetas`` (a list, or with ``offsets`` the flat ``theta``) converted to ``dtype`` (float32).
+
+    Weights beyond its range become infinite, and the blocks that then overflow are
+    computed again in float64. A flat ``theta`` is converted in one pass into this
+    thread's scratch buffer (:func:`_scratch`), whose views are valid until the next
+    conversion in the same thread.
+    """
     with np.errstate(over="ignore"):
-        return [T.astype(dtype) for T in Thetas]
+        if offsets is None:
+            return [T.astype(dtype) for T in theta]
+        flat = _scratch("weights", theta.shape, dtype)
+        np.copyto(flat, theta, casting="same_kind")
+        return [flat[start:end].reshape(shape) for start, end, shape in offsets]
 
 
 def _quiet_if_float32(dtype):
@@ -592,3 +610,35 @@ def aligned(X_block):
     BLAS: several times slower, and with other last bits. The copy is one block.
     """
     return X_block if X_block.flags.aligned else X_block.copy()
+
+
+# -- scratch buffers ---------------------------------------------------------------------------
+
+# An evaluation on a mini-batch allocates arrays of 0.1-1 MB (the batch's rows, the weights in
+# float32, the L2 term); fresh ones of that size can cost page faults on every step (the C
+# library may return them to the system in between). Up to SCRATCH_BYTES, such an array is kept
+# per thread and name and reused. Measured on Fashion-MNIST's 784-100-10, one batch of 256
+# evaluated again and again (float32, one thread): 2.0 ms an evaluation with fresh arrays,
+# 0.9 ms with these buffers.
+SCRATCH_BYTES = 2**23
+_scratch_space = threading.local()
+
+
+def _scratch(name, shape, dtype):
+    """An uninitialized array of ``shape`` and ``dtype``, this thread's buffer ``name`` reused.
+
+    The buffer holds the largest size asked so far (a view of its start is returned), so
+    the array is valid until the next call with the same name in the same thread. Arrays
+    larger than :data:`SCRATCH_BYTES` are allocated anew.
+    """
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape))
+    if size * dtype.itemsize > SCRATCH_BYTES:
+        return np.empty(shape, dtype)
+    buffers = getattr(_scratch_space, "buffers", None)
+    if buffers is None:
+        buffers = _scratch_space.buffers = {}
+    buffer = buffers.get((name, dtype))
+    if buffer is None or buffer.size < size:
+        buffer = buffers[(name, dtype)] = np.empty(size, dtype)
+    return buffer[:size].reshape(shape)

@@ -3,7 +3,8 @@ r"""Optimizers on flat vectors: :func:`minimize` knows nothing about networks.
 Every method reports the same history: ``cost_history[0] = J(theta0)`` and
 ``cost_history[k]`` is J after k iterations, where an iteration is one
 optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
-pass over the data (sgd, adam with mini-batches).
+pass over the data (sgd, adam with mini-batches; with ``pass_cost="batches"``,
+the mean of the pass's batch costs).
 
 Nothing here validates: :func:`nnlearn.train` and :func:`nnlearn.optimize.minimize`
 check the arguments and resolve the method name through :data:`METHODS`.
@@ -34,6 +35,7 @@ __all__ = [
     "MINIBATCH_METHODS",
     "DENSE_HESSIAN_MAX_PARAMS",
     "DIVERGENCE_FACTOR",
+    "PASS_COSTS",
 ]
 
 # The one table of method names: every spelling a door accepts (matched in any case) -> the method.
@@ -54,6 +56,12 @@ MINIBATCH_METHODS = ("sgd", "adam")
 # BFGS keeps a dense n x n inverse Hessian: fine for small nets, hopeless for 10^4 parameters.
 DENSE_HESSIAN_MAX_PARAMS = 2000
 DEFAULT_LEARNING_RATES = {"gd": 1.0, "sgd": 0.1, "adam": 0.001}
+# What sgd and adam with several batches per pass record as a pass's cost (minimize's pass_cost):
+# "exact": J of all examples at the pass's end weights, one more forward pass over the data (on
+# Fashion-MNIST's 784-100-10 in float32, 90 ms against 280 ms for the pass's 235 steps of 256);
+# "batches": the mean of the pass's batch costs, each at the weights before its step, which the
+# steps computed anyway (scikit-learn's MLP records its loss_curve_ so).
+PASS_COSTS = ("exact", "batches")
 
 
 class TrainingInterrupted(UserWarning):
@@ -95,6 +103,9 @@ class MinibatchState:
     velocity : ndarray of shape (n,), sgd's momentum velocity v
     first, second : ndarray of shape (n,), Adam's moment estimates m_t and v_t
     step : int, Adam's step count t (its bias corrections divide by 1 - beta^t)
+
+    The arrays' dtype (float64, or float32 for an objective computed in float32)
+    is the one the updates compute in; the weights stay float64.
     """
 
     velocity: np.ndarray
@@ -103,9 +114,9 @@ class MinibatchState:
     step: int = 0
 
     @classmethod
-    def zeros(cls, n):
-        """The state before the first step: everything zero."""
-        return cls(np.zeros(n), np.zeros(n), np.zeros(n), 0)
+    def zeros(cls, n, dtype=np.float64):
+        """The state before the first step: everything zero, in ``dtype``."""
+        return cls(np.zeros(n, dtype), np.zeros(n, dtype), np.zeros(n, dtype), 0)
 
     def copy(self):
         return MinibatchState(self.velocity.copy(), self.first.copy(), self.second.copy(), self.step)
@@ -279,6 +290,7 @@ def minimize(
     random_state=None,
     shuffle=True,
     state=None,
+    pass_cost="exact",
 ):
     r"""Minimize ``fun`` from ``theta0`` with ``method``; nothing is validated.
 
@@ -291,7 +303,9 @@ def minimize(
         averaged over a pass is the full-batch gradient. If ``fun`` has an
         attribute ``cost``, ``fun.cost(theta) -> J`` (the same J), sgd and adam
         with several batches per pass use it where they need J alone: at
-        ``theta0`` and at the end of each pass.
+        ``theta0`` and at the end of each pass. If it has an attribute ``dtype``
+        (float32: its gradients have float32's precision), sgd's and adam's state
+        is kept and updated in that dtype when it starts from zeros.
     theta0 : ndarray of shape (n,), float64, not modified
     method : str, a value of :data:`METHODS`
     max_iter : int >= 0
@@ -306,6 +320,13 @@ def minimize(
         (True) or take them in order 0..n_samples-1 every pass (False)
     state : MinibatchState or None, sgd's velocity and Adam's moments and step
         count to start from (None: zeros); not modified (the run works on a copy)
+    pass_cost : str in :data:`PASS_COSTS`, sgd and adam with several batches per pass:
+        ``cost_history[k]`` (and the callback's J) for k >= 1 is J of all examples
+        after pass k (``"exact"``, one more forward pass over the data each pass) or
+        the mean of pass k's batch costs weighted by their sizes, each at the
+        weights before its step (``"batches"``, free: the steps computed them).
+        ``cost_history[0]`` is J(theta0) either way, and one batch per pass always
+        records the exact J.
 
     Returns
     -------
@@ -335,7 +356,7 @@ def minimize(
         raise ValueError(f"the cost at theta0 is {tracker.cost_history[0]}")
     message, converged, interrupted = f"reached max_iter={max_iter}", False, False
     if method in MINIBATCH_METHODS:
-        state = MinibatchState.zeros(theta0.size) if state is None else state.copy()
+        state = MinibatchState.zeros(theta0.size, getattr(fun, "dtype", np.float64)) if state is None else state.copy()
     try:
         if max_iter == 0:
             raise _StopTraining("max_iter=0: no training")
@@ -345,7 +366,7 @@ def minimize(
             message = _run_gd(tracker, theta0, learning_rate, max_iter)
         elif method in MINIBATCH_METHODS:
             message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum,
-                                     random_state, shuffle, state)
+                                     random_state, shuffle, state, pass_cost == "batches")
         else:
             message, converged = _run_scipy(tracker, theta0, method, max_iter, tol)
     except _StopTraining as stop:
@@ -425,34 +446,61 @@ def _run_gd(tracker, theta, learning_rate, max_iter):
 
 @_nonfinite_is_checked
 def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, momentum, random_state, shuffle,
-                   state):
+                   state, batch_costs=False):
     r"""Mini-batch sgd (with momentum) or Adam; one iteration = one pass over the data.
 
     ``fun(theta, rows)`` spreads the regularization term over batches in proportion
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
+    With ``batch_costs`` (and several batches) a pass records the mean of its batch costs
+    instead of J at its end.
     ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, with
-    two vectors allocated once per run for the intermediate results; every update rounds
-    as its textbook expression does (the playground's steppers give the same bits).
+    two vectors allocated once per run for the intermediate results. With several
+    batches per pass the weights are updated in place too (``fun`` must not keep the
+    ``theta`` it is given), and each pass ends with a copy for the history.
+
+    Adam's bias corrections are folded into two scalars (Kingma and Ba, section 2):
+    with :math:`c_1 = 1 - \beta_1^t` and :math:`c_2 = 1 - \beta_2^t`,
+
+    .. math::
+        \eta \frac{m_t / c_1}{\sqrt{v_t / c_2} + \epsilon}
+        = \frac{\eta \sqrt{c_2}}{c_1} \, \frac{m_t}{\sqrt{v_t} + \epsilon \sqrt{c_2}}
+
+    the same step with two passes over the weights fewer; the playground's stepper
+    (:class:`nnlearn.playground.training.FirstOrder`) rounds the same way (the same bits).
+    The updates compute in the state's dtype: float32 state takes each gradient in
+    float32 (one conversion), and its step is added to the float64 weights; on
+    Fashion-MNIST's 79,510 weights an Adam update took 0.11 ms so, 0.21 ms in float64.
     """
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     one_batch = batch_size >= m  # a pass is one step on all rows, in order: at the J of the pass before
-    scratch, step = np.empty_like(theta), np.empty_like(theta)  # the updates' intermediate vectors, reused
+    in_place = not one_batch  # one_batch: each step's theta is the tracker's last evaluated point, kept
+    if in_place:
+        theta = theta.copy()  # this run's weights, updated step by step
+    dtype = state.first.dtype  # the updates' (float64, or float32: see MinibatchState)
+    scratch, step = np.empty(theta.size, dtype), np.empty(theta.size, dtype)  # intermediate vectors, reused
+    grad_in_dtype = np.empty(theta.size, dtype) if dtype != theta.dtype else None
+    batch_costs = batch_costs and not one_batch
     while True:
         order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
+        pass_sum = 0.0  # Σ |B| J_B over the pass's batches B
         for start in range(0, m, batch_size):
             if one_batch:
                 _, grad = tracker.fun(theta)  # the point where the last pass (or the start) evaluated J
             else:
                 rows = order[start : start + batch_size]
-                _, grad = fun(theta, rows)
+                J_batch, grad = fun(theta, rows)
+                pass_sum += len(rows) * J_batch
                 tracker.n_evaluations += len(rows) / m
+            if grad_in_dtype is not None:  # g in the state's dtype
+                np.copyto(grad_in_dtype, grad, casting="same_kind")
+                grad = grad_in_dtype
             if method == "sgd":
                 velocity = state.velocity
                 velocity *= momentum  # v ← μ v - η ∇J
                 velocity -= np.multiply(grad, learning_rate, out=scratch)
-                theta = theta + velocity
+                theta = np.add(theta, velocity, out=theta) if in_place else theta + velocity  # θ ← θ + v
             else:
                 state.step += 1
                 t, first, second = state.step, state.first, state.second
@@ -462,12 +510,14 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 scratch = np.multiply(grad, 1 - beta2, out=scratch)
                 scratch *= grad
                 second += scratch
-                step = np.divide(first, 1 - beta1**t, out=step)  # m̂_t
-                denominator = np.divide(second, 1 - beta2**t, out=scratch)  # v̂_t ...
-                denominator = np.sqrt(denominator, out=denominator)
-                denominator += eps  # ... √v̂_t + ε
-                step *= learning_rate
-                step /= denominator
-                theta = theta - step  # θ ← θ - η m̂_t / (√v̂_t + ε)
-        J = tracker.evaluate(theta)[0] if one_batch else tracker.cost(theta)  # the next step's gradient, or J alone
-        tracker.iteration_done(theta, J, owned=True)
+                c1, c2 = 1 - beta1**t, 1 - beta2**t  # the bias corrections
+                denominator = np.sqrt(second, out=scratch)
+                denominator += eps * math.sqrt(c2)  # √v_t + ε √c2
+                step = np.divide(first, denominator, out=step)
+                step *= learning_rate * math.sqrt(c2) / c1
+                theta = np.subtract(theta, step, out=theta) if in_place else theta - step  # θ - η m̂ / (√v̂ + ε)
+        if one_batch:
+            J = tracker.evaluate(theta)[0]  # with the next step's gradient
+        else:
+            J = pass_sum / m if batch_costs else tracker.cost(theta)  # the batches' mean, or J alone
+        tracker.iteration_done(theta.copy() if in_place else theta, J, owned=True)

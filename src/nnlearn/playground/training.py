@@ -23,6 +23,7 @@ The full-batch methods (CG, L-BFGS-B, fmincg) are
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,9 +76,9 @@ class FirstOrder:
         self.t += 1
         self.first = BETA1 * self.first + (1 - BETA1) * grad  # m_t
         self.second = BETA2 * self.second + (1 - BETA2) * grad * grad  # s_t
-        m_hat = self.first / (1 - BETA1**self.t)
-        s_hat = self.second / (1 - BETA2**self.t)
-        return theta - lr * m_hat / (np.sqrt(s_hat) + ADAM_EPS)
+        c1, c2 = 1 - BETA1**self.t, 1 - BETA2**self.t  # the bias corrections, folded into two scalars:
+        # η m̂ / (√ŝ + ε) = (η √c2 / c1) m / (√s + ε √c2), rounded as nnlearn.core.optimizers.minimize
+        return theta - lr * math.sqrt(c2) / c1 * (self.first / (np.sqrt(self.second) + ADAM_EPS * math.sqrt(c2)))
 
 
 class Curve:
