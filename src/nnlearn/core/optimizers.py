@@ -475,8 +475,12 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     rng = np.random.default_rng(random_state)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     one_batch = batch_size >= m  # a pass is one step on all rows, in order: at the J of the pass before
-    in_place = not one_batch  # one_batch: each step's theta is the tracker's last evaluated point, kept
-    if in_place:
+    if one_batch:
+        # A pass's gradient is the one evaluated with J at the pass before (J(theta0)'s at first), and
+        # its iterates alternate between two arrays, as gd's: the tracker keeps the last one.
+        _, grad = tracker.fun(theta)
+        iterates = (np.empty_like(theta), np.empty_like(theta))
+    else:
         theta = theta.copy()  # this run's weights, updated step by step
     dtype = state.first.dtype  # the updates' (float64, or float32: see MinibatchState)
     scratch, step = np.empty(theta.size, dtype), np.empty(theta.size, dtype)  # intermediate vectors, reused
@@ -486,9 +490,7 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
         order = rng.permutation(m) if shuffle and not one_batch else np.arange(m)
         pass_sum = 0.0  # Σ |B| J_B over the pass's batches B
         for start in range(0, m, batch_size):
-            if one_batch:
-                _, grad = tracker.fun(theta)  # the point where the last pass (or the start) evaluated J
-            else:
+            if not one_batch:
                 rows = order[start : start + batch_size]
                 J_batch, grad = fun(theta, rows)
                 pass_sum += len(rows) * J_batch
@@ -496,11 +498,12 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
             if grad_in_dtype is not None:  # g in the state's dtype
                 np.copyto(grad_in_dtype, grad, casting="same_kind")
                 grad = grad_in_dtype
+            out = iterates[tracker.n_iter % 2] if one_batch else theta  # where the step's θ goes
             if method == "sgd":
                 velocity = state.velocity
                 velocity *= momentum  # v ← μ v - η ∇J
                 velocity -= np.multiply(grad, learning_rate, out=scratch)
-                theta = np.add(theta, velocity, out=theta) if in_place else theta + velocity  # θ ← θ + v
+                theta = np.add(theta, velocity, out=out)  # θ ← θ + v
             else:
                 state.step += 1
                 t, first, second = state.step, state.first, state.second
@@ -515,9 +518,9 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
                 denominator += eps * math.sqrt(c2)  # √v_t + ε √c2
                 step = np.divide(first, denominator, out=step)
                 step *= learning_rate * math.sqrt(c2) / c1
-                theta = np.subtract(theta, step, out=theta) if in_place else theta - step  # θ - η m̂ / (√v̂ + ε)
+                theta = np.subtract(theta, step, out=out)  # θ ← θ - η m̂_t / (√v̂_t + ε)
         if one_batch:
-            J = tracker.evaluate(theta)[0]  # with the next step's gradient
+            J, grad = tracker.evaluate(theta)  # with the next step's gradient
         else:
             J = pass_sum / m if batch_costs else tracker.cost(theta)  # the batches' mean, or J alone
-        tracker.iteration_done(theta.copy() if in_place else theta, J, owned=True)
+        tracker.iteration_done(theta if one_batch else theta.copy(), J, owned=True)
