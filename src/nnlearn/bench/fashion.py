@@ -24,7 +24,10 @@ exact J(theta0)):
 - threads as users run them: nnlearn (512, 5e-3) 0.44 (two blocks of rows a
   step, so nnlearn's two threads share each step), next (512, 3e-3) 0.44;
   scikit-learn (256, 3e-3) 0.51, next (512, 5e-3) 0.55; PyTorch (512, 3e-3)
-  0.54, next (512, 5e-3) 0.55 and (128, 2e-3) 0.57.
+  0.54, next (512, 5e-3) 0.55 and (128, 2e-3) 0.57, but three more rounds of
+  these gave medians 0.60-0.65 s for all four of PyTorch's best (its two
+  threads vary by 0.55-0.78 s from run to run): PyTorch keeps its one-thread
+  recipe.
 
 The systems:
 
@@ -71,7 +74,6 @@ RECIPES = {
 THREADED_RECIPES = {
     "nnlearn": {"batch_size": 512, "learning_rate": 5e-3},
     "nnlearn, exact J per pass": {"batch_size": 512, "learning_rate": 5e-3},
-    "PyTorch": {"batch_size": 512, "learning_rate": 3e-3},
 }
 
 
