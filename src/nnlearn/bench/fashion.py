@@ -25,9 +25,9 @@ exact J(theta0)):
   step, so nnlearn's two threads share each step), next (512, 3e-3) 0.44;
   scikit-learn (256, 3e-3) 0.51, next (512, 5e-3) 0.55; PyTorch (512, 3e-3)
   0.54, next (512, 5e-3) 0.55 and (128, 2e-3) 0.57, but three more rounds of
-  these gave medians 0.60-0.65 s for all four of PyTorch's best (its two
-  threads vary by 0.55-0.78 s from run to run): PyTorch keeps its one-thread
-  recipe.
+  (128, 2e-3), (256, 3e-3), (512, 3e-3) and (512, 5e-3) gave medians of
+  0.60-0.65 s for all four (PyTorch on two threads varies by 0.55-0.78 s from
+  run to run): PyTorch keeps its one-thread recipe.
 
 The systems:
 
