@@ -152,8 +152,10 @@ def test_batch_costs_record_each_passs_mean_batch_cost_on_the_same_weights(metho
         runs[pass_cost] = (result, log)
     (exact, exact_log), (batches, batches_log) = runs["exact"], runs["batches"]
     np.testing.assert_array_equal(batches.theta, exact.theta)  # the same steps
-    assert batches.cost_history[0] == exact.cost_history[0] == kernel.cost(theta0, X, Y, 0.2, net.spec)
-    assert (exact_log["cost calls"], batches_log["cost calls"]) == (4, 1)  # J(theta0) and each pass's end; J(theta0)
+    assert exact.cost_history[0] == kernel.cost(theta0, X, Y, 0.2, net.spec)
+    assert batches.cost_history[0] == batches_log["batches"][0][1]  # the first batch's cost at theta0
+    assert (exact_log["cost calls"], batches_log["cost calls"]) == (4, 0)  # J(theta0) and each pass's end; none
+    assert len(batches_log["batches"]) == 21  # the first batch was not evaluated twice
     per_pass = [batches_log["batches"][7 * k : 7 * (k + 1)] for k in range(3)]
     assert [len(b) for b in per_pass] == [7, 7, 7] and per_pass[0][-1][0] == 50
     means = [sum(size * J for size, J in batches) / 650 for batches in per_pass]
@@ -205,3 +207,18 @@ def test_float32_data_keep_the_state_in_float32_on_the_float64_trajectory(method
     second = optimizers.minimize(fun, first.theta, method, 2, state=first.state,
                                  **{**run, "random_state": np.random.default_rng(5)})
     assert second.state.first.dtype == np.float32 and second.state.step == (0 if method == "sgd" else 40)
+
+
+def test_batch_costs_check_the_first_batchs_cost_and_max_iter_0_keeps_the_exact_start():
+    net, theta0, X, Y = _problem(np.float64, m=300)
+    y = Y.argmax(axis=1)
+    zero = nnlearn.train(net, theta0, X, y, alpha=0.1, method="adam", batch_size=50, max_iter=0, pass_cost="batches")
+    assert zero.cost_history == [kernel.cost(theta0, X, Y, 0.1, net.spec)] and zero.n_iter == 0
+
+    def fun(theta, rows=None):  # overflowing on the rows of the first batch
+        return float("inf"), np.zeros_like(theta)
+
+    with pytest.raises(ValueError, match="the cost at theta0 is inf"):
+        optimizers.minimize(fun, theta0, "adam", 2, n_samples=300, batch_size=50, pass_cost="batches")
+    with pytest.raises(ValueError, match=r"the cost at theta0 is (inf|nan): theta0 or X is too large"):  # the door's
+        nnlearn.train(net, np.full_like(theta0, 1e300), X, y, method="adam", batch_size=50, pass_cost="batches")

@@ -6,7 +6,7 @@ method reports the same history: ``cost_history[0] = J(theta0)`` and
 ``cost_history[k]`` is J after k iterations, where an iteration is one
 optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
 pass over the data (sgd, adam with mini-batches; with ``pass_cost="batches"``,
-the mean of the pass's batch costs).
+the mean of the pass's batch costs, and for ``[0]`` the first batch's cost).
 """
 
 from __future__ import annotations
@@ -161,8 +161,9 @@ def train(
         pass (``cost_history``, the callback's cost): J of all examples after the
         pass (one more forward pass over the data, a third of a pass's work), or
         ``"batches"``, the mean of the pass's batch costs, each at the weights
-        before its step (free; scikit-learn's ``loss_curve_`` is recorded so).
-        ``cost_history[0]`` is J(theta0) either way.
+        before its step (free; scikit-learn's ``loss_curve_`` is recorded so),
+        and for ``cost_history[0]`` the first batch's cost at ``theta0``: the run
+        then never evaluates all examples at once.
 
     Returns
     -------

@@ -4,7 +4,7 @@ Every method reports the same history: ``cost_history[0] = J(theta0)`` and
 ``cost_history[k]`` is J after k iterations, where an iteration is one
 optimizer step (scipy), one line search (fmincg), one gradient step (gd) or one
 pass over the data (sgd, adam with mini-batches; with ``pass_cost="batches"``,
-the mean of the pass's batch costs).
+the mean of the pass's batch costs, and for ``[0]`` the first batch's cost).
 
 Nothing here validates: :func:`nnlearn.train` and :func:`nnlearn.optimize.minimize`
 check the arguments and resolve the method name through :data:`METHODS`.
@@ -60,7 +60,8 @@ DEFAULT_LEARNING_RATES = {"gd": 1.0, "sgd": 0.1, "adam": 0.001}
 # "exact": J of all examples at the pass's end weights, one more forward pass over the data (on
 # Fashion-MNIST's 784-100-10 in float32, 90 ms against 280 ms for the pass's 235 steps of 256);
 # "batches": the mean of the pass's batch costs, each at the weights before its step, which the
-# steps computed anyway (scikit-learn's MLP records its loss_curve_ so).
+# steps computed anyway (scikit-learn's MLP records its loss_curve_ so), and for J(theta0) the
+# first batch's cost: such a run never evaluates all examples at once.
 PASS_COSTS = ("exact", "batches")
 
 
@@ -195,14 +196,15 @@ class _StopTraining(Exception):
 class _Tracker:
     """Counts evaluations, keeps the history and the last finished iterate, and runs the callback."""
 
-    def __init__(self, objective, theta0, max_iter, callback, cost_only=False):
+    def __init__(self, objective, theta0, max_iter, callback, cost_only=False, deferred=False):
         self.objective = objective
         self.max_iter = max_iter
         self.callback = callback
         self.n_evaluations = 0
         self._last_x = self._last_J = self._last_grad = None
         self.theta = theta0.copy()
-        self.cost_history = [self.cost(theta0) if cost_only else self.fun(theta0)[0]]
+        # deferred: J(theta0) comes from the optimizer's first evaluation (start_at)
+        self.cost_history = [] if deferred else [self.cost(theta0) if cost_only else self.fun(theta0)[0]]
         self.n_iter = 0
 
     def fun(self, theta):
@@ -232,6 +234,12 @@ class _Tracker:
         if self._last_x is not None and np.array_equal(theta, self._last_x):
             return self._last_J
         return self.fun(theta)[0]
+
+    def start_at(self, J0):
+        """Record ``J0`` as the cost at theta0 (a deferred start); a non-finite one is a ValueError."""
+        if not np.isfinite(J0):
+            raise ValueError(f"the cost at theta0 is {J0}")
+        self.cost_history.append(float(J0))
 
     def iteration_done(self, theta, J, owned=False):
         """Record iterate ``theta`` of cost J (``owned``: a new array nobody modifies, kept without a copy)."""
@@ -324,9 +332,10 @@ def minimize(
         ``cost_history[k]`` (and the callback's J) for k >= 1 is J of all examples
         after pass k (``"exact"``, one more forward pass over the data each pass) or
         the mean of pass k's batch costs weighted by their sizes, each at the
-        weights before its step (``"batches"``, free: the steps computed them).
-        ``cost_history[0]`` is J(theta0) either way, and one batch per pass always
-        records the exact J.
+        weights before its step (``"batches"``, free: the steps computed them;
+        then ``cost_history[0]`` is the first batch's cost at theta0, and the
+        divergence rule and the check of a finite start use it). One batch per
+        pass (or ``max_iter=0``) always records the exact J.
 
     Returns
     -------
@@ -350,9 +359,10 @@ def minimize(
     if method in MINIBATCH_METHODS:
         batch = batch_size if batch_size is not None else (min(200, n_samples) if method == "sgd" else n_samples)
     several_batches = method in MINIBATCH_METHODS and batch < n_samples  # J alone at the start of a pass
+    batch_costs = several_batches and pass_cost == "batches" and max_iter > 0  # J(theta0): the first batch's
     with np.errstate(over="ignore", invalid="ignore"):  # a non-finite J is reported as a ValueError below
-        tracker = _Tracker(fun, theta0, max_iter, callback, cost_only=several_batches)
-    if not np.isfinite(tracker.cost_history[0]):
+        tracker = _Tracker(fun, theta0, max_iter, callback, cost_only=several_batches, deferred=batch_costs)
+    if not batch_costs and not np.isfinite(tracker.cost_history[0]):
         raise ValueError(f"the cost at theta0 is {tracker.cost_history[0]}")
     message, converged, interrupted = f"reached max_iter={max_iter}", False, False
     if method in MINIBATCH_METHODS:
@@ -366,12 +376,14 @@ def minimize(
             message = _run_gd(tracker, theta0, learning_rate, max_iter)
         elif method in MINIBATCH_METHODS:
             message = _run_minibatch(tracker, fun, theta0, n_samples, method, learning_rate, batch, momentum,
-                                     random_state, shuffle, state, pass_cost == "batches")
+                                     random_state, shuffle, state, batch_costs)
         else:
             message, converged = _run_scipy(tracker, theta0, method, max_iter, tol)
     except _StopTraining as stop:
         message = stop.message
     except KeyboardInterrupt:
+        if not tracker.cost_history:  # before the first batch of a deferred start: nothing to keep
+            raise
         interrupted = True
         del tracker.cost_history[tracker.n_iter + 1 :]  # an entry appended just before the interrupt
         message = f"interrupted by the user after {tracker.n_iter} iterations"
@@ -453,7 +465,7 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
     to their size, so a full pass follows the gradient of the same J as the batch methods.
     The rows are shuffled each pass when ``shuffle`` (and there is more than one batch).
     With ``batch_costs`` (and several batches) a pass records the mean of its batch costs
-    instead of J at its end.
+    instead of J at its end, and the first batch's cost is recorded as J(theta0).
     ``state`` (sgd's velocity, Adam's moments) is updated in place, step by step, with
     two vectors allocated once per run for the intermediate results. With several
     batches per pass the weights are updated in place too (``fun`` must not keep the
@@ -493,6 +505,8 @@ def _run_minibatch(tracker, fun, theta, m, method, learning_rate, batch_size, mo
             if not one_batch:
                 rows = order[start : start + batch_size]
                 J_batch, grad = fun(theta, rows)
+                if not tracker.cost_history:  # batch costs: the first batch's cost stands for J(theta0)
+                    tracker.start_at(J_batch)
                 pass_sum += len(rows) * J_batch
                 tracker.n_evaluations += len(rows) / m
             if grad_in_dtype is not None:  # g in the state's dtype
