@@ -415,7 +415,8 @@ class _Plan:
     buffers (:class:`_Buffers`), the layout, and the weights' views of the
     last two ``theta`` arrays seen (an optimizer that alternates two arrays finds
     them made). The numbers are :func:`_evaluate`'s to the last bit: the same
-    :func:`block_sums` and :func:`_regularized` on the same arrays.
+    :func:`block_sums` and :func:`_regularized` on the same arrays. Threads that
+    share an objective take turns (a lock), since they would share the buffers.
     """
 
     @staticmethod
@@ -430,6 +431,7 @@ class _Plan:
         self.buffers = _Buffers(tuple(spec.layer_sizes), data.m, np.float64)
         self.limit = _blas_limit(spec, data.m)
         self._seen = []  # [(theta, Thetas)] of the last two theta arrays
+        self._lock = threading.Lock()  # one evaluation at a time in the buffers
 
     def _thetas(self, theta):
         for seen, Thetas in self._seen:
@@ -440,10 +442,11 @@ class _Plan:
         return Thetas
 
     def __call__(self, theta, alpha, need_gradient):
-        if self.limit is not None:
-            with threads.numpy_blas_limited(self.limit):
-                return self._evaluate(theta, alpha, need_gradient)
-        return self._evaluate(theta, alpha, need_gradient)  # (its small products run on one thread anyway)
+        with self._lock:
+            if self.limit is not None:
+                with threads.numpy_blas_limited(self.limit):
+                    return self._evaluate(theta, alpha, need_gradient)
+            return self._evaluate(theta, alpha, need_gradient)  # (its small products run on one thread anyway)
 
     def _evaluate(self, theta, alpha, need_gradient):
         J_sum, Delta = block_sums(self._thetas(theta), self.x, self.y, self.spec, need_gradient, self.w, self.buffers)

@@ -297,7 +297,8 @@ class Session:
             return bool(reasons[0]) or bool(asked)
 
         try:
-            result = optimizers.minimize(lambda theta: self.train_objective(theta, s.alpha), self.theta, s.method, max_iter=FULL_BATCH_MAX_ITER, callback=callback)
+            result = optimizers.minimize(lambda theta: self.train_objective(theta, s.alpha), self.theta, s.method,
+                                         max_iter=FULL_BATCH_MAX_ITER, callback=callback)
         except optimizers.TrainingDiverged as exc:
             self.theta = exc.theta
             return str(exc)
