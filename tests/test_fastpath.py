@@ -423,27 +423,3 @@ def test_an_objective_on_tiny_data_reuses_its_memory_but_never_a_returned_gradie
     np.testing.assert_array_equal(g3, g_k)
     _assert_same((J3, g3), plain(net, theta, X, y, 0.3), 1e-12)
 
-
-def test_threads_sharing_a_tiny_objective_get_their_own_numbers():
-    # A tiny objective computes in buffers made once; threads evaluating it at once take turns.
-    import threading
-
-    net, theta, X, y = _problem([2, 6, 1], "tanh", "sigmoid", m=400)
-    objective = kernel.Objective(X, losses.one_hot(y, 1), net.spec)
-    assert objective.plan is not None
-    thetas = [theta * (1 + 0.1 * k) for k in range(4)]
-    expected = [kernel.cost_and_gradient(t, X, losses.one_hot(y, 1), 0.2, net.spec) for t in thetas]
-    wrong = []
-
-    def work(k):
-        for _ in range(300):
-            J, grad = objective(thetas[k], 0.2)
-            if J != expected[k][0] or not np.array_equal(grad, expected[k][1]):
-                wrong.append(k)
-
-    workers = [threading.Thread(target=work, args=(k,)) for k in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert not wrong

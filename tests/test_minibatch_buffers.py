@@ -54,20 +54,32 @@ def test_negative_row_indices_count_from_the_end_as_in_indexing():
     np.testing.assert_array_equal(grad, grad_k)
 
 
-def test_threads_sharing_an_objective_get_their_own_buffers():
-    net, theta, X, Y = _problem(np.float32)
+@pytest.mark.parametrize("data", ["mini-batches", "tiny"])
+def test_threads_sharing_an_objective_get_their_own_numbers(data):
+    # Mini-batches: each thread gathers its rows into its own scratch buffers. Tiny data: all rows
+    # are computed in one set of buffers made once (kernel._Plan), which the threads take in turns.
+    if data == "mini-batches":
+        net, theta, X, Y = _problem(np.float32)
+        calls = [(theta, np.random.default_rng(seed).permutation(X.shape[0])[:400 + 50 * seed]) for seed in range(4)]
+        repeats = 30
+    else:
+        net, theta, X, Y = _problem(np.float64, m=400, n=2)
+        calls = [(theta * (1 + 0.1 * k), None) for k in range(4)]
+        repeats = 300
     objective = kernel.Objective(X, Y, net.spec)
-    batches = [np.random.default_rng(seed).permutation(X.shape[0])[:400 + 50 * seed] for seed in range(4)]
-    expected = [kernel.cost_and_gradient(theta, X[rows], Y[rows], 0.2, net.spec) for rows in batches]
+    assert (objective.plan is not None) == (data == "tiny")
+    expected = [kernel.cost_and_gradient(t, X if rows is None else X[rows], Y if rows is None else Y[rows], 0.2,
+                                         net.spec) for t, rows in calls]
     failures = []
 
     def work(i):
-        for _ in range(30):
-            J, grad = objective(theta, 0.2, batches[i])
+        theta_i, rows = calls[i]
+        for _ in range(repeats):
+            J, grad = objective(theta_i, 0.2, rows)
             if J != expected[i][0] or not np.array_equal(grad, expected[i][1]):
                 failures.append(i)
 
-    team = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    team = [threading.Thread(target=work, args=(i,)) for i in range(len(calls))]
     for thread in team:
         thread.start()
     for thread in team:
