@@ -97,6 +97,14 @@ class _Clock:
     def pause(self):
         return _Pause(self)
 
+    def mark(self, points, accuracy, iteration, seconds):
+        """Append ``(training s, accuracy(), iteration)`` to ``points``, the clock stopped while ``accuracy()``
+        runs; True once the training time has reached ``seconds`` (the race's time budget)."""
+        now = self.now()
+        with self.pause():
+            points.append((now, accuracy(), iteration))
+        return now >= seconds
+
 
 class _Pause:
     def __init__(self, clock):
@@ -142,10 +150,7 @@ def _nnlearn(recipe, seconds, epochs, threads):
         return float(np.mean(kernel.predict(kernel.forward(theta, X_test, net.spec)) == y_test))
 
     def on_iteration(iteration, theta, J):
-        now = clock.now()
-        with clock.pause():
-            points.append((now, accuracy(theta), iteration))
-        return now >= seconds
+        return clock.mark(points, lambda: accuracy(theta), iteration, seconds)
 
     points.append((0.0, accuracy(theta0), 0))
     clock = _Clock()
@@ -191,10 +196,7 @@ def _torch(recipe, seconds, epochs, threads):
             loss = loss + ALPHA / (2 * m) * sum((W * W).sum() for W in weights)  # alpha / (2m) sum W^2
             loss.backward()
             optimizer.step()
-        now = clock.now()
-        with clock.pause():
-            points.append((now, accuracy(), epoch))
-        if now >= seconds:
+        if clock.mark(points, accuracy, epoch, seconds):
             break
     return {"points": points, "recipe": f"torch.optim.Adam, batches of {batch}, learning rate "
             f"{recipe['learning_rate']:g}, float32, {torch.get_num_threads()} threads"}
@@ -212,10 +214,7 @@ def _sklearn_adam(recipe, seconds, epochs, threads):
     points, clock = [], _Clock()
     for epoch in range(1, epochs + 1):
         clf.partial_fit(X, y, classes=classes)  # one pass over the data; Adam's state goes on
-        now = clock.now()
-        with clock.pause():
-            points.append((now, float(np.mean(clf.predict(X_test) == y_test)), epoch))
-        if now >= seconds:
+        if clock.mark(points, lambda: float(np.mean(clf.predict(X_test) == y_test)), epoch, seconds):
             break
     return {"points": points, "recipe": f"MLPClassifier(solver='adam'), partial_fit per epoch, batches of {batch}, "
             f"learning rate {recipe['learning_rate']:g}, float32"}
