@@ -66,18 +66,11 @@ def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, ma
     names = list(candidates)
     groups = groups or {}
     labels = list(dict.fromkeys(groups.get(name) for name in names))
-    max_repeats_of = dict(max_repeats_of or {})
-    limit = {name: max(1, max_repeats_of.get(name, max_repeats)) for name in names}
+    limit = repeat_limits(names, max_repeats, max_repeats_of)
     times = {name: [] for name in names}
     for name in names:
         candidates[name]()
-    start = time.perf_counter()
-    round_ = 0
-    while True:
-        open_ = [name for name in names if len(times[name]) < limit[name]]
-        enough = all(len(times[name]) >= min(min_repeats, limit[name]) for name in names)
-        if not open_ or (enough and time.perf_counter() - start >= budget):
-            break
+    for round_, open_ in rounds(times, limit, min_repeats, budget):
         for label in labels[round_ % len(labels):] + labels[:round_ % len(labels)]:
             members = [name for name in open_ if groups.get(name) == label]
             if not members:
@@ -91,8 +84,31 @@ def time_interleaved(candidates, budget=5.0, min_repeats=5, max_repeats=1000, ma
                 t0 = clock()
                 candidates[name]()
                 times[name].append(clock() - t0)
-        round_ += 1
     return {name: np.array(values) for name, values in times.items()}
+
+
+def repeat_limits(names, max_repeats, max_repeats_of=None):
+    """The most timed calls of each candidate: ``max_repeats_of[name]`` for slow ones, else ``max_repeats`` (>= 1)."""
+    return {name: max(1, (max_repeats_of or {}).get(name, max_repeats)) for name in names}
+
+
+def rounds(times, limit, min_repeats, budget):
+    """The rounds of an interleaved timing: yields ``(round number, names still open)`` from 0 on.
+
+    ``times`` (dict name -> list) holds each candidate's timings so far, appended by the
+    caller during a round; ``limit`` is :func:`repeat_limits`'. The rounds end when every
+    candidate has its limit, or when each has ``min(min_repeats, limit)`` timings and
+    ``budget`` seconds (wall time, from the first round) have passed.
+    """
+    start = time.perf_counter()
+    round_ = 0
+    while True:
+        open_ = [name for name in times if len(times[name]) < limit[name]]
+        enough = all(len(times[name]) >= min(min_repeats, limit[name]) for name in times)
+        if not open_ or (enough and time.perf_counter() - start >= budget):
+            return
+        yield round_, open_
+        round_ += 1
 
 
 def peak_extra_bytes(f):

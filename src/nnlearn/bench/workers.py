@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .measure import repeat_limits, rounds
+
 __all__ = ["Worker", "Timings", "time_workers", "start_workers", "close_workers", "serve"]
 
 
@@ -224,17 +226,11 @@ def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, ma
     machine whose load changes during the run thus slows every candidate alike.
     """
     names = list(candidates)
-    limit = {name: max(1, (max_repeats_of or {}).get(name, max_repeats)) for name in names}
+    limit = repeat_limits(names, max_repeats, max_repeats_of)
     walls = {name: [] for name in names}
     cpus = {name: [] for name in names}
     per_call = {}
-    start = time.perf_counter()
-    round_ = 0
-    while True:
-        open_ = [name for name in names if len(walls[name]) < limit[name]]
-        enough = all(len(walls[name]) >= min(min_repeats, limit[name]) for name in names)
-        if not open_ or (enough and time.perf_counter() - start >= budget):
-            break
+    for round_, open_ in rounds(walls, limit, min_repeats, budget):
         shift = round_ % len(open_)
         for name in open_[shift:] + open_[:shift]:
             worker, key = candidates[name]
@@ -245,7 +241,6 @@ def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, ma
             walls[name].extend(timings.wall)
             cpus[name].extend(timings.cpu)
             per_call[name] = float(np.median(walls[name]))
-        round_ += 1
         if progress is not None:
-            progress(f"round {round_}: {sum(map(len, walls.values()))} timed calls")
+            progress(f"round {round_ + 1}: {sum(map(len, walls.values()))} timed calls")
     return {name: Timings(np.array(walls[name]), np.array(cpus[name])) for name in names}
