@@ -2,8 +2,9 @@ r"""Training that can stop after any step: first-order steps, the loss curve, th
 
 The page's play / pause / step need an optimizer that advances one step at a
 time and keeps its state in between. :class:`FirstOrder` is gd, sgd with
-momentum and Adam written that way, with the same updates as
+momentum and Adam taken that way, with the update steps of
 :func:`nnlearn.core.optimizers.minimize` (whose loops run to the end):
+:func:`~nnlearn.core.optimizers.sgd_update` and :func:`~nnlearn.core.optimizers.adam_update`.
 
 .. math::
     \text{gd: } \theta \leftarrow \theta - \eta \nabla J(\theta) \qquad
@@ -23,14 +24,13 @@ The full-batch methods (CG, L-BFGS-B, fmincg) are
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["FirstOrder", "Curve", "Segment", "BETA1", "BETA2", "ADAM_EPS"]
+from ..core import optimizers
 
-BETA1, BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
+__all__ = ["FirstOrder", "Curve", "Segment"]
 
 
 class FirstOrder:
@@ -47,8 +47,7 @@ class FirstOrder:
         self.method, self.m = method, m
         self.rng = np.random.default_rng(seed)
         self.order, self.position = None, 0  # this pass's permutation and the next row in it
-        self.velocity = self.first = self.second = None
-        self.t = 0  # Adam's step count
+        self.state = None  # sgd's velocity, Adam's moments and step count (made at the first step)
 
     def rows(self, batch_size):
         """The next mini-batch's row indices, or None for the full batch (gd, or a batch of all rows)."""
@@ -63,22 +62,15 @@ class FirstOrder:
         return rows
 
     def update(self, theta, grad, lr, momentum):
-        """The next ``theta`` (a new array) from the gradient ``grad`` at ``theta``."""
+        """The next ``theta`` (a new array) from the gradient ``grad`` at ``theta``: minimize's own steps."""
         if self.method == "gd":
             return theta - lr * grad  # θ ← θ - η ∇J(θ)
+        if self.state is None:
+            self.state = optimizers.MinibatchState.zeros(theta.size)
+        out, scratch = np.empty_like(theta), np.empty_like(theta)
         if self.method == "sgd":
-            if self.velocity is None:
-                self.velocity = np.zeros_like(theta)
-            self.velocity = momentum * self.velocity - lr * grad  # v ← μ v - η ∇J_B
-            return theta + self.velocity
-        if self.first is None:
-            self.first, self.second = np.zeros_like(theta), np.zeros_like(theta)
-        self.t += 1
-        self.first = BETA1 * self.first + (1 - BETA1) * grad  # m_t
-        self.second = BETA2 * self.second + (1 - BETA2) * grad * grad  # s_t
-        c1, c2 = 1 - BETA1**self.t, 1 - BETA2**self.t  # the bias corrections, folded into two scalars:
-        # η m̂ / (√ŝ + ε) = (η √c2 / c1) m / (√s + ε √c2), rounded as nnlearn.core.optimizers.minimize
-        return theta - lr * math.sqrt(c2) / c1 * (self.first / (np.sqrt(self.second) + ADAM_EPS * math.sqrt(c2)))
+            return optimizers.sgd_update(theta, grad, self.state, lr, momentum, out, scratch)
+        return optimizers.adam_update(theta, grad, self.state, lr, out, scratch, np.empty_like(theta))
 
 
 class Curve:
