@@ -116,7 +116,7 @@ def eval_table(rows=None, alpha=1.0, budget=20.0, min_repeats=15, loop_repeats=3
             f"{names.get(variant, variant)} ({timings[variant, threads].n}x)",
             _threads_label(threads),
             wall[variant, threads],
-            1e3 * float(np.median(timings[variant, threads].cpu)),
+            1e3 * timings[variant, threads].cpu_per_call,
             None if is_floor or torch_key not in wall else wall[variant, threads] / wall[torch_key],
             wall[variant, threads] / wall[floor_key] if floor_key in wall else None,
             None if is_floor else _relative_difference(results[variant, threads][1], grad_plain),
@@ -125,8 +125,8 @@ def eval_table(rows=None, alpha=1.0, budget=20.0, min_repeats=15, loop_repeats=3
         _torch_missing(table)
     table.notes.append(
         "threads: default = as users run it (nnlearn chooses its own threads; NumPy's BLAS and PyTorch use one per "
-        "core); 1 = everything on one thread. wall ms / CPU ms: medians of one call's wall time and of its process's "
-        "CPU time (all threads). x PyTorch / x floor: wall time over PyTorch autograd's / the floor's, same precision "
+        "core); 1 = everything on one thread. wall ms: the median of one call's wall time; CPU ms: its process's "
+        "CPU time (all threads) over all timed calls, per call. x PyTorch / x floor: wall time over PyTorch autograd's / the floor's, same precision "
         "and threads; below 1 is faster. grad diff: max |grad - grad_plain| / max |grad_plain|. Each candidate runs "
         "in its own process; the parent interleaves their turns (0.1 s apart, one untimed call first)."
     )
@@ -173,7 +173,7 @@ def fit_table(rows=None, max_iter=50, alpha=1.0, repeats=3, threads=(None, 1), p
         table.rows.append([
             f"{labels.get(key[0], key[0] + (' MLPClassifier' if key[0].startswith('nnlearn float') and ',' not in key[0] else ''))}"
             f" ({timings[key].n}x)",
-            _threads_label(key[1]), wall[key], float(np.median(timings[key].cpu)), n_iter, n_eval, accuracy,
+            _threads_label(key[1]), wall[key], timings[key].cpu_per_call, n_iter, n_eval, accuracy,
             wall[key] / wall[baseline] if baseline in wall else None,
         ])
     if not sklearn:
@@ -279,7 +279,7 @@ def tiny_table(steps=200, budget=10.0, min_repeats=5, progress=None):
     for key in variants:
         table.rows.append([
             f"{labels[key[0]]} ({timings[key].n}x)", key[1], per_step[key],
-            1e6 * float(np.median(timings[key].cpu)) / steps,
+            1e6 * timings[key].cpu_per_call / steps,
             per_step[key] / reference if key[0] != "playground" else None, 1e6 / per_step[key],
         ])
     if version_of("torch") is None:
