@@ -152,7 +152,10 @@ def cost_and_gradient(theta, X, Y, alpha, spec, sample_weight=None):
     - Inside a block, one example per column, as in the course's equations
       (:math:`z = \Theta a`): the product with X is ``W @ X_block.T``, which
       BLAS computes faster than ``X_block @ W.T``, and the row sums run along
-      contiguous rows.
+      contiguous rows. The gradient's product with X is made as its transpose,
+      :math:`x \delta^T` of shape (s_1, s_2), which OpenBLAS writes faster than
+      :math:`\delta x^T` (measured here for a float64 block of 833 digits: 377
+      against 426 microseconds, the transposed copy included).
     - The hidden activations carry the bias unit as a row of ones,
       :math:`[1; a]`, so that :math:`z = \Theta [1; a]` and the gradient
       :math:`\sum \delta [1; a]^T` are one product each, written straight into
@@ -395,7 +398,9 @@ class _Buffers:
     ``A[l]`` (l >= 1) holds :math:`[1; a^{(l+1)}]` (its bias row set here), ``Z`` the
     output logits (K, mb), ``back[l]`` (l >= 1) the product :math:`\Theta^{(l)T} \delta^{(l+1)}`
     that becomes :math:`\delta^{(l)}`, all in the dtype computed in; ``Delta`` (n_params,),
-    float64, the gradient's sums, and ``D`` its views in each layer's shape.
+    float64, the gradient's sums, and ``D`` its views in each layer's shape; ``ones`` (mb,) sums
+    over the block's examples by a product (:math:`\sum \delta` as :math:`\delta \mathbf{1}`:
+    2 against 10 microseconds for :math:`\delta^{(2)}` of the digits' float32 block of 1250).
     """
 
     def __init__(self, layer_sizes, mb, dtype):
@@ -406,6 +411,7 @@ class _Buffers:
         offsets, _ = _layout(layer_sizes)
         self.Delta = np.empty(offsets[-1][1])
         self.D = [self.Delta[start:end].reshape(shape) for start, end, shape in offsets]
+        self.ones = np.ones(mb, dtype)
 
 
 class _Plan:
@@ -502,8 +508,8 @@ def block_sums(Thetas, x, y, spec, need_gradient, sample_weight=None, buffers=No
         if l > 0 or ones:
             _product(delta, A[l].T, D[l])  # Δ(l) = Σ δ(l+1) [1; a(l)]^T over the block; (s_{l+1}, s_l + 1)
         else:
-            D[0][:, 1:] = delta @ x.T  # Δ(1) = Σ δ(2) x^T ...
-            D[0][:, 0] = delta.sum(axis=1, dtype=np.float64)  # ... and Σ δ(2) on the bias column (x_0 = 1)
+            D[0][:, 1:].T[...] = x @ delta.T  # Δ(1) = Σ δ(2) x^T, made as its transpose (see cost_and_gradient) ...
+            D[0][:, 0] = delta @ buffers.ones  # ... and Σ δ(2) on the bias column (x_0 = 1)
         if l > 0:
             back = np.dot(Thetas[l][:, 1:].T, delta, out=buffers.back[l])  # Θ(l)^T δ(l+1); (s_l, mb)
             delta = gs[l - 1].mul_g_prime_inplace(back, A[l][1:])  # δ(l) = Θ(l)^T δ(l+1) .* g'(z(l))
