@@ -8,6 +8,8 @@ their rows, columns and the numbers that do not depend on time.
 import subprocess
 import sys
 
+import time
+
 import numpy as np
 import pytest
 
@@ -120,7 +122,7 @@ class FakeWorker:
     def __init__(self, log, seconds=0.001):
         self.log, self.seconds = log, seconds
 
-    def time(self, key, n, warm=1):
+    def time(self, key, n, warm=bench.WARM_UP):
         self.log.append((key, n, warm))
         return bench.Timings(np.full(n, self.seconds), n * self.seconds / 2)
 
@@ -129,11 +131,12 @@ def test_time_workers_rotates_turns_and_respects_repeats():
     log = []
     worker = FakeWorker(log)
     candidates = {name: (worker, name) for name in "abc"}
-    timings = bench.time_workers(candidates, budget=0.0, min_repeats=4, max_repeats_of={"c": 2}, turn=0.0, settle=0.0)
+    timings = bench.time_workers(candidates, budget=0.0, min_repeats=4, max_repeats_of={"c": 2}, turn=0.0, settle=0.0,
+                                 warm=0.0)
     assert {name: t.n for name, t in timings.items()} == {"a": 4, "b": 4, "c": 2}
     keys = [key for key, _, _ in log]
     assert keys[:3] == ["a", "b", "c"] and keys[3:6] == ["b", "c", "a"]  # the order rotates from round to round
-    assert all(n == 1 and warm == 1 for _, n, warm in log)  # turn=0: one timed call per turn, after an untimed one
+    assert all(n == 1 and warm == 0.0 for _, n, warm in log)  # turn=0: one timed call per turn (warm=0: after one)
     assert np.all(timings["a"].wall == 0.001) and timings["a"].cpu_per_call == 0.0005
 
 
@@ -151,6 +154,9 @@ def test_worker_times_and_returns_results_in_its_own_process():
         assert worker.keys == [""]
         timings = worker.time("", 4)
         assert timings.n == 4 and np.all(timings.wall > 0) and timings.cpu >= 0
+        start = time.perf_counter()
+        assert worker.time("", 1, warm=0.3).n == 1
+        assert time.perf_counter() - start >= 0.3  # untimed calls for the warm-up time come first
         from nnlearn.bench import candidates, exercise
 
         net, theta0, X, y = candidates.planar_problem()

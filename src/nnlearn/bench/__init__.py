@@ -47,11 +47,12 @@ from .measure import (
 )
 from .tables import eval_table, fashion_table, fit_table, load_table, scaling_table, tiny_table
 from .torch_models import TORCH_HINT, torch_cost_and_gradient
-from .workers import Timings, Worker, time_workers
+from .workers import WARM_UP, Timings, Worker, time_workers
 
 __all__ = [
     "Table",
     "Timings",
+    "WARM_UP",
     "Worker",
     "time_workers",
     "time_interleaved",

@@ -12,7 +12,7 @@ A child is set up by a *setup function* named ``"module:function"``, called
 with keyword options in the child; it returns a dict ``key -> callable`` (the
 candidates that child hosts, all in the same library and thread settings, for
 instance one per problem size). The parent then asks a child to time
-``n`` calls of one of them (after an untimed warm-up call) and gets back each
+``n`` calls of one of them (after untimed warm-up calls) and gets back each
 call's wall time (``time.perf_counter``) and the CPU time of all ``n`` calls
 (``time.process_time``, all the child's threads). CPU time is read once per
 turn, not per call: Linux adds a thread's time to the process's clock at the
@@ -22,6 +22,20 @@ most readings here (a float32 product read 0.55 ms CPU for 0.55 ms wall on two
 busy threads); over a turn of 0.1 s the loss is a small part. :func:`time_workers` does this in rounds, the
 candidates in an order rotated from round to round, with a pause before each
 turn so that the previous child's idle threads go to sleep.
+
+A turn starts with untimed calls for :data:`WARM_UP` seconds (at least one call),
+so that the timed calls see a machine that has been computing, as the evaluations
+of a training run do. After a pause, the first evaluations of nnlearn's
+kernel threads are slow: a helper thread sleeps between evaluations, and
+waking it on a core that has been idle costs more until the system's idle
+loop polls again (this virtual machine's ``haltpoll`` governor shrinks its
+polling window when a core idles long and grows it back wake-up by wake-up).
+Measured here with 0.1 s pauses before turns of 50 float32 evaluations of
+the digits network, each turn started with one untimed call: the first ten
+timed calls took 2.9-3.1 ms (median), the next ten 2.0-2.1 ms, the rest 1.75-1.95 ms,
+against 1.75-1.8 ms without the pauses. The float32 floor on OpenBLAS's threads, which
+spin instead of sleeping, and nnlearn on one thread took the same time in every
+position.
 """
 
 from __future__ import annotations
@@ -41,7 +55,9 @@ import numpy as np
 
 from .measure import repeat_limits, rounds
 
-__all__ = ["Worker", "Timings", "time_workers", "start_workers", "close_workers", "serve"]
+__all__ = ["Worker", "Timings", "time_workers", "start_workers", "close_workers", "serve", "WARM_UP"]
+
+WARM_UP = 0.05  # seconds of untimed calls at the start of a turn (at least one call)
 
 
 @dataclass
@@ -103,8 +119,10 @@ def serve(fd):
         try:
             f = candidates[key]
             if request == "time":
-                n, warm = args
-                for _ in range(warm):
+                n, warm = args  # warm: seconds of untimed calls first, at least one
+                start = time.perf_counter()
+                f()
+                while time.perf_counter() - start < warm:
                     f()
                 wall = np.empty(n)
                 c0 = time.process_time()
@@ -162,8 +180,8 @@ class Worker:
             self._keys = self._answer()
         return self._keys
 
-    def time(self, key, n, warm=1):
-        """Timings of ``n`` calls of candidate ``key``, after ``warm`` untimed ones."""
+    def time(self, key, n, warm=WARM_UP):
+        """Timings of ``n`` calls of candidate ``key``, after untimed ones for ``warm`` seconds (at least one)."""
         self.keys  # noqa: B018 - wait for the setup
         _send(self._sock, ("time", key, n, warm))
         wall, cpu = self._answer()
@@ -211,7 +229,7 @@ def close_workers(workers):
 
 
 def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, max_repeats=1000, turn=0.1,
-                 settle=0.1, progress=None):
+                 settle=0.1, warm=WARM_UP, progress=None):
     """Time candidates that live in child processes by interleaved rounds.
 
     Parameters
@@ -225,6 +243,7 @@ def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, ma
     turn : float, seconds of calls a candidate makes in one turn (at least one call): its first
         turn measures one call's time
     settle : float, seconds of pause before each turn, for the previous child's idle threads to sleep
+    warm : float, seconds of untimed calls at the start of each turn (at least one call)
     progress : callable, optional, ``progress(message)`` after each round
 
     Returns
@@ -234,7 +253,7 @@ def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, ma
     Notes
     -----
     Each round gives every candidate one turn, in an order rotated from round to round;
-    a turn is one untimed call (it wakes the child's threads) and then timed calls. A
+    a turn is untimed calls for ``warm`` seconds (they wake the child's threads) and then timed calls. A
     machine whose load changes during the run thus slows every candidate alike.
     """
     names = list(candidates)
@@ -249,7 +268,7 @@ def time_workers(candidates, budget=10.0, min_repeats=5, max_repeats_of=None, ma
             n = 1 if name not in per_call else max(1, int(turn / max(per_call[name], 1e-6)))
             n = min(n, limit[name] - len(walls[name]))
             time.sleep(settle)
-            timings = worker.time(key, n, warm=1)
+            timings = worker.time(key, n, warm=warm)
             walls[name].extend(timings.wall)
             cpus[name] += timings.cpu
             per_call[name] = float(np.median(walls[name]))
