@@ -126,8 +126,8 @@ def eval_table(rows=None, alpha=1.0, budget=20.0, min_repeats=15, loop_repeats=3
     table.notes.append(
         "threads: default = as users run it (nnlearn chooses its own threads; NumPy's BLAS and PyTorch use one per "
         "core); 1 = everything on one thread. wall ms: the median of one call's wall time; CPU ms: its process's "
-        "CPU time (all threads) over all timed calls, per call. x PyTorch / x floor: wall time over PyTorch autograd's / the floor's, same precision "
-        "and threads; below 1 is faster. grad diff: max |grad - grad_plain| / max |grad_plain|. Each candidate runs "
+        "CPU time (all threads) over all timed calls, per call. x PyTorch / x floor: wall time over PyTorch "
+        "autograd's / the floor's, same precision and threads; below 1 is faster. grad diff: max |grad - grad_plain| / max |grad_plain|. Each candidate runs "
         "in its own process; the parent interleaves their turns (0.1 s apart, each starting with 0.05 s of untimed "
         "calls)."
     )

@@ -19,9 +19,11 @@ turn, not per call: Linux adds a thread's time to the process's clock at the
 scheduler's updates, so a reading taken while another thread computes misses
 its last few milliseconds. Per call, OpenBLAS's second thread went missing from
 most readings here (a float32 product read 0.55 ms CPU for 0.55 ms wall on two
-busy threads); over a turn of 0.1 s the loss is a small part. :func:`time_workers` does this in rounds, the
-candidates in an order rotated from round to round, with a pause before each
-turn so that the previous child's idle threads go to sleep.
+busy threads); over a turn of 0.1 s the loss is a small part.
+
+:func:`time_workers` times in rounds, the candidates in an order rotated from
+round to round, with a pause before each turn so that the previous child's idle
+threads go to sleep.
 
 A turn starts with untimed calls for :data:`WARM_UP` seconds (at least one call),
 so that the timed calls see a machine that has been computing, as the evaluations
@@ -32,10 +34,10 @@ loop polls again (this virtual machine's ``haltpoll`` governor shrinks its
 polling window when a core idles long and grows it back wake-up by wake-up).
 Measured here with 0.1 s pauses before turns of 50 float32 evaluations of
 the digits network, each turn started with one untimed call: the first ten
-timed calls took 2.9-3.1 ms (median), the next ten 2.0-2.1 ms, the rest 1.75-1.95 ms,
-against 1.75-1.8 ms without the pauses. The float32 floor on OpenBLAS's threads, which
-spin instead of sleeping, and nnlearn on one thread took the same time in every
-position.
+timed calls took 2.9-3.1 ms (median), the next ten 2.0-2.1 ms, the rest
+1.75-1.95 ms, against 1.75-1.8 ms without the pauses. The float32 floor on
+OpenBLAS's threads, which spin instead of sleeping, and nnlearn on one thread
+took the same time in every position.
 """
 
 from __future__ import annotations
