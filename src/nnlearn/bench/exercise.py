@@ -89,7 +89,7 @@ def run_gd_prepared(X, Y, parameters, num_iterations, learning_rate=1.2):
     ``Θ2 = [b2 W2]``, and the activations carry a row of ones, so that each product of
     the math is one ``np.dot`` into memory made before the loop. The cost comes from the
     margin ``u = (1 - 2y) z``: ``log(1 + e^u)``, and ``δ = (1 - 2y) e^u / (1 + e^u) = a2 - y``
-    (no check that ``e^u`` stays finite). 17 NumPy calls a step.
+    (no check that ``e^u`` stays finite). 18 NumPy calls a step.
     """
     W1, b1, W2, b2 = parameters["W1"], parameters["b1"], parameters["W2"], parameters["b2"]
     n_h, m = W1.shape[0], X.shape[1]
