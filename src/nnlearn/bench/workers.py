@@ -28,10 +28,12 @@ threads go to sleep.
 A turn starts with untimed calls for :data:`WARM_UP` seconds (at least one call),
 so that the timed calls see a machine that has been computing, as the evaluations
 of a training run do. After a pause, the first evaluations of nnlearn's
-kernel threads are slow: a helper thread sleeps between evaluations, and
-waking it on a core that has been idle costs more until the system's idle
-loop polls again (this virtual machine's ``haltpoll`` governor shrinks its
-polling window when a core idles long and grows it back wake-up by wake-up).
+kernel threads are slow: a helper thread sleeps between evaluations, and on
+this virtual machine waking it on a core that has idled for a while costs more
+for the next few dozen wake-ups. (The likely cause, not verified: halt polling
+that adapts to recent idle times. The guest's own idle driver does not poll
+here, ``guest_halt_poll_ns`` is 0, so a wake-up goes through the host, whose
+KVM halt polling grows and shrinks its window with the vCPU's idle times.)
 Measured here with 0.1 s pauses before turns of 50 float32 evaluations of
 the digits network, each turn started with one untimed call: the first ten
 timed calls took 2.9-3.1 ms (median), the next ten 2.0-2.1 ms, the rest
