@@ -398,12 +398,11 @@ class _Buffers:
     ``A[l]`` (l >= 1) holds :math:`[1; a^{(l+1)}]` (its bias row set here), ``Z`` the
     output logits (K, mb), ``back[l]`` (l >= 1) the product :math:`\Theta^{(l)T} \delta^{(l+1)}`
     that becomes :math:`\delta^{(l)}`, all in the dtype computed in; ``Delta`` (n_params,),
-    float64, the gradient's sums, and ``D`` its views in each layer's shape; ``ones`` (mb,) sums
-    over the block's examples by a product (:math:`\sum \delta` as :math:`\delta \mathbf{1}`:
-    2 against 10 microseconds for :math:`\delta^{(2)}` of the digits' float32 block of 1250).
+    float64, the gradient's sums, and ``D`` its views in each layer's shape.
     """
 
     def __init__(self, layer_sizes, mb, dtype):
+        self.mb, self.dtype = mb, dtype
         hidden = layer_sizes[1:-1]
         self.A = [None] + [_with_bias_unit(s, mb, dtype) for s in hidden]
         self.Z = np.empty((layer_sizes[-1], mb), dtype)
@@ -411,7 +410,13 @@ class _Buffers:
         offsets, _ = _layout(layer_sizes)
         self.Delta = np.empty(offsets[-1][1])
         self.D = [self.Delta[start:end].reshape(shape) for start, end, shape in offsets]
-        self.ones = np.ones(mb, dtype)
+
+    @cached_property
+    def ones(self):
+        r"""(mb,) ones: sums over the block's examples by a product, :math:`\sum \delta = \delta \mathbf{1}`
+        (2 against 10 microseconds for :math:`\delta^{(2)}` of the digits' float32 block of 1250).
+        Made when first asked for: only X without its ones row needs it."""
+        return np.ones(self.mb, self.dtype)
 
 
 class _Plan:
